@@ -1,0 +1,43 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace DiTPlugin.Training.Model.Blocks;
+
+/// <summary>
+/// The paper's cross-attention block: a standard pre-norm ViT block with a multi-head cross-attention layer
+/// after self-attention, attending to the length-2 sequence [t_emb, y_emb].
+/// </summary>
+public sealed class CrossAttentionBlock : DiTBlockBase
+{
+    private readonly LayerNorm norm1;
+    private readonly Attention attn;
+    private readonly LayerNorm norm2;
+    private readonly CrossAttention cross_attn;
+    private readonly LayerNorm norm3;
+    private readonly Mlp mlp;
+
+    public CrossAttentionBlock(int dim, int heads, int mlpHidden) : base(nameof(CrossAttentionBlock))
+    {
+        norm1 = LayerNorm(dim, eps: 1e-6);
+        attn = new Attention(dim, heads);
+        norm2 = LayerNorm(dim, eps: 1e-6);
+        cross_attn = new CrossAttention(dim, heads);
+        norm3 = LayerNorm(dim, eps: 1e-6);
+        mlp = new Mlp(dim, mlpHidden);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    {
+        using var n1 = norm1.forward(x);
+        using var a = attn.forward(n1);
+        using var x1 = x + a;
+        using var n2 = norm2.forward(x1);
+        using var ca = cross_attn.forward(n2, cond);
+        using var x2 = x1 + ca;
+        using var n3 = norm3.forward(x2);
+        using var f = mlp.forward(n3);
+        return x2 + f;
+    }
+}

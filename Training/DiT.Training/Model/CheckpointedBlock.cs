@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiTPlugin.Training.Model.Blocks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Model;
+
+/// <summary>
+/// Activation checkpointing for one block: forward runs without recording the graph; backward re-runs the block
+/// with grad enabled on detached copies of its inputs and back-propagates through that, accumulating the
+/// parameter gradients and returning the input gradients. TorchSharp has no torch.utils.checkpoint, so this is
+/// the reentrant variant built on a custom autograd function. The block must be deterministic (DiT's are).
+/// </summary>
+internal sealed class CheckpointedBlock : autograd.MultiTensorFunction<CheckpointedBlock>
+{
+    public override string Name => nameof(CheckpointedBlock);
+
+    public static Tensor Apply(DiTBlockBase block, Tensor x, Tensor c, Tensor cond) =>
+        apply(block, x, c, cond)[0];
+
+    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var block = (DiTBlockBase)vars[0];
+        var inputs = vars.Skip(1).Cast<Tensor>().ToArray();
+        ctx.save_data("block", block);
+        ctx.save_for_backward(inputs.ToList());
+        using var _ = no_grad();
+        return new List<Tensor> { block.forward(inputs[0], inputs[1], inputs[2]) };
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
+    {
+        var block = (DiTBlockBase)ctx.get_data("block");
+        var saved = ctx.get_saved_variables();
+        var detached = saved.Select(t => t.detach().requires_grad_(t.requires_grad)).ToArray();
+        using (var _ = enable_grad())
+        {
+            using var y = block.forward(detached[0], detached[1], detached[2]);
+            autograd.backward(new[] { y }, new[] { gradOutputs[0] });
+        }
+        // One gradient per apply() argument: none for the block itself, then x, c, cond.
+        var grads = new List<Tensor> { null! };
+        grads.AddRange(detached.Select(t => t.grad ?? zeros_like(t)));
+        return grads;
+    }
+}

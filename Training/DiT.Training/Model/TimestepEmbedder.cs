@@ -1,0 +1,39 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace DiTPlugin.Training.Model;
+
+/// <summary>Embeds scalar timesteps: 256 sinusoidal frequencies in [cos, sin] order, then Linear-SiLU-Linear.</summary>
+public sealed class TimestepEmbedder : Module<Tensor, Tensor>
+{
+    public const int FrequencySize = 256;
+    private readonly Sequential mlp;
+
+    public TimestepEmbedder(int hiddenSize) : base(nameof(TimestepEmbedder))
+    {
+        mlp = Sequential(("0", Linear(FrequencySize, hiddenSize)), ("1", SiLU()), ("2", Linear(hiddenSize, hiddenSize)));
+        RegisterComponents();
+    }
+
+    /// <summary>The sinusoidal features: [cos(t*f_k), sin(t*f_k)] with f_k = exp(-ln(maxPeriod) k / half).</summary>
+    public static Tensor Sinusoidal(Tensor t, int dim = FrequencySize, double maxPeriod = 10000)
+    {
+        int half = dim / 2;
+        using var k = arange(half, dtype: float32, device: t.device);
+        using var freqs = exp(k * (-Math.Log(maxPeriod) / half));
+        using var args = t.to(float32).unsqueeze(1) * freqs.unsqueeze(0);
+        return cat(new[] { cos(args), sin(args) }, dim: -1);
+    }
+
+    public override Tensor forward(Tensor t)
+    {
+        using var freq = Sinusoidal(t);
+        return mlp.forward(freq.to(First.weight!.dtype));
+    }
+
+    internal Linear First => (Linear)mlp[0];
+    internal Linear Second => (Linear)mlp[2];
+}
