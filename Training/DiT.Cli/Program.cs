@@ -1,1 +1,9 @@
-System.Console.WriteLine("dit");
+using System.CommandLine;
+using DiTPlugin.Cli;
+
+// The Training console: each command parses its options and calls into DiT.Training.
+var root = new RootCommand("dit: train, sample and inspect Diffusion Transformers (DiT, Peebles & Xie 2023).");
+root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(SampleCommand.Create());
+return root.Parse(args).Invoke();

@@ -231,3 +231,16 @@ public class DiTModelTests
         Assert.That(DiTConfig.FromName("dit-b/4").HiddenSize, Is.EqualTo(768));
     }
 }
+
+public class DiTParamCountTests
+{
+    [Test]
+    public void ModuleParameterCountEqualsTheAnalyticCount([Values] BlockType block, [Values("DiT-S/2", "DiT-B/8")] string name)
+    {
+        var cfg = DiTConfig.FromName(name, inputSize: 32) with { Block = block, Depth = 2 };
+        using var model = new DiT(cfg);
+        long real = model.parameters().Sum(p => p.numel());
+        Assert.That(real, Is.EqualTo(ParamCount.Trainable(cfg)));
+        Assert.That(model.state_dict()["pos_embed"].numel(), Is.EqualTo(ParamCount.Count(cfg).PosEmbed));
+    }
+}

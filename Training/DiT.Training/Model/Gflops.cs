@@ -71,9 +71,9 @@ public static class Gflops
             terms.Add(new("blocks.cross_attn k/v proj", depth * 2 * l * d * d));
             terms.Add(new("blocks.cross_attn QK^T+AV", depth * 2 * n * l * d));
         }
-        long normsPerBlock = c.Block == BlockType.CrossAttention ? 3 : 2;
-        terms.Add(new("layernorms", depth * normsPerBlock * t * d + n * d));
-        terms.Add(new("final_layer.adaLN_modulation", d * 2 * d));
+        // Only the adaLN designs modulate the final LayerNorm; the others use a plain affine one (no MACs counted).
+        if (adaLnOut > 0)
+            terms.Add(new("final_layer.adaLN_modulation", d * 2 * d));
         terms.Add(new("final_layer.linear", n * d * p * p * c.OutChannels));
         return new FlopsReport(c, terms);
     }

@@ -27,7 +27,9 @@ public sealed record ParamReport(DiTConfig Config, IReadOnlyList<(string Compone
 /// sum(p.numel() for p in model.parameters()) yields (pos_embed is an nn.Parameter, requires_grad=False). Both round to the paper's 675M.</para>
 /// <para>Other block designs (assumptions, since the official repo ships only adaLN-Zero): adaLN regresses only
 /// shift/scale, Linear(D,4D); in-context blocks have no adaLN_modulation; cross-attention blocks have no
-/// adaLN_modulation and add q,k,v,out Linear(D,D) (4D²+4D). The final layer keeps its adaLN modulation in all.</para>
+/// adaLN_modulation and add q,k,v,out Linear(D,D) (4D²+4D). Both of those use affine LayerNorms (2D each: two per
+/// in-context block, three per cross-attention block) and a final layer with a plain affine LayerNorm instead of
+/// adaLN, so that the condition enters only through tokens or cross-attention, as the ablation intends.</para>
 /// </summary>
 public static class ParamCount
 {
@@ -41,18 +43,27 @@ public static class ParamCount
         long adaLnOut = c.Block switch { BlockType.AdaLNZero => 6, BlockType.AdaLN => 4, _ => 0 };
         long block = Linear(d, 3 * d) + Linear(d, d) + Linear(d, h) + Linear(h, d)
                      + (adaLnOut > 0 ? Linear(d, adaLnOut * d) : 0)
-                     + (c.Block == BlockType.CrossAttention ? 4 * Linear(d, d) : 0);
+                     + (c.Block == BlockType.CrossAttention ? 4 * Linear(d, d) : 0)
+                     + AffineNormsPerBlock(c.Block) * 2 * d;
+        bool adaptiveFinal = adaLnOut > 0;
         var terms = new List<(string, long)>
         {
             ("x_embedder.proj", p * p * c.InChannels * d + d),
             ("t_embedder.mlp", Linear(Gflops.FrequencyEmbeddingSize, d) + Linear(d, d)),
             ("y_embedder.embedding_table", classes * d),
             ("blocks", depth * block),
-            ("final_layer.adaLN_modulation", Linear(d, 2 * d)),
+            adaptiveFinal ? ("final_layer.adaLN_modulation", Linear(d, 2 * d)) : ("final_layer.norm_final", 2 * d),
             ("final_layer.linear", Linear(d, p * p * c.OutChannels)),
         };
         return new ParamReport(c, terms, (long)c.NumPatches * d);
     }
+
+    private static long AffineNormsPerBlock(BlockType b) => b switch
+    {
+        BlockType.CrossAttention => 3,
+        BlockType.InContext => 2,
+        _ => 0,
+    };
 
     /// <summary>Weights plus bias of nn.Linear(inF, outF).</summary>
     public static long Linear(long inF, long outF) => checked(inF * outF + outF);

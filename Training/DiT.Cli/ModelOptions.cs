@@ -1,0 +1,47 @@
+using System;
+using System.CommandLine;
+using DiTPlugin.Training.Model;
+
+namespace DiTPlugin.Cli;
+
+/// <summary>Options that describe a model shape, shared by the commands that build one.</summary>
+internal sealed class ModelOptions
+{
+    public Option<string> Model { get; } = new("--model") { Description = "DiT-S/B/L/XL x /2,/4,/8, or 'custom' with --depth/--hidden/--heads/--patch.", DefaultValueFactory = _ => "DiT-S/4" };
+    public Option<int?> Depth { get; } = new("--depth") { Description = "Custom depth (overrides the named config)." };
+    public Option<int?> Hidden { get; } = new("--hidden") { Description = "Custom hidden size." };
+    public Option<int?> Heads { get; } = new("--heads") { Description = "Custom number of heads." };
+    public Option<int?> Patch { get; } = new("--patch") { Description = "Custom patch size." };
+    public Option<BlockType> Block { get; } = BlockOption();
+    public Option<bool> FixedSigma { get; } = new("--fixed-sigma") { Description = "Do not learn the variance (out channels = in channels)." };
+
+    public static Option<BlockType> BlockOption() => new("--block")
+    {
+        Description = "Conditioning design: AdaLNZero (paper default), AdaLN, CrossAttention, InContext.",
+        DefaultValueFactory = _ => BlockType.AdaLNZero,
+    };
+
+    public void AddTo(Command cmd)
+    {
+        cmd.Options.Add(Model); cmd.Options.Add(Depth); cmd.Options.Add(Hidden); cmd.Options.Add(Heads);
+        cmd.Options.Add(Patch); cmd.Options.Add(Block); cmd.Options.Add(FixedSigma);
+    }
+
+    public DiTConfig Build(ParseResult r, int inputSize, int inChannels, int numClasses)
+    {
+        var name = r.GetValue(Model)!;
+        var baseCfg = name.Equals("custom", StringComparison.OrdinalIgnoreCase)
+            ? new DiTConfig { Depth = 6, HiddenSize = 256, NumHeads = 4, PatchSize = 2 }
+            : DiTConfig.FromName(name);
+        return (baseCfg with
+        {
+            Depth = r.GetValue(Depth) ?? baseCfg.Depth,
+            HiddenSize = r.GetValue(Hidden) ?? baseCfg.HiddenSize,
+            NumHeads = r.GetValue(Heads) ?? baseCfg.NumHeads,
+            PatchSize = r.GetValue(Patch) ?? baseCfg.PatchSize,
+            Block = r.GetValue(Block),
+            LearnSigma = !r.GetValue(FixedSigma),
+            InputSize = inputSize, InChannels = inChannels, NumClasses = numClasses,
+        }).Validate();
+    }
+}

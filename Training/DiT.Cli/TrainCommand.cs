@@ -1,0 +1,83 @@
+using System;
+using System.CommandLine;
+using System.Threading;
+using DiTPlugin.Training.Trainer;
+using Spectre.Console;
+
+namespace DiTPlugin.Cli;
+
+/// <summary>`dit train`: the training loop with a live progress bar, a loss CSV, sample grids and checkpoints.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var m = new ModelOptions();
+        var data = new Option<string>("--data") { Description = "fashion-mnist, an ImageFolder directory, or a latent cache (.safetensors).", DefaultValueFactory = _ => "fashion-mnist" };
+        var imageSize = new Option<int>("--image-size") { Description = "Input side for pixel data (ImageFolder/IDX).", DefaultValueFactory = _ => 32 };
+        var grayscale = new Option<bool>("--grayscale") { Description = "Decode ImageFolder images as one channel." };
+        var steps = new Option<long>("--steps") { Description = "Total optimisation steps.", DefaultValueFactory = _ => 3000 };
+        var batch = new Option<int>("--batch") { Description = "Global batch size.", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "AdamW learning rate (paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
+        var ema = new Option<double>("--ema") { Description = "EMA decay (paper: 0.9999; short runs want ~0.999).", DefaultValueFactory = _ => 0.9999 };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 compute with fp32 master weights." };
+        var ckptAct = new Option<bool>("--activation-checkpointing") { Description = "Recompute block activations in backward to save memory." };
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string>("--out") { Description = "Run directory (checkpoints, loss.csv, samples/).", DefaultValueFactory = _ => "runs/dit" };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (bit-identical to an uninterrupted run)." };
+        var sampleEvery = new Option<long>("--sample-every") { DefaultValueFactory = _ => 1000 };
+        var ckptEvery = new Option<long>("--checkpoint-every") { DefaultValueFactory = _ => 500 };
+        var sampler = new Option<string>("--sampler") { Description = "Sampler for the preview grids: ddimN or a step count (DDPM).", DefaultValueFactory = _ => "ddim50" };
+        var cfg = new Option<double>("--cfg") { Description = "Guidance scale for the preview grids.", DefaultValueFactory = _ => 4.0 };
+        var threads = new Option<int>("--threads") { Description = "Torch threads (0 = default).", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("train", "Train a class-conditional DiT.")
+            { data, imageSize, grayscale, steps, batch, lr, ema, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads };
+        m.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), r.GetValue(grayscale), AnsiConsole.MarkupLineInterpolated);
+            var opts = new TrainOptions
+            {
+                Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), EmaDecay = r.GetValue(ema),
+                Bf16 = r.GetValue(bf16), ActivationCheckpointing = r.GetValue(ckptAct), Seed = r.GetValue(seed),
+                OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
+                SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
+            };
+            var resumePath = r.GetValue(resume);
+            using var trainer = resumePath is null
+                ? new Trainer(m.Build(r, dataset.Height, dataset.Channels, dataset.ClassNames.Count), dataset, opts)
+                : Trainer.Resume(resumePath, dataset, opts);
+            var c = trainer.Model.Config;
+            AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
+
+            using var cts = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("training", maxValue: opts.Steps);
+                        task.Value = trainer.Step;
+                        trainer.Run(new SyncProgress<TrainStatus>(s =>
+                        {
+                            task.Value = s.Step;
+                            if (s.Event is not null) AnsiConsole.MarkupLineInterpolated($"[grey]step {s.Step}: {s.Event}[/]");
+                            else task.Description = $"step {s.Step}/{s.TotalSteps} loss {s.Loss:F4} ({s.ItersPerSec:F2} it/s, ETA {(s.Eta is { } eta ? ProgressInfo.FormatSpan(eta) : "?")})";
+                        }), cts.Token);
+                    });
+            }
+            finally { Console.CancelKeyPress -= onCancel; }
+            if (cts.IsCancellationRequested) AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at step {trainer.Step}; saved {trainer.LatestPath}. Resume with --resume.[/]");
+            return 0;
+        });
+        return cmd;
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

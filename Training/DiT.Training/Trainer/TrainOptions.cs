@@ -1,0 +1,32 @@
+namespace DiTPlugin.Training.Trainer;
+
+/// <summary>Everything a training run needs beyond the model config and the data. Defaults are the paper's.</summary>
+public sealed record TrainOptions
+{
+    public long Steps { get; init; } = 400_000;
+    public int BatchSize { get; init; } = 256;
+    /// <summary>AdamW learning rate; constant, no warm-up (paper, Section 4).</summary>
+    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>AdamW weight decay; the paper uses none.</summary>
+    public double WeightDecay { get; init; } = 0.0;
+    /// <summary>EMA decay, updated every step. 0.9999 as in the paper; short runs want less (e.g. 0.999).</summary>
+    public double EmaDecay { get; init; } = 0.9999;
+    public bool HorizontalFlip { get; init; } = true;
+    /// <summary>bf16 forward/backward with fp32 master weights and optimizer state.</summary>
+    public bool Bf16 { get; init; }
+    public bool ActivationCheckpointing { get; init; }
+    public long Seed { get; init; }
+    public string Schedule { get; init; } = "linear";
+    public int DiffusionSteps { get; init; } = 1000;
+    /// <summary>Where checkpoints, the loss CSV and sample grids go.</summary>
+    public string OutputDir { get; init; } = "runs/dit";
+    public long CheckpointEvery { get; init; } = 5000;
+    public long SampleEvery { get; init; } = 5000;
+    public long LogEvery { get; init; } = 10;
+    /// <summary>Sampler for the periodic grids: a respacing string such as "ddim50" or "100".</summary>
+    public string SampleRespacing { get; init; } = "ddim50";
+    public double SampleCfgScale { get; init; } = 4.0;
+    public int SampleRows { get; init; } = 4;
+    /// <summary>Torch intra-op threads; 0 keeps TorchSharp's default.</summary>
+    public int Threads { get; init; }
+}

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DiTPlugin.Training.Data;
+using DiTPlugin.Training.Diffusion;
+using DiTPlugin.Training.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Trainer;
+
+/// <summary>
+/// The DiT training loop (paper, Section 4): AdamW (lr 1e-4, no weight decay, constant), EMA every step,
+/// horizontal flips, label dropout for classifier-free guidance, and the ADM hybrid loss.
+/// Everything random in step k (batch order, flips, dropped labels, timesteps, noise) comes from a generator
+/// seeded by (seed, k), so a run resumed from a checkpoint is bit-identical to one that never stopped.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly IImageDataset data;
+    private readonly GaussianDiffusion diffusion;
+    private readonly AdamW optimizer;
+    private readonly MixedPrecision? mixed;
+    private readonly BatchSampler sampler;
+
+    public DiT Model { get; }
+    public Ema Ema { get; }
+    public TrainOptions Options { get; }
+    public long Step { get; private set; }
+
+    public Trainer(DiTConfig config, IImageDataset data, TrainOptions options)
+    {
+        if (data.Channels != config.InChannels || data.Height != config.InputSize || data.Width != config.InputSize)
+            throw new ArgumentException($"The data is {data.Channels}x{data.Height}x{data.Width} but the model expects " +
+                $"{config.InChannels}x{config.InputSize}x{config.InputSize}.");
+        if (data.ClassNames.Count > config.NumClasses)
+            throw new ArgumentException($"The data has {data.ClassNames.Count} classes but the model only {config.NumClasses}.");
+        if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be >= 1, got {options.BatchSize}.");
+        if (options.Threads > 0) set_num_threads(options.Threads);
+        this.data = data;
+        Options = options;
+        manual_seed(options.Seed);                           // the initial weights follow the seed too
+        Model = new DiT(config) { ActivationCheckpointing = options.ActivationCheckpointing };
+        Model.train();
+        Ema = new Ema(Model, options.EmaDecay);
+        optimizer = optim.AdamW(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        if (options.Bf16) mixed = new MixedPrecision(Model);
+        diffusion = GaussianDiffusion.Create("", options.Schedule, options.DiffusionSteps, config.LearnSigma);
+        sampler = new BatchSampler(data.Count, options.BatchSize, options.Seed);
+    }
+
+    /// <summary>Continues a run: weights, EMA, optimizer state and step from the checkpoint.</summary>
+    public static Trainer Resume(string checkpointPath, IImageDataset data, TrainOptions? options = null)
+    {
+        using var ckpt = Checkpoint.Load(checkpointPath);
+        var opts = options ?? ckpt.Options;
+        var trainer = new Trainer(ckpt.Config, data, opts);
+        Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
+        Checkpoint.LoadInto(trainer.Ema.Model, ckpt.Ema, $"Checkpoint '{checkpointPath}' (ema)");
+        ckpt.RestoreOptimizer(trainer.optimizer);
+        if (ckpt.TorchRngState is not null) set_rng_state(ckpt.TorchRngState);
+        trainer.Step = ckpt.Step;
+        return trainer;
+    }
+
+    /// <summary>One optimisation step; returns the batch-mean loss terms.</summary>
+    public (double Loss, double Mse, double Vb) TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(StepSeed(Options.Seed, Step));
+        var (x, y) = LoadBatch(sampler.BatchAt(Step), g);
+        var labels = Model.Labels.DropLabels(y, g);
+        var t = diffusion.SampleTimesteps(x.shape[0], g);
+        var noise = randn(x.shape, generator: g);
+
+        DenoiseFn net = mixed is null
+            ? (xt, tt) => Model.forward(xt, tt, labels)
+            : (xt, tt) => mixed.Compute.forward(xt.to(bfloat16), tt, labels).to(float32);
+        mixed?.LoadWeights();
+        optimizer.zero_grad();
+        using var terms = diffusion.TrainingLosses(net, x, t, noise);
+        var loss = terms.Loss.mean();
+        loss.backward();
+        mixed?.StoreGradients();
+        optimizer.step();
+        Ema.Update();
+        Step++;
+        return (loss.item<float>(), terms.Mse.mean().item<float>(), terms.Vb.mean().item<float>());
+    }
+
+    /// <summary>
+    /// Trains to Options.Steps, logging a CSV, writing EMA sample grids and checkpoints. Cancellation (Ctrl-C)
+    /// finishes the current step, saves a checkpoint and returns.
+    /// </summary>
+    public void Run(IProgress<TrainStatus>? progress = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(Options.OutputDir);
+        using var log = new LossLog(Path.Combine(Options.OutputDir, "loss.csv"), Step == 0 ? null : Step);
+        var clock = new ProgressInfo(Options.Steps, Step);
+        while (Step < Options.Steps && !cancel.IsCancellationRequested)
+        {
+            var (loss, mse, vb) = TrainStep();
+            if (!double.IsFinite(loss))
+            {
+                SaveCheckpoint(Path.Combine(Options.OutputDir, "diverged.ckpt"));
+                throw new InvalidOperationException($"The loss became {loss} at step {Step}; the state before it is not recoverable from " +
+                    "this step, resume from the last checkpoint with a lower learning rate or without --bf16.");
+            }
+            clock.Update(Step);
+            if (Step % Options.LogEvery == 0 || Step == Options.Steps)
+            {
+                log.Append(Step, loss, mse, vb, Options.LearningRate, clock.ItersPerSec, clock.Elapsed.TotalSeconds);
+                progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta));
+            }
+            if (Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
+            {
+                var path = Path.Combine(Options.OutputDir, "samples", $"step_{Step:D7}.png");
+                SaveSampleGrid(path, cancel);
+                progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta, $"samples: {path}"));
+            }
+            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint(LatestPath);
+        }
+        SaveCheckpoint(LatestPath);
+        progress?.Report(new TrainStatus(Step, Options.Steps, double.NaN, double.NaN, double.NaN, clock.ItersPerSec, clock.Elapsed, null,
+            $"checkpoint: {LatestPath}"));
+    }
+
+    public string LatestPath => Path.Combine(Options.OutputDir, "latest.ckpt");
+
+    public void SaveCheckpoint(string path) =>
+        Checkpoint.Save(path, Model, Ema.Model, optimizer, Step, Options, data.ClassNames);
+
+    /// <summary>A grid from the EMA weights: one column per class (up to 16), SampleRows rows.</summary>
+    public void SaveSampleGrid(string path, CancellationToken cancel = default)
+    {
+        int classes = Math.Min(16, data.ClassNames.Count);
+        var labels = Enumerable.Range(0, Options.SampleRows).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
+        using var images = ClassSampler.Sample(Ema.Model, labels, Options.SampleRespacing, Options.SampleCfgScale,
+            seed: Options.Seed, schedule: Options.Schedule, cancel: cancel);
+        ImageGrid.SaveGrid(path, images, cols: classes);
+    }
+
+    /// <summary>The seed of step k's generator: distinct per (seed, step), stable across runs and resumes.</summary>
+    internal static long StepSeed(long seed, long step) => unchecked(seed * 1_000_003L + step * 7919L + 12345L) & long.MaxValue;
+
+    private (Tensor x, Tensor y) LoadBatch(int[] indices, Generator g)
+    {
+        int c = data.Channels, h = data.Height, w = data.Width, n = indices.Length;
+        var pixels = new float[n * c * h * w];
+        var labels = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            var ex = data.Get(indices[i]);
+            ex.Chw.CopyTo(pixels, i * c * h * w);
+            labels[i] = ex.Label;
+        }
+        var x = tensor(pixels, new long[] { n, c, h, w });
+        if (Options.HorizontalFlip)
+        {
+            using var flip = (rand(new long[] { n }, generator: g) < 0.5).view(n, 1, 1, 1);
+            using var flipped = x.flip(3);
+            x = where(flip, flipped, x);
+        }
+        return (x, tensor(labels));
+    }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Ema.Dispose();
+        mixed?.Dispose();
+        optimizer.Dispose();
+        diffusion.Dispose();
+    }
+}
