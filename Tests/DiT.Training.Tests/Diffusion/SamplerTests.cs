@@ -102,4 +102,18 @@ public class SamplerTests
         using var s = diff.DdimSampleLoop(model, Shape);
         Assert.That(s.requires_grad, Is.False);
     }
+
+    [Test]
+    public void SamplingLoopsDoNotLeakTensors()
+    {
+        using var diff = GaussianDiffusion.Create("25");
+        DenoiseFn model = (x, t) => cat(new[] { 0.5f * x, full_like(x, 0.3f) }, 1);
+        // Warm-up: the schedule tables are created lazily and cached for the lifetime of the diffusion.
+        diff.PSampleLoop(model, Shape, generator: new Generator(1)).Dispose();
+        diff.DdimSampleLoop(model, Shape, eta: 0.5, generator: new Generator(1)).Dispose();
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        diff.PSampleLoop(model, Shape, generator: new Generator(1)).Dispose();
+        diff.DdimSampleLoop(model, Shape, eta: 0.5, generator: new Generator(1)).Dispose();
+        Assert.That(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
+    }
 }

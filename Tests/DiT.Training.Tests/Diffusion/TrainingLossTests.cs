@@ -121,15 +121,15 @@ public class TrainingLossTests
             Assert.That(loss[b], Is.EqualTo(mse[b] + vb[b]).Within(1e-5 * Math.Abs(loss[b])), $"loss t={t}");
             if (t == 0)
             {
-                // ADM's tanh CDF differs from the exact one by up to ~3e-4, hence the loose tolerance.
+                // ADM's tanh CDF differs from the exact one by up to ~2e-4 absolute, hence the looser tolerance.
                 double expected = nllSum / per / Math.Log(2);
-                Assert.That(vb[b], Is.EqualTo(expected).Within(0.02 * expected), "decoder NLL at t=0");
+                Assert.That(vb[b], Is.EqualTo(expected).Within(2e-3 * expected), "decoder NLL at t=0");
             }
             else
             {
                 double expected = klSum / per / Math.Log(2);
                 Assert.That(expected, Is.GreaterThan(0));
-                Assert.That(vb[b], Is.EqualTo(expected).Within(2e-3 * expected + 1e-6), $"KL t={t}");
+                Assert.That(vb[b], Is.EqualTo(expected).Within(1e-4 * expected + 1e-7), $"KL t={t}");
             }
         }
     }
