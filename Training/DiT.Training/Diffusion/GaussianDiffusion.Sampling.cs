@@ -1,0 +1,116 @@
+using System;
+using System.Threading;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Diffusion;
+
+/// <summary>Ancestral (DDPM) and DDIM sampling over this chain (respaced chains sample in fewer steps).</summary>
+public partial class GaussianDiffusion
+{
+    /// <summary>
+    /// Ancestral sampling: x_T ~ N(0, I), then x_{t-1} = mean + exp(log_var / 2) z for t = T-1 .. 0, with no noise
+    /// at the last step (the sample is the decoder's mean).
+    /// </summary>
+    /// <param name="model">The network, called with original timesteps; guidance is bound into it by the caller.</param>
+    /// <param name="shape">(B, C, H, W) of the samples.</param>
+    /// <param name="generator">Source of the initial and per-step noise, for reproducible samples.</param>
+    /// <param name="noise">x_T to start from instead of drawing it.</param>
+    /// <param name="clipDenoised">Clip the predicted x_0 to [-1, 1] at each step.</param>
+    /// <param name="progress">Called after each step with (steps done, total steps).</param>
+    /// <param name="device">Device to sample on (defaults to the noise's device, else CPU).</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    public Tensor PSampleLoop(DenoiseFn model, long[] shape, Generator? generator = null, Tensor? noise = null,
+        bool clipDenoised = true, Action<int, int>? progress = null, Device? device = null,
+        CancellationToken cancellationToken = default)
+        => SampleLoop(model, shape, generator, noise, clipDenoised, progress, device, cancellationToken,
+            (x, t, isLast) =>
+            {
+                using var p = PMeanVariance(model, x, t, clipDenoised);
+                if (isLast) return p.Mean.alias();
+                var z = Noise(x.shape, x, generator);
+                return p.Mean + exp(0.5 * p.LogVariance) * z;
+            });
+
+    /// <summary>
+    /// DDIM sampling (Song et al. 2021): x_{t-1} = sqrt(abar_{t-1}) x0_pred + sqrt(1 - abar_{t-1} - sigma^2) eps + sigma z,
+    /// sigma = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}); eta = 0 is deterministic,
+    /// eta = 1 matches DDPM's posterior variance. eps is re-derived from the (possibly clipped) x_0 prediction as
+    /// ADM does, so clipping stays consistent with the update. No noise at the last step.
+    /// </summary>
+    public Tensor DdimSampleLoop(DenoiseFn model, long[] shape, double eta = 0.0, Generator? generator = null,
+        Tensor? noise = null, bool clipDenoised = true, Action<int, int>? progress = null, Device? device = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (eta < 0) throw new ArgumentOutOfRangeException(nameof(eta));
+        return SampleLoop(model, shape, generator, noise, clipDenoised, progress, device, cancellationToken,
+            (x, t, isLast) =>
+            {
+                using var p = PMeanVariance(model, x, t, clipDenoised);
+                var eps = PredictEpsFromXStart(x, t, p.PredXStart);
+                var abar = _alphasCumprod.Extract(t, x);
+                var abarPrev = _alphasCumprodPrev.Extract(t, x);
+                var sigma = eta * sqrt((1.0 - abarPrev) / (1.0 - abar)) * sqrt(1.0 - abar / abarPrev);
+                var meanPred = p.PredXStart * sqrt(abarPrev) + sqrt(1.0 - abarPrev - sigma * sigma) * eps;
+                if (isLast || eta == 0.0) return meanPred;
+                return meanPred + sigma * Noise(x.shape, x, generator);
+            });
+    }
+
+    /// <summary>Standard normal noise like <paramref name="like"/>; drawn on the generator's device when one is given.</summary>
+    private static Tensor Noise(long[] shape, Tensor like, Generator? generator)
+    {
+        if (generator is null) return randn(shape, dtype: like.dtype, device: like.device);
+        // Drawn on the CPU (where the generator lives) then moved, so a seed gives the same samples on any device.
+        var z = randn(shape, dtype: like.dtype, generator: generator);
+        return like.device.type == DeviceType.CPU ? z : z.to(like.device);
+    }
+
+    /// <summary>The shared loop: no_grad, one dispose scope per step, cancellation and progress between steps.</summary>
+    private Tensor SampleLoop(DenoiseFn model, long[] shape, Generator? generator, Tensor? noise, bool clipDenoised,
+        Action<int, int>? progress, Device? device, CancellationToken cancellationToken, Func<Tensor, Tensor, bool, Tensor> step)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length < 2) throw new ArgumentException("shape must be (B, C, ...).", nameof(shape));
+        cancellationToken.ThrowIfCancellationRequested();
+        using var noGrad = no_grad();
+        device ??= noise?.device ?? CPU;
+        Tensor x;
+        if (noise is not null)
+        {
+            if (!noise.shape.AsSpan().SequenceEqual(shape)) throw new ArgumentException("noise must have the requested shape.", nameof(noise));
+            // A copy, so the caller's tensor is neither modified nor disposed by the loop.
+            x = noise.to(device).clone();
+        }
+        else
+        {
+            using var like = empty(1, dtype: ScalarType.Float32, device: device);
+            x = Noise(shape, like, generator);
+        }
+        x.DetachFromDisposeScope();
+        int total = NumTimesteps;
+        try
+        {
+            for (int i = total - 1; i >= 0; i--)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using (var scope = NewDisposeScope())
+                {
+                    var t = full(new[] { shape[0] }, (long)i, dtype: ScalarType.Int64, device: device);
+                    var next = step(x, t, i == 0).MoveToOuterDisposeScope();
+                    x.Dispose();
+                    x = next;
+                    x.DetachFromDisposeScope();
+                }
+                progress?.Invoke(total - i, total);
+            }
+        }
+        catch
+        {
+            x.Dispose();
+            throw;
+        }
+        return x;
+    }
+}

@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DiTPlugin.Training.Diffusion;
+
+/// <summary>
+/// A diffusion that keeps only some timesteps of a base chain (ADM's SpacedDiffusion). Its betas are recomputed so
+/// that its alpha_bar at each kept step equals the base alpha_bar there: beta_i = 1 - abar_{k_i} / abar_{k_{i-1}}.
+/// The model still sees the original timesteps k_i through <see cref="GaussianDiffusion.TimestepMap"/>.
+/// </summary>
+public sealed class SpacedDiffusion : GaussianDiffusion
+{
+    /// <summary>The kept original timesteps, ascending.</summary>
+    public IReadOnlyList<int> UseTimesteps { get; }
+    /// <summary>Length of the base chain.</summary>
+    public int OriginalNumTimesteps { get; }
+
+    public SpacedDiffusion(IReadOnlyCollection<int> useTimesteps, IReadOnlyList<double> baseBetas,
+        ModelVarianceType varianceType = ModelVarianceType.LearnedRange)
+        : this(Prepare(useTimesteps, baseBetas), varianceType, baseBetas.Count) { }
+
+    private SpacedDiffusion((double[] Betas, int[] Map) p, ModelVarianceType varianceType, int originalSteps)
+        : base(p.Betas, varianceType, p.Map)
+    {
+        UseTimesteps = Array.AsReadOnly(p.Map);
+        OriginalNumTimesteps = originalSteps;
+    }
+
+    private static (double[] Betas, int[] Map) Prepare(IReadOnlyCollection<int> useTimesteps, IReadOnlyList<double> baseBetas)
+    {
+        var keep = new SortedSet<int>(useTimesteps);
+        if (keep.Count == 0) throw new ArgumentException("No timesteps kept.", nameof(useTimesteps));
+        if (keep.Min < 0 || keep.Max >= baseBetas.Count)
+            throw new ArgumentException("Kept timesteps must lie in [0, T).", nameof(useTimesteps));
+        var baseSchedule = new DiffusionSchedule(baseBetas);
+        var betas = new List<double>();
+        var map = new List<int>();
+        double last = 1.0;
+        for (int i = 0; i < baseSchedule.NumTimesteps; i++)
+        {
+            if (!keep.Contains(i)) continue;
+            double ac = baseSchedule.AlphasCumprod[i];
+            betas.Add(1.0 - ac / last);
+            last = ac;
+            map.Add(i);
+        }
+        return (betas.ToArray(), map.ToArray());
+    }
+}
