@@ -1,0 +1,62 @@
+using System;
+using TorchSharp;
+
+namespace DiTPlugin.Training.Formats;
+
+/// <summary>The safetensors dtypes this project reads and writes (names as spelled in the header JSON).</summary>
+public enum SafetensorsDtype { F32, F16, BF16, F64, I64, I32, U8, BOOL }
+
+public static class SafetensorsDtypes
+{
+    public static int ElementSize(this SafetensorsDtype d) => d switch
+    {
+        SafetensorsDtype.F64 or SafetensorsDtype.I64 => 8,
+        SafetensorsDtype.F32 or SafetensorsDtype.I32 => 4,
+        SafetensorsDtype.F16 or SafetensorsDtype.BF16 => 2,
+        SafetensorsDtype.U8 or SafetensorsDtype.BOOL => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+
+    /// <summary>Parses a header dtype string; exact, case-sensitive match as in the spec.</summary>
+    public static bool TryParse(string s, out SafetensorsDtype dtype)
+    {
+        switch (s)
+        {
+            case "F32": dtype = SafetensorsDtype.F32; return true;
+            case "F16": dtype = SafetensorsDtype.F16; return true;
+            case "BF16": dtype = SafetensorsDtype.BF16; return true;
+            case "F64": dtype = SafetensorsDtype.F64; return true;
+            case "I64": dtype = SafetensorsDtype.I64; return true;
+            case "I32": dtype = SafetensorsDtype.I32; return true;
+            case "U8": dtype = SafetensorsDtype.U8; return true;
+            case "BOOL": dtype = SafetensorsDtype.BOOL; return true;
+            default: dtype = default; return false;
+        }
+    }
+
+    public static torch.ScalarType ToScalarType(this SafetensorsDtype d) => d switch
+    {
+        SafetensorsDtype.F32 => torch.ScalarType.Float32,
+        SafetensorsDtype.F16 => torch.ScalarType.Float16,
+        SafetensorsDtype.BF16 => torch.ScalarType.BFloat16,
+        SafetensorsDtype.F64 => torch.ScalarType.Float64,
+        SafetensorsDtype.I64 => torch.ScalarType.Int64,
+        SafetensorsDtype.I32 => torch.ScalarType.Int32,
+        SafetensorsDtype.U8 => torch.ScalarType.Byte,
+        SafetensorsDtype.BOOL => torch.ScalarType.Bool,
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+
+    public static SafetensorsDtype FromScalarType(torch.ScalarType t) => t switch
+    {
+        torch.ScalarType.Float32 => SafetensorsDtype.F32,
+        torch.ScalarType.Float16 => SafetensorsDtype.F16,
+        torch.ScalarType.BFloat16 => SafetensorsDtype.BF16,
+        torch.ScalarType.Float64 => SafetensorsDtype.F64,
+        torch.ScalarType.Int64 => SafetensorsDtype.I64,
+        torch.ScalarType.Int32 => SafetensorsDtype.I32,
+        torch.ScalarType.Byte => SafetensorsDtype.U8,
+        torch.ScalarType.Bool => SafetensorsDtype.BOOL,
+        _ => throw new NotSupportedException($"safetensors: tensor dtype {t} is not supported (F32, F16, BF16, F64, I64, I32, U8, BOOL are)."),
+    };
+}
