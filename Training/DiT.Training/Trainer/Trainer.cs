@@ -48,7 +48,7 @@ public sealed class Trainer : IDisposable
         optimizer = optim.AdamW(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         if (options.Bf16) mixed = new MixedPrecision(Model);
         diffusion = GaussianDiffusion.Create("", options.Schedule, options.DiffusionSteps, config.LearnSigma);
-        sampler = new BatchSampler(data.Count, options.BatchSize, options.Seed);
+        sampler = new BatchSampler(data.Count, options.BatchSize, (ulong)options.Seed);
     }
 
     /// <summary>Continues a run: weights, EMA, optimizer state and step from the checkpoint.</summary>
@@ -159,9 +159,8 @@ public sealed class Trainer : IDisposable
         var x = tensor(pixels, new long[] { n, c, h, w });
         if (Options.HorizontalFlip)
         {
-            using var flip = (rand(new long[] { n }, generator: g) < 0.5).view(n, 1, 1, 1);
-            using var flipped = x.flip(3);
-            x = where(flip, flipped, x);
+            using var flip = rand(new long[] { n }, generator: g) < 0.5;
+            x = Augment.HorizontalFlip(x, flip);
         }
         return (x, tensor(labels));
     }

@@ -1,0 +1,137 @@
+using System;
+using System.IO;
+using System.Linq;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Tests.Trainer;
+
+public class TrainerTests
+{
+    private string dir = "";
+
+    [SetUp] public void SetUp() => dir = Directory.CreateTempSubdirectory("dit-trainer-").FullName;
+    [TearDown] public void TearDown() { try { Directory.Delete(dir, true); } catch (IOException) { } }
+
+    private static DiTConfig Tiny => new()
+    {
+        Depth = 2, HiddenSize = 64, NumHeads = 4, PatchSize = 2, InputSize = 8, InChannels = 1, NumClasses = 2,
+    };
+
+    private TrainOptions Opts(long steps, bool bf16 = false) => new()
+    {
+        Steps = steps, BatchSize = 8, LearningRate = 1e-3, EmaDecay = 0.99, Seed = 7, Bf16 = bf16,
+        OutputDir = dir, CheckpointEvery = 0, SampleEvery = 0, LogEvery = 1,
+    };
+
+    [Test]
+    public void TinyModelOverfitsAHandfulOfImages()
+    {
+        var data = new InMemoryDataset();
+        using var trainer = new Trainer(Tiny, data, Opts(400));
+        var losses = Enumerable.Range(0, 400).Select(_ => trainer.TrainStep().Mse).ToArray();
+        double first = losses.Take(20).Average(), last = losses.TakeLast(50).Average();
+        TestContext.Out.WriteLine($"mse first 20: {first:F4}, last 50: {last:F4}");
+        Assert.That(first, Is.GreaterThan(0.8), "the zero-initialised model predicts eps = 0, so the MSE starts near 1");
+        Assert.That(last, Is.LessThan(0.15), "four memorisable images: eps becomes predictable from x_t");
+    }
+
+    [Test]
+    public void ResumeFromACheckpointIsBitIdenticalToAnUninterruptedRun()
+    {
+        var data = new InMemoryDataset();
+        float[] Params(DiT m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+        float[] straight, straightEma;
+        using (var a = new Trainer(Tiny, data, Opts(6)))
+        {
+            for (int i = 0; i < 6; i++) a.TrainStep();
+            straight = Params(a.Model);
+            straightEma = Params(a.Ema.Model);
+        }
+        var ckpt = Path.Combine(dir, "mid.ckpt");
+        using (var b = new Trainer(Tiny, data, Opts(6)))
+        {
+            for (int i = 0; i < 3; i++) b.TrainStep();
+            b.SaveCheckpoint(ckpt);
+            b.TrainStep();   // diverge the in-memory state; the checkpoint must not depend on it
+        }
+        using var c = Trainer.Resume(ckpt, data);
+        Assert.That(c.Step, Is.EqualTo(3));
+        for (int i = 0; i < 3; i++) c.TrainStep();
+        Assert.That(Params(c.Model), Is.EqualTo(straight), "weights");
+        Assert.That(Params(c.Ema.Model), Is.EqualTo(straightEma), "EMA");
+    }
+
+    [Test]
+    public void CheckpointRoundTripKeepsWeightsConfigAndStep()
+    {
+        var data = new InMemoryDataset();
+        var cfg = Tiny with { Block = BlockType.CrossAttention };
+        using var t = new Trainer(cfg, data, Opts(2));
+        t.TrainStep(); t.TrainStep();
+        var path = Path.Combine(dir, "rt.ckpt");
+        t.SaveCheckpoint(path);
+        using var ck = Checkpoint.Load(path);
+        Assert.That(ck.Config, Is.EqualTo(cfg));
+        Assert.That(ck.Step, Is.EqualTo(2));
+        Assert.That(ck.ClassNames, Is.EqualTo(data.ClassNames));
+        foreach (var (k, v) in t.Model.state_dict())
+            Assert.That(ck.Model[k].equal(v), Is.True, k);
+        foreach (var (k, v) in t.Ema.Model.state_dict())
+            Assert.That(ck.Ema[k].equal(v), Is.True, k);
+        Assert.That(File.Exists(path + ".tmp"), Is.False);
+    }
+
+    [Test]
+    public void TruncatedCheckpointGivesAClearError()
+    {
+        var data = new InMemoryDataset();
+        using var t = new Trainer(Tiny, data, Opts(1));
+        var path = Path.Combine(dir, "bad.ckpt");
+        t.SaveCheckpoint(path);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path));
+        Assert.That(ex!.Message, Does.Contain("bad.ckpt").And.Contain("corrupt or truncated"));
+    }
+
+    [Test]
+    public void MismatchedWeightsAreListedByName()
+    {
+        using var small = new DiT(Tiny);
+        using var big = new DiT(Tiny with { HiddenSize = 32 });
+        var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadInto(small, big.state_dict(), "test weights"));
+        Assert.That(ex!.Message, Does.Contain("mis-shaped").And.Contain("blocks.0.attn.qkv.weight"));
+    }
+
+    [Test]
+    public void Bf16TrainingKeepsFp32MasterWeightsAndLearns()
+    {
+        var data = new InMemoryDataset();
+        using var trainer = new Trainer(Tiny, data, Opts(150, bf16: true));
+        var losses = Enumerable.Range(0, 150).Select(_ => trainer.TrainStep().Mse).ToArray();
+        Assert.That(trainer.Model.parameters().All(p => p.dtype == float32), Is.True);
+        Assert.That(losses.TakeLast(30).Average(), Is.LessThan(losses.Take(10).Average() * 0.6));
+    }
+
+    [Test]
+    public void RunWritesLossCsvSampleGridAndCheckpointAndHonoursCancellation()
+    {
+        var data = new InMemoryDataset();
+        var opts = Opts(4) with { SampleEvery = 2, CheckpointEvery = 2, SampleRespacing = "ddim5", SampleRows = 1 };
+        using var trainer = new Trainer(Tiny, data, opts);
+        trainer.Run();
+        Assert.That(LossLog.Read(Path.Combine(dir, "loss.csv")).Select(r => r.Step), Is.EqualTo(new long[] { 1, 2, 3, 4 }));
+        Assert.That(File.Exists(Path.Combine(dir, "samples", "step_0000002.png")), Is.True);
+        Assert.That(Checkpoint.Load(trainer.LatestPath).Step, Is.EqualTo(4));
+
+        using var cts = new System.Threading.CancellationTokenSource();
+        using var again = Trainer.Resume(trainer.LatestPath, data, opts with { Steps = 100 });
+        cts.Cancel();
+        again.Run(cancel: cts.Token);
+        Assert.That(Checkpoint.Load(again.LatestPath).Step, Is.EqualTo(4), "cancelled before any step: saved where it stood");
+    }
+}
