@@ -6,4 +6,5 @@ var root = new RootCommand("dit: train, sample and inspect Diffusion Transformer
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(SampleCommand.Create());
+root.Subcommands.Add(PruneCommand.Create());
 return root.Parse(args).Invoke();

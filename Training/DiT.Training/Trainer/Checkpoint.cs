@@ -29,11 +29,15 @@ public sealed class Checkpoint : IDisposable
     public byte[]? OptimizerState { get; init; }
     public Tensor? TorchRngState { get; init; }
 
-    public static void Save(string path, DiT model, DiT ema, TorchSharp.Modules.OptimizerHelper? optimizer, long step, TrainOptions options,
+    /// <summary>
+    /// Saves a full training checkpoint; with <paramref name="model"/> null, a weights-only one (EMA weights, no
+    /// optimizer state) that samples but cannot resume training, a quarter of the size.
+    /// </summary>
+    public static void Save(string path, DiT? model, DiT ema, TorchSharp.Modules.OptimizerHelper? optimizer, long step, TrainOptions options,
         IReadOnlyList<string> classNames)
     {
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var (k, v) in model.state_dict()) tensors["model." + k] = v;
+        if (model is not null) foreach (var (k, v) in model.state_dict()) tensors["model." + k] = v;
         foreach (var (k, v) in ema.state_dict()) tensors["ema." + k] = v;
         if (optimizer is not null)
         {
@@ -45,7 +49,7 @@ public sealed class Checkpoint : IDisposable
         var meta = new Dictionary<string, string>
         {
             ["format"] = Format,
-            ["config"] = JsonSerializer.Serialize(model.Config, Json),
+            ["config"] = JsonSerializer.Serialize(ema.Config, Json),
             ["step"] = step.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["options"] = JsonSerializer.Serialize(options, Json),
             ["class_names"] = JsonSerializer.Serialize(classNames, Json),
@@ -81,7 +85,7 @@ public sealed class Checkpoint : IDisposable
                 OptimizerState = file.Tensors.TryGetValue("optimizer", out var o) ? o.data<byte>().ToArray() : null,
                 TorchRngState = file.Tensors.TryGetValue("rng.torch", out var r) ? r.clone() : null,
             };
-            if (ckpt.Model.Count == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no model weights.");
+            if (ckpt.Ema.Count == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no EMA weights.");
             return ckpt;
         }
     }
@@ -102,6 +106,9 @@ public sealed class Checkpoint : IDisposable
         using var _ = no_grad();
         foreach (var (k, v) in own) v.copy_(weights[k]);
     }
+
+    /// <summary>False for weights-only checkpoints (EMA weights alone), which sample but cannot resume training.</summary>
+    public bool CanResume => Model.Count > 0 && OptimizerState is not null;
 
     public void RestoreOptimizer(TorchSharp.Modules.OptimizerHelper optimizer)
     {

@@ -55,6 +55,9 @@ public sealed class Trainer : IDisposable
     public static Trainer Resume(string checkpointPath, IImageDataset data, TrainOptions? options = null)
     {
         using var ckpt = Checkpoint.Load(checkpointPath);
+        if (!ckpt.CanResume)
+            throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds weights only (no raw weights or optimizer state); " +
+                "it can be sampled from but not resumed. Resume from a full checkpoint such as latest.ckpt.");
         var opts = options ?? ckpt.Options;
         var trainer = new Trainer(ckpt.Config, data, opts);
         Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
