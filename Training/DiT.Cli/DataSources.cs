@@ -26,7 +26,7 @@ internal static class DataSources
             return ds;
         }
         if (File.Exists(spec) && spec.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-            return new LatentCacheDataset(spec);
+            return LatentCache.Open(spec, preload: false);
         throw new ArgumentException($"--data '{spec}' is neither 'fashion-mnist', an existing ImageFolder directory, nor a latent cache (.safetensors).");
     }
 }

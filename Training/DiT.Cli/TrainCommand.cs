@@ -34,7 +34,7 @@ internal static class TrainCommand
         m.AddTo(cmd);
         cmd.SetAction(r =>
         {
-            var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), r.GetValue(grayscale), AnsiConsole.MarkupLineInterpolated);
+            var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), r.GetValue(grayscale), s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
             var opts = new TrainOptions
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), EmaDecay = r.GetValue(ema),
@@ -44,8 +44,8 @@ internal static class TrainCommand
             };
             var resumePath = r.GetValue(resume);
             using var trainer = resumePath is null
-                ? new Trainer(m.Build(r, dataset.Height, dataset.Channels, dataset.ClassNames.Count), dataset, opts)
-                : Trainer.Resume(resumePath, dataset, opts);
+                ? new DiTTrainer(m.Build(r, dataset.Height, dataset.Channels, dataset.ClassNames.Count), dataset, opts)
+                : DiTTrainer.Resume(resumePath, dataset, opts);
             var c = trainer.Model.Config;
             AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
 

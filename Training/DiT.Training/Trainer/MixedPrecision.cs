@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Training.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DiTPlugin.Training.Trainer;
@@ -18,7 +19,7 @@ public sealed class MixedPrecision : System.IDisposable
     public MixedPrecision(DiT master)
     {
         Compute = new DiT(master.Config) { ActivationCheckpointing = master.ActivationCheckpointing };
-        Compute.to(bfloat16);
+        Compute.to(ScalarType.BFloat16);
         var byName = master.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         pairs = Compute.named_parameters().Select(p => (byName[p.name], (Tensor)p.parameter)).ToList();
     }

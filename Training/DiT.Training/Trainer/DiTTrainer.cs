@@ -17,7 +17,7 @@ namespace DiTPlugin.Training.Trainer;
 /// Everything random in step k (batch order, flips, dropped labels, timesteps, noise) comes from a generator
 /// seeded by (seed, k), so a run resumed from a checkpoint is bit-identical to one that never stopped.
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed class DiTTrainer : IDisposable
 {
     private readonly IImageDataset data;
     private readonly GaussianDiffusion diffusion;
@@ -30,7 +30,7 @@ public sealed class Trainer : IDisposable
     public TrainOptions Options { get; }
     public long Step { get; private set; }
 
-    public Trainer(DiTConfig config, IImageDataset data, TrainOptions options)
+    public DiTTrainer(DiTConfig config, IImageDataset data, TrainOptions options)
     {
         if (data.Channels != config.InChannels || data.Height != config.InputSize || data.Width != config.InputSize)
             throw new ArgumentException($"The data is {data.Channels}x{data.Height}x{data.Width} but the model expects " +
@@ -52,14 +52,14 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Continues a run: weights, EMA, optimizer state and step from the checkpoint.</summary>
-    public static Trainer Resume(string checkpointPath, IImageDataset data, TrainOptions? options = null)
+    public static DiTTrainer Resume(string checkpointPath, IImageDataset data, TrainOptions? options = null)
     {
         using var ckpt = Checkpoint.Load(checkpointPath);
         if (!ckpt.CanResume)
             throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds weights only (no raw weights or optimizer state); " +
                 "it can be sampled from but not resumed. Resume from a full checkpoint such as latest.ckpt.");
         var opts = options ?? ckpt.Options;
-        var trainer = new Trainer(ckpt.Config, data, opts);
+        var trainer = new DiTTrainer(ckpt.Config, data, opts);
         Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
         Checkpoint.LoadInto(trainer.Ema.Model, ckpt.Ema, $"Checkpoint '{checkpointPath}' (ema)");
         ckpt.RestoreOptimizer(trainer.optimizer);
@@ -72,7 +72,7 @@ public sealed class Trainer : IDisposable
     public (double Loss, double Mse, double Vb) TrainStep()
     {
         using var scope = NewDisposeScope();
-        using var g = new Generator(StepSeed(Options.Seed, Step));
+        using var g = new Generator((ulong)StepSeed(Options.Seed, Step));
         var (x, y) = LoadBatch(sampler.BatchAt(Step), g);
         var labels = Model.Labels.DropLabels(y, g);
         var t = diffusion.SampleTimesteps(x.shape[0], g);
