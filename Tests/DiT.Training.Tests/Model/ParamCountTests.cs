@@ -54,9 +54,13 @@ public class ParamCountTests
         var z = DiTConfig.FromName("DiT-S/2");
         long d = 384, depth = 12, baseline = ParamCount.Trainable(z);
         Assert.That(baseline - ParamCount.Trainable(z with { Block = BlockType.AdaLN }), Is.EqualTo(depth * (2 * d * d + 2 * d)));
-        Assert.That(baseline - ParamCount.Trainable(z with { Block = BlockType.InContext }), Is.EqualTo(depth * (6 * d * d + 6 * d)));
+        // In-context: no per-block adaLN (6D^2+6D) but two affine LayerNorms (2 x 2D) per block; its final layer
+        // trades adaLN_modulation (2D^2+2D) for an affine LayerNorm (2D).
+        Assert.That(baseline - ParamCount.Trainable(z with { Block = BlockType.InContext }),
+            Is.EqualTo(depth * (6 * d * d + 6 * d - 4 * d) + (2 * d * d + 2 * d - 2 * d)));
+        // Cross-attention adds q, k, v, out projections and a third affine LayerNorm per block.
         Assert.That(ParamCount.Trainable(z with { Block = BlockType.CrossAttention }) - ParamCount.Trainable(z with { Block = BlockType.InContext }),
-            Is.EqualTo(depth * 4 * (d * d + d)));
+            Is.EqualTo(depth * (4 * (d * d + d) + 2 * d)));
         Assert.That(ParamCount.Format(ParamCount.Count(z)), Does.Contain("trainable"));
     }
 }
