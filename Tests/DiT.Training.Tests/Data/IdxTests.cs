@@ -6,19 +6,8 @@ using NUnit.Framework;
 
 namespace DiTPlugin.Training.Tests.Data;
 
-public class IdxTests
+public class IdxTests : TempDirectoryTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "idx-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     private (string img, string lab) WriteSet(bool gzip, int n = 3, int labelCount = -1)
     {
@@ -26,7 +15,7 @@ public class IdxTests
         for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 7 % 256);
         var labels = Enumerable.Range(0, labelCount < 0 ? n : labelCount).Select(i => (byte)(i % 10)).ToArray();
         string ext = gzip ? ".gz" : "";
-        string img = Path.Combine(_dir, "imgs" + ext), lab = Path.Combine(_dir, "labs" + ext);
+        string img = Path.Combine(Dir, "imgs" + ext), lab = Path.Combine(Dir, "labs" + ext);
         IdxFile.Write(img, new[] { n, 28, 28 }, pixels, gzip);
         IdxFile.Write(lab, new[] { labels.Length }, labels, gzip);
         return (img, lab);
@@ -69,11 +58,11 @@ public class IdxTests
         var ex = Assert.Throws<InvalidDataException>(() => new IdxDataset(lab, img))!;
         Assert.That(ex.Message, Does.Contain("bad magic").And.Contain("0x00000801"));
 
-        File.WriteAllBytes(Path.Combine(_dir, "junk"), new byte[] { 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0 });
-        Assert.That(Assert.Throws<InvalidDataException>(() => IdxFile.Read(Path.Combine(_dir, "junk")))!.Message, Does.Contain("bad magic"));
+        File.WriteAllBytes(Path.Combine(Dir, "junk"), new byte[] { 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0 });
+        Assert.That(Assert.Throws<InvalidDataException>(() => IdxFile.Read(Path.Combine(Dir, "junk")))!.Message, Does.Contain("bad magic"));
 
         var (img5, _) = WriteSet(false, n: 5);
-        var (_, lab4) = (img5, Path.Combine(_dir, "labs4"));
+        var (_, lab4) = (img5, Path.Combine(Dir, "labs4"));
         IdxFile.Write(lab4, new[] { 4 }, new byte[] { 0, 1, 2, 3 });
         Assert.That(Assert.Throws<InvalidDataException>(() => new IdxDataset(img5, lab4))!.Message, Does.Contain("count mismatch"));
 

@@ -8,19 +8,8 @@ using StbImageWriteSharp;
 
 namespace DiTPlugin.Training.Tests.Data;
 
-public class ImageFolderTests
+public class ImageFolderTests : TempDirectoryTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "imgfolder-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     private static byte[] Solid(int w, int h, byte r, byte g, byte b)
     {
@@ -46,24 +35,24 @@ public class ImageFolderTests
     /// <summary>C_upper/x.png, a_cats/1.png + 2.jpg, b_dogs/1.png + corrupt.png + trunc.png. Returns the truncated file's path.</summary>
     private string BuildTree()
     {
-        WritePng(Path.Combine(_dir, "b_dogs", "1.png"), 40, 30, Solid(40, 30, 255, 0, 51));
-        WritePng(Path.Combine(_dir, "a_cats", "1.png"), 20, 20, Solid(20, 20, 100, 100, 100));
-        WriteJpg(Path.Combine(_dir, "a_cats", "2.jpg"), 24, 24, Solid(24, 24, 128, 128, 128));
-        WritePng(Path.Combine(_dir, "C_upper", "x.png"), 16, 16, Solid(16, 16, 0, 0, 0));
+        WritePng(Path.Combine(Dir, "b_dogs", "1.png"), 40, 30, Solid(40, 30, 255, 0, 51));
+        WritePng(Path.Combine(Dir, "a_cats", "1.png"), 20, 20, Solid(20, 20, 100, 100, 100));
+        WriteJpg(Path.Combine(Dir, "a_cats", "2.jpg"), 24, 24, Solid(24, 24, 128, 128, 128));
+        WritePng(Path.Combine(Dir, "C_upper", "x.png"), 16, 16, Solid(16, 16, 0, 0, 0));
         var rng = new Random(5);
         var junk = new byte[500];
         rng.NextBytes(junk);
-        File.WriteAllBytes(Path.Combine(_dir, "b_dogs", "corrupt.png"), junk);
+        File.WriteAllBytes(Path.Combine(Dir, "b_dogs", "corrupt.png"), junk);
         // Noise compresses badly, so cutting the file in half truly cuts into the pixel data.
         var noise = new byte[64 * 64 * 3];
         rng.NextBytes(noise);
-        string full = Path.Combine(_dir, "b_dogs", "trunc_src.png");
+        string full = Path.Combine(Dir, "b_dogs", "trunc_src.png");
         WritePng(full, 64, 64, noise);
         var bytes = File.ReadAllBytes(full);
         File.Delete(full);
-        string trunc = Path.Combine(_dir, "b_dogs", "trunc.png");
+        string trunc = Path.Combine(Dir, "b_dogs", "trunc.png");
         File.WriteAllBytes(trunc, bytes[..(bytes.Length / 2)]);
-        File.WriteAllText(Path.Combine(_dir, "b_dogs", "notes.txt"), "not an image");
+        File.WriteAllText(Path.Combine(Dir, "b_dogs", "notes.txt"), "not an image");
         return trunc;
     }
 
@@ -72,7 +61,7 @@ public class ImageFolderTests
     {
         BuildTree();
         var log = new List<string>();
-        var ds = new ImageFolderDataset(_dir, new ImageFolderOptions { Size = 8, Log = log.Add });
+        var ds = new ImageFolderDataset(Dir, new ImageFolderOptions { Size = 8, Log = log.Add });
         // Ordinal order: uppercase sorts before lowercase.
         Assert.That(ds.ClassNames, Is.EqualTo(new[] { "C_upper", "a_cats", "b_dogs" }));
         Assert.That(ds.Count, Is.EqualTo(4));
@@ -98,7 +87,7 @@ public class ImageFolderTests
     public void GrayscaleAndPreload()
     {
         BuildTree();
-        var ds = new ImageFolderDataset(_dir, new ImageFolderOptions { Size = 4, Color = ImageColor.Grayscale, Preload = true });
+        var ds = new ImageFolderDataset(Dir, new ImageFolderOptions { Size = 4, Color = ImageColor.Grayscale, Preload = true });
         Assert.That(ds.Channels, Is.EqualTo(1));
         Assert.That(ds.Count, Is.EqualTo(4));
         var grey = ds.Get(1);
@@ -110,7 +99,7 @@ public class ImageFolderTests
     {
         string trunc = BuildTree();
         // Header-only validation lets the truncated PNG through, so the failure happens in Get.
-        var ds = new ImageFolderDataset(_dir, new ImageFolderOptions { Size = 8, Validation = ImageValidation.Header });
+        var ds = new ImageFolderDataset(Dir, new ImageFolderOptions { Size = 8, Validation = ImageValidation.Header });
         Assert.That(ds.SkippedCount, Is.EqualTo(1));
         int bad = ds.Samples.ToList().FindIndex(s => s.Path == trunc);
         Assert.That(bad, Is.GreaterThanOrEqualTo(0));
@@ -126,11 +115,11 @@ public class ImageFolderTests
     [Test]
     public void SynsetMappingDefinesImageNetOrder()
     {
-        string train = Path.Combine(_dir, "train");
+        string train = Path.Combine(Dir, "train");
         WritePng(Path.Combine(train, "n02000002", "a.JPEG.png"), 8, 8, Solid(8, 8, 1, 2, 3));
         WritePng(Path.Combine(train, "n01000001", "b.png"), 8, 8, Solid(8, 8, 1, 2, 3));
         // The list order (not the sorted folder order) is the class order; it sits beside train/ as in ImageNet.
-        File.WriteAllLines(Path.Combine(_dir, "LOC_synset_mapping.txt"), new[]
+        File.WriteAllLines(Path.Combine(Dir, "LOC_synset_mapping.txt"), new[]
         {
             "n03000003 third thing",
             "n02000002 dog, hound",

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace DiTPlugin.Training.Tests.Data;
 
-public class LatentCacheTests
+public class LatentCacheTests : TempDirectoryTest
 {
     /// <summary>Deterministic source: pixel value depends on (index, c, y, x); label = index % 3.</summary>
     private sealed class Synthetic : IImageDataset
@@ -28,23 +28,11 @@ public class LatentCacheTests
         }
     }
 
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "latents-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     [TestCase(SafetensorsDtype.F32, false)]
     [TestCase(SafetensorsDtype.F16, true)]
     public void RoundTripWithAvgPoolEncoder(SafetensorsDtype dtype, bool preload)
     {
-        string path = Path.Combine(_dir, "cache.safetensors");
+        string path = Path.Combine(Dir, "cache.safetensors");
         var progress = new List<int>();
         LatentCache.Build(path, new Synthetic(), x => nn.functional.avg_pool2d(x, 2),
             new LatentCacheOptions { BatchSize = 3, Dtype = dtype, Scale = 0.5, Source = "synthetic", Progress = (d, _) => progress.Add(d) });
@@ -81,7 +69,7 @@ public class LatentCacheTests
     [Test]
     public void CacheWithoutLabelsIsRejected()
     {
-        string path = Path.Combine(_dir, "nolabels.safetensors");
+        string path = Path.Combine(Dir, "nolabels.safetensors");
         using var t = zeros(2, 1, 2, 2);
         Safetensors.Save(path, new Dictionary<string, Tensor> { ["latents"] = t });
         Assert.That(Assert.Throws<InvalidDataException>(() => LatentCache.Open(path))!.Message, Does.Contain("labels"));

@@ -11,19 +11,8 @@ using static TorchSharp.torch;
 
 namespace DiTPlugin.Training.Tests.Formats;
 
-public class SafetensorsTests
+public class SafetensorsTests : TempDirectoryTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "st-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>Builds a file byte by byte following the spec: u64 LE length, JSON, buffer.</summary>
     private static byte[] HandBuilt(string json, byte[] buffer, ulong? lengthOverride = null)
@@ -53,7 +42,7 @@ public class SafetensorsTests
             ["scalar"] = tensor(3.0f),
         };
         var meta = new Dictionary<string, string> { ["format"] = "pt", ["note"] = "ünïcode ✓" };
-        string path = Path.Combine(_dir, "all.safetensors");
+        string path = Path.Combine(Dir, "all.safetensors");
         Safetensors.Save(path, tensors, meta);
         Assert.That(File.Exists(path + ".tmp"), Is.False);
 
@@ -155,7 +144,7 @@ public class SafetensorsTests
     [Test]
     public void FailedWriteNeverReplacesGoodFile()
     {
-        string path = Path.Combine(_dir, "ckpt.safetensors");
+        string path = Path.Combine(Dir, "ckpt.safetensors");
         using var good = tensor(new float[] { 1, 2, 3 });
         Safetensors.Save(path, new Dictionary<string, Tensor> { ["w"] = good });
         var before = File.ReadAllBytes(path);

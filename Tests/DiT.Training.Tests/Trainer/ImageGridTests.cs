@@ -8,15 +8,8 @@ using ReadComponents = StbImageSharp.ColorComponents;
 
 namespace DiTPlugin.Training.Tests.Trainer;
 
-public class ImageGridTests
+public class ImageGridTests : TempDirectoryTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp() => Directory.CreateDirectory(_dir = Path.Combine(Path.GetTempPath(), "ditgrid-" + Guid.NewGuid().ToString("N")));
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     private static ImageResult Load(string path)
     {
@@ -49,7 +42,7 @@ public class ImageGridTests
             for (int ch = 0; ch < c; ch++)
                 for (int i = 0; i < h * w; i++)
                     data[((k * c + ch) * h * w) + i] = ch == k ? 1f : (ch == (k + 1) % 3 ? 0f : -1f);
-        var path = Path.Combine(_dir, "sub", "grid.png");
+        var path = Path.Combine(Dir, "sub", "grid.png");
         ImageGrid.SaveGrid(path, data, n, c, h, w, cols: 2);
         Assert.That(File.Exists(path + ".tmp"), Is.False);
         var img = Load(path);
@@ -81,18 +74,18 @@ public class ImageGridTests
         Assert.That(fromTensor.Pixels, Is.EqualTo(fromArray.Pixels));
         Assert.That((fromTensor.Width, fromTensor.Height), Is.EqualTo((2 * 8 + 2, 2 * 7 + 2))); // default cols = 2
 
-        var path = Path.Combine(_dir, "g.png");
+        var path = Path.Combine(Dir, "g.png");
         File.WriteAllText(path, "old");
         ImageGrid.SaveGrid(path, t);
         var img = Load(path);
         Assert.That(img.Data, Is.EqualTo(fromTensor.Pixels));
-        Assert.That(Directory.GetFiles(_dir), Has.Length.EqualTo(1));
+        Assert.That(Directory.GetFiles(Dir), Has.Length.EqualTo(1));
     }
 
     [Test]
     public void SavePngWritesGrayAndRgb()
     {
-        var path = Path.Combine(_dir, "gray.png");
+        var path = Path.Combine(Dir, "gray.png");
         ImageGrid.SavePng(path, new byte[] { 0, 50, 100, 150, 200, 250 }, 3, 2, 1);
         using var s = File.OpenRead(path);
         var img = ImageResult.FromStream(s, ReadComponents.Grey);
@@ -105,6 +98,6 @@ public class ImageGridTests
     {
         Assert.Throws<ArgumentException>(() => ImageGrid.ToRgb(new float[8], 2, 2, 1, 2));
         Assert.Throws<ArgumentException>(() => ImageGrid.ToRgb(new float[5], 1, 1, 2, 2));
-        Assert.Throws<ArgumentException>(() => ImageGrid.SavePng(Path.Combine(_dir, "x.png"), new byte[5], 2, 2, 1));
+        Assert.Throws<ArgumentException>(() => ImageGrid.SavePng(Path.Combine(Dir, "x.png"), new byte[5], 2, 2, 1));
     }
 }

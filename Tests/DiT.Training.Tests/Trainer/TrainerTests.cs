@@ -8,12 +8,8 @@ using static TorchSharp.torch;
 
 namespace DiTPlugin.Training.Tests.Trainer;
 
-public class TrainerTests
+public class TrainerTests : TempDirectoryTest
 {
-    private string dir = "";
-
-    [SetUp] public void SetUp() => dir = Directory.CreateTempSubdirectory("dit-trainer-").FullName;
-    [TearDown] public void TearDown() { try { Directory.Delete(dir, true); } catch (IOException) { } }
 
     private static DiTConfig Tiny => new()
     {
@@ -23,7 +19,7 @@ public class TrainerTests
     private TrainOptions Opts(long steps, bool bf16 = false) => new()
     {
         Steps = steps, BatchSize = 8, LearningRate = 1e-3, EmaDecay = 0.99, Seed = 7, Bf16 = bf16,
-        OutputDir = dir, CheckpointEvery = 0, SampleEvery = 0, LogEvery = 1,
+        OutputDir = Dir, CheckpointEvery = 0, SampleEvery = 0, LogEvery = 1,
     };
 
     [Test]
@@ -51,7 +47,7 @@ public class TrainerTests
             straight = Params(a.Model);
             straightEma = Params(a.Ema.Model);
         }
-        var ckpt = Path.Combine(dir, "mid.ckpt");
+        var ckpt = Path.Combine(Dir, "mid.ckpt");
         using (var b = new DiTTrainer(Tiny, data, Opts(6)))
         {
             for (int i = 0; i < 3; i++) b.TrainStep();
@@ -72,7 +68,7 @@ public class TrainerTests
         var cfg = Tiny with { Block = BlockType.CrossAttention };
         using var t = new DiTTrainer(cfg, data, Opts(2));
         t.TrainStep(); t.TrainStep();
-        var path = Path.Combine(dir, "rt.ckpt");
+        var path = Path.Combine(Dir, "rt.ckpt");
         t.SaveCheckpoint(path);
         using var ck = Checkpoint.Load(path);
         Assert.That(ck.Config, Is.EqualTo(cfg));
@@ -90,7 +86,7 @@ public class TrainerTests
     {
         var data = new InMemoryDataset();
         using var t = new DiTTrainer(Tiny, data, Opts(1));
-        var path = Path.Combine(dir, "bad.ckpt");
+        var path = Path.Combine(Dir, "bad.ckpt");
         t.SaveCheckpoint(path);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
@@ -124,8 +120,8 @@ public class TrainerTests
         var opts = Opts(4) with { SampleEvery = 2, CheckpointEvery = 2, SampleRespacing = "ddim5", SampleRows = 1 };
         using var trainer = new DiTTrainer(Tiny, data, opts);
         trainer.Run();
-        Assert.That(LossLog.Read(Path.Combine(dir, "loss.csv")).Select(r => r.Step), Is.EqualTo(new long[] { 1, 2, 3, 4 }));
-        Assert.That(File.Exists(Path.Combine(dir, "samples", "step_0000002.png")), Is.True);
+        Assert.That(LossLog.Read(Path.Combine(Dir, "loss.csv")).Select(r => r.Step), Is.EqualTo(new long[] { 1, 2, 3, 4 }));
+        Assert.That(File.Exists(Path.Combine(Dir, "samples", "step_0000002.png")), Is.True);
         Assert.That(Checkpoint.Load(trainer.LatestPath).Step, Is.EqualTo(4));
 
         using var cts = new System.Threading.CancellationTokenSource();

@@ -1,4 +1,5 @@
 using System;
+using DiTPlugin.Training.Formats;
 using System.IO;
 using StbImageWriteSharp;
 using TorchSharp;
@@ -90,11 +91,6 @@ public static class ImageGrid
         };
         if (w < 1 || h < 1 || rgb.Length != (long)w * h * channels)
             throw new ArgumentException($"Pixel buffer has {rgb.Length} bytes, expected {w}x{h}x{channels}.", nameof(rgb));
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            new ImageWriter().WritePng(rgb, w, h, comp, fs);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.Write(path, fs => new ImageWriter().WritePng(rgb, w, h, comp, fs));
     }
 }
