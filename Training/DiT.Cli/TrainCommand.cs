@@ -50,7 +50,13 @@ internal static class TrainCommand
             AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
 
             using var cts = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+            // First Ctrl-C: finish the step, save a checkpoint, exit cleanly. A second one exits at once.
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = !cts.IsCancellationRequested;
+                if (e.Cancel) AnsiConsole.MarkupLine("[yellow]Stopping after this step and saving a checkpoint (Ctrl-C again to abort without saving)...[/]");
+                cts.Cancel();
+            };
             Console.CancelKeyPress += onCancel;
             try
             {
