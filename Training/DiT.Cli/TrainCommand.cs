@@ -43,9 +43,27 @@ internal static class TrainCommand
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
             };
             var resumePath = r.GetValue(resume);
+            // On resume the checkpoint's recipe stands; only options given explicitly on this command line change it.
+            TrainOptions Adjust(TrainOptions o) => o with
+            {
+                Steps = Given(steps) ? opts.Steps : o.Steps,
+                BatchSize = Given(batch) ? opts.BatchSize : o.BatchSize,
+                LearningRate = Given(lr) ? opts.LearningRate : o.LearningRate,
+                EmaDecay = Given(ema) ? opts.EmaDecay : o.EmaDecay,
+                Bf16 = Given(bf16) ? opts.Bf16 : o.Bf16,
+                ActivationCheckpointing = Given(ckptAct) ? opts.ActivationCheckpointing : o.ActivationCheckpointing,
+                Seed = Given(seed) ? opts.Seed : o.Seed,
+                OutputDir = Given(outDir) ? opts.OutputDir : o.OutputDir,
+                SampleEvery = Given(sampleEvery) ? opts.SampleEvery : o.SampleEvery,
+                CheckpointEvery = Given(ckptEvery) ? opts.CheckpointEvery : o.CheckpointEvery,
+                SampleRespacing = Given(sampler) ? opts.SampleRespacing : o.SampleRespacing,
+                SampleCfgScale = Given(cfg) ? opts.SampleCfgScale : o.SampleCfgScale,
+                Threads = Given(threads) ? opts.Threads : o.Threads,
+            };
+            bool Given(Option o) => r.GetResult(o) is { Implicit: false };
             using var trainer = resumePath is null
                 ? new DiTTrainer(m.Build(r, dataset.Height, dataset.Channels, dataset.ClassNames.Count), dataset, opts)
-                : DiTTrainer.Resume(resumePath, dataset, opts);
+                : DiTTrainer.Resume(resumePath, dataset, Adjust);
             var c = trainer.Model.Config;
             AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
 

@@ -125,7 +125,7 @@ public class TrainerTests : TempDirectoryTest
         Assert.That(Checkpoint.Load(trainer.LatestPath).Step, Is.EqualTo(4));
 
         using var cts = new System.Threading.CancellationTokenSource();
-        using var again = DiTTrainer.Resume(trainer.LatestPath, data, opts with { Steps = 100 });
+        using var again = DiTTrainer.Resume(trainer.LatestPath, data, o => o with { Steps = 100 });
         cts.Cancel();
         again.Run(cancel: cts.Token);
         Assert.That(Checkpoint.Load(again.LatestPath).Step, Is.EqualTo(4), "cancelled before any step: saved where it stood");

@@ -51,14 +51,18 @@ public sealed class DiTTrainer : IDisposable
         sampler = new BatchSampler(data.Count, options.BatchSize, (ulong)options.Seed);
     }
 
-    /// <summary>Continues a run: weights, EMA, optimizer state and step from the checkpoint.</summary>
-    public static DiTTrainer Resume(string checkpointPath, IImageDataset data, TrainOptions? options = null)
+    /// <summary>
+    /// Continues a run: weights, EMA, optimizer state, step and options from the checkpoint. <paramref name="adjust"/>
+    /// may change options (more steps, another output folder); the run stays bit-identical to an uninterrupted one
+    /// as long as it leaves the seed, batch size, learning rate and the other recipe fields alone.
+    /// </summary>
+    public static DiTTrainer Resume(string checkpointPath, IImageDataset data, Func<TrainOptions, TrainOptions>? adjust = null)
     {
         using var ckpt = Checkpoint.Load(checkpointPath);
         if (!ckpt.CanResume)
             throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds weights only (no raw weights or optimizer state); " +
                 "it can be sampled from but not resumed. Resume from a full checkpoint such as latest.ckpt.");
-        var opts = options ?? ckpt.Options;
+        var opts = adjust is null ? ckpt.Options : adjust(ckpt.Options);
         var trainer = new DiTTrainer(ckpt.Config, data, opts);
         Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
         Checkpoint.LoadInto(trainer.Ema.Model, ckpt.Ema, $"Checkpoint '{checkpointPath}' (ema)");
