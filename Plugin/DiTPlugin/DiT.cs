@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DiTPlugin.Runtime;
+using DiTPlugin.Sampling;
+
+namespace DiTPlugin
+{
+    /// <summary>
+    /// A loaded DiT model package: class-conditional image generation with guidance inside the graph.
+    /// Thread safety: one DiT may be shared by any number of threads. Graph runs on its ONNX Runtime session are
+    /// serialised by a lock (one Run at a time per session); everything else is per call, and the noise depends only
+    /// on the recipe (seed, image index, step), so concurrent Generate calls give the same pixels as sequential ones.
+    /// </summary>
+    public sealed class DiT : IDisposable
+    {
+        private readonly ConcurrentDictionary<int, SpacedSchedule> _chains = new ConcurrentDictionary<int, SpacedSchedule>();
+
+        public ModelManifest Manifest { get; }
+        public ClassCatalog Catalog { get; }
+        /// <summary>Class names by id.</summary>
+        public IReadOnlyList<string> Classes => Catalog.Names;
+        public LicenseInfo License { get; }
+        /// <summary>The package's contentHash (recorded in every recipe).</summary>
+        public string ContentHash { get; }
+        public string Name => Manifest.Name;
+        /// <summary>Number of timesteps T of the model's schedule: the most steps a generation may use.</summary>
+        public int Timesteps => Schedule.T;
+        /// <summary>Where the DiT graph runs now (may become Cpu after a NaN retry).</summary>
+        public ExecutionProvider Provider => Graph.Provider;
+        public NoiseSchedule Schedule { get; }
+
+        internal OnnxGraph Graph { get; }
+        internal OnnxGraph? Decoder { get; }
+        internal int Batch { get; }
+
+        private DiT(ModelPackage package, DiTOptions options)
+        {
+            var m = package.Manifest;
+            Manifest = m;
+            ContentHash = package.ContentHash;
+            foreach (var w in package.Warnings) options.Log?.Invoke("DiTPlugin: " + w);
+            Catalog = new ClassCatalog(m.Classes.Names, m.Classes.Synonyms);
+            License = new LicenseInfo(m.License.Id, m.License.CommercialUse, m.License.Text, m.License.Attribution);
+            Schedule = NoiseSchedule.Create(m.Schedule.Kind, m.Schedule.Timesteps, m.Schedule.Betas);
+
+            var g = m.SelectDiTGraph(options.PreferFp16);
+            Batch = g.Batch;
+            long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
+            var inputs = new[]
+            {
+                new TensorSpec("x", typeof(float), b, c, s, s),
+                new TensorSpec("t", typeof(float), b),
+                new TensorSpec("y", typeof(long), b),
+                new TensorSpec("cfg_scale", typeof(float), 1),
+            };
+            var outputs = new[] { new TensorSpec("eps", typeof(float), b, c, s, s), new TensorSpec("v", typeof(float), b, c, s, s) };
+            Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
+            if (m.Input.Space == "latent" && m.Latent != null)
+            {
+                try
+                {
+                    // The decoder takes the DiT graph's batch: latents [B, 4, S, S] → image [B, 3, 8S, 8S].
+                    Decoder = new OnnxGraph(package.ReadFile(m.Latent.Decoder), m.Latent.Decoder,
+                        new[] { new TensorSpec("latent", typeof(float), b, c, s, s) },
+                        new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, m.Output.Height, m.Output.Width) },
+                        options.ExecutionProvider, options.Log, options.DeviceId);
+                }
+                catch { Graph.Dispose(); throw; }
+            }
+        }
+
+        /// <summary>Loads a package folder or .zip. Throws <see cref="ModelPackageException"/> for a bad package.</summary>
+        public static DiT Load(string path, DiTOptions? options = null) => new DiT(ModelPackage.Open(path), options ?? new DiTOptions());
+
+        /// <summary>The class id for a name (exact, case-insensitive, substring, synonyms), or null.</summary>
+        public int? FindClass(string name) => Catalog.Find(name);
+
+        /// <summary>One image of class <paramref name="classId"/> with default options and seed 0.</summary>
+        public GeneratedImage Generate(int classId) => Generate(new GenerationOptions { ClassIds = new[] { classId } })[0];
+
+        /// <summary>One image of the named class with default options and seed 0.</summary>
+        public GeneratedImage Generate(string className) => Generate(new GenerationOptions { ClassNames = new[] { className } })[0];
+
+        /// <summary>Generates the batch synchronously on the calling thread.</summary>
+        public IReadOnlyList<GeneratedImage> Generate(GenerationOptions options)
+        {
+            var job = CreateJob(options);
+            while (!job.IsCompleted) job.StepOnce();
+            return job.Result;
+        }
+
+        /// <summary>Generates on a worker thread, reporting progress after each step; cancellation is checked between steps.</summary>
+        public Task<IReadOnlyList<GeneratedImage>> GenerateAsync(GenerationOptions options,
+            IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            var job = CreateJob(options);
+            return Task.Run(() =>
+            {
+                while (!job.IsCompleted)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    job.StepOnce();
+                    progress?.Report(job.Progress);
+                }
+                return job.Result;
+            }, cancellationToken);
+        }
+
+        /// <summary>A job to advance from a game loop with <see cref="GenerationJob.Step(TimeSpan)"/>.</summary>
+        public GenerationJob CreateJob(GenerationOptions options)
+        {
+            if (options is null) throw new ArgumentNullException(nameof(options));
+            var classIds = ResolveClasses(options);
+            if (options.Steps < 1 || options.Steps > Timesteps)
+                throw new ArgumentOutOfRangeException(nameof(options), options.Steps, $"Steps must be in 1..{Timesteps}.");
+            if (!(options.CfgScale >= 0) || float.IsInfinity(options.CfgScale))
+                throw new ArgumentOutOfRangeException(nameof(options), options.CfgScale, "CfgScale must be a finite number >= 0.");
+            if (options.PreviewEvery < 0)
+                throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
+            if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
+                throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
+            var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
+            return new GenerationJob(this, options, classIds, chain);
+        }
+
+        private int[] ResolveClasses(GenerationOptions options)
+        {
+            int count = Catalog.Count;
+            if (options.ClassIds != null)
+            {
+                if (options.ClassIds.Count == 0) throw new ArgumentException("ClassIds is empty: give at least one class.", nameof(options));
+                foreach (int id in options.ClassIds)
+                    if (id < 0 || id >= count)
+                        throw new ArgumentOutOfRangeException(nameof(options), id, $"Unknown class id {id}: valid ids are 0..{count - 1}.");
+                return options.ClassIds.ToArray();
+            }
+            if (options.ClassNames == null || options.ClassNames.Count == 0)
+                throw new ArgumentException("Give ClassIds or ClassNames (at least one class).", nameof(options));
+            return options.ClassNames.Select(n =>
+            {
+                if (n is null) throw new ArgumentException("A class name is null.", nameof(options));
+                return Catalog.Find(n) ?? throw new ArgumentException(
+                    $"Unknown class name '{n}'; did you mean '{Catalog.Closest(n)}'? Classes: {string.Join(", ", Catalog.Names)}.", nameof(options));
+            }).ToArray();
+        }
+
+        public void Dispose()
+        {
+            Graph.Dispose();
+            Decoder?.Dispose();
+        }
+    }
+}

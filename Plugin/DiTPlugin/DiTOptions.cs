@@ -1,0 +1,17 @@
+using System;
+
+namespace DiTPlugin
+{
+    /// <summary>How <see cref="DiT.Load"/> sets up the runtime.</summary>
+    public sealed class DiTOptions
+    {
+        /// <summary>Auto: DirectML on Windows when available, then CUDA when present, else CPU. Others force one.</summary>
+        public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
+        /// <summary>GPU index for DirectML / CUDA.</summary>
+        public int DeviceId { get; set; }
+        /// <summary>Run the fp16 DiT graph when the package has one.</summary>
+        public bool PreferFp16 { get; set; }
+        /// <summary>Receives the provider choice, the reason for any fallback, and package warnings.</summary>
+        public Action<string>? Log { get; set; }
+    }
+}

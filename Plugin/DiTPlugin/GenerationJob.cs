@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using DiTPlugin.Imaging;
+using DiTPlugin.Random;
+using DiTPlugin.Sampling;
+
+namespace DiTPlugin
+{
+    /// <summary>
+    /// A generation advanced in small pieces, e.g. a few denoising steps a frame. Images are sampled in batches of
+    /// the graph's batch size; one step is one graph run over one batch. A job is not thread-safe: step it from one
+    /// thread at a time (the DiT behind it may be shared).
+    /// </summary>
+    public sealed class GenerationJob
+    {
+        private readonly DiT _dit;
+        private readonly GenerationOptions _options;
+        private readonly int[] _classIds;
+        private readonly SpacedSchedule _chain;
+        private readonly ISampler _sampler;
+        private readonly int _batch, _perImage;
+        private readonly float[] _x, _noise, _t, _cfg;
+        private readonly long[] _y;
+        private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
+        private readonly Stopwatch _active = new Stopwatch();
+        private int _chunk, _index = -1, _stepsDone;
+        private double _lastStepSeconds;
+
+        /// <summary>Graph steps in all: batches × sampling steps.</summary>
+        public int TotalSteps { get; }
+        public bool IsCompleted => _results.Count == _classIds.Length;
+        /// <summary>The latest progress (with the latest preview when one was due at the last step).</summary>
+        public GenerationProgress Progress { get; private set; }
+
+        internal GenerationJob(DiT dit, GenerationOptions options, int[] classIds, SpacedSchedule chain)
+        {
+            _dit = dit;
+            _options = options;
+            _classIds = classIds;
+            _chain = chain;
+            _sampler = Samplers.Create(options.Sampler, chain, dit.Manifest.Architecture.LearnSigma);
+            _batch = dit.Batch;
+            var input = dit.Manifest.Input;
+            _perImage = input.Channels * input.Size * input.Size;
+            _x = new float[_batch * _perImage];
+            _noise = new float[_x.Length];
+            _t = new float[_batch];
+            _y = new long[_batch];
+            _cfg = new[] { options.CfgScale };
+            int chunks = (classIds.Length + _batch - 1) / _batch;
+            TotalSteps = chunks * chain.Steps;
+            Progress = new GenerationProgress(0, TotalSteps, 0, null);
+        }
+
+        /// <summary>The images, in the order of the requested classes.</summary>
+        public IReadOnlyList<GeneratedImage> Result =>
+            IsCompleted ? _results.ToArray() : throw new InvalidOperationException("The job has not completed; call Step until IsCompleted.");
+
+        /// <summary>
+        /// Runs denoising steps while they fit in <paramref name="budget"/>: always one, then more while the time
+        /// spent plus the last step's duration stays within the budget. Returns the number of steps run.
+        /// </summary>
+        public int Step(TimeSpan budget)
+        {
+            if (IsCompleted) return 0;
+            var sw = Stopwatch.StartNew();
+            int n = 0;
+            do { StepOnce(); n++; }
+            while (!IsCompleted && sw.Elapsed.TotalSeconds + _lastStepSeconds <= budget.TotalSeconds);
+            return n;
+        }
+
+        /// <summary>Runs exactly one denoising step (one graph run).</summary>
+        internal void StepOnce()
+        {
+            if (IsCompleted) return;
+            long start = Stopwatch.GetTimestamp();
+            _active.Start();
+            try
+            {
+                int first = _chunk * _batch;
+                int count = Math.Min(_batch, _classIds.Length - first);
+                if (_index < 0) StartChunk(first, count);
+                int i = _index;
+                int nullClass = _dit.Manifest.Classes.NullClass;
+                for (int j = 0; j < _batch; j++)
+                {
+                    _t[j] = _chain.TimestepMap[i];
+                    _y[j] = j < count ? _classIds[first + j] : nullClass;
+                }
+                var outs = _dit.Graph.Run(_x, _t, _y, _cfg);
+                float[] eps = outs[0], v = outs[1];
+
+                GeneratedImage? preview = null;
+                int done = _chain.Steps - i;
+                if (_options.PreviewEvery > 0 && (done % _options.PreviewEvery == 0) && i > 0)
+                    preview = MakePreview(eps, i, first);
+
+                ReadOnlySpan<float> noise = default;
+                if (_sampler.NeedsNoise(i))
+                {
+                    Array.Clear(_noise, 0, _noise.Length);
+                    for (int j = 0; j < count; j++)
+                        GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), (uint)i + 1, _noise.AsSpan(j * _perImage, _perImage));
+                    noise = _noise;
+                }
+                _sampler.Step(_x, eps, v, i, noise, _x);
+                _index = i - 1;
+                _stepsDone++;
+                if (_index < 0) FinishChunk(first, count);
+                _active.Stop();
+                double ips = _stepsDone / Math.Max(_active.Elapsed.TotalSeconds, 1e-9);
+                Progress = new GenerationProgress(_stepsDone, TotalSteps, ips, preview);
+            }
+            finally
+            {
+                _active.Stop();
+                _lastStepSeconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+            }
+        }
+
+        private uint ImageIndex(int k) => unchecked(_options.FirstImageIndex + (uint)k);
+
+        private void StartChunk(int first, int count)
+        {
+            Array.Clear(_x, 0, _x.Length);
+            for (int j = 0; j < count; j++)
+                GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), GaussianNoise.InitialDraw, _x.AsSpan(j * _perImage, _perImage));
+            _sampler.Reset();
+            _index = _chain.Steps - 1;
+        }
+
+        private void FinishChunk(int first, int count)
+        {
+            var images = Decode(_x);
+            for (int j = 0; j < count; j++) _results.Add(ToImage(images, j, first + j));
+            _chunk++;
+            _index = -1;
+        }
+
+        /// <summary>Model output → [B, C_out, H, W] pixels in [−1, 1] (through the VAE decoder for latent models).</summary>
+        private float[] Decode(float[] x)
+        {
+            var latent = _dit.Manifest.Latent;
+            if (_dit.Decoder is null || latent is null) return x;
+            var scaled = new float[x.Length];
+            float inv = (float)(1.0 / latent.Scale);
+            for (int k = 0; k < x.Length; k++) scaled[k] = x[k] * inv;
+            return _dit.Decoder.Run(scaled)[0];
+        }
+
+        private GeneratedImage ToImage(float[] pixels, int slot, int imageNumber)
+        {
+            var o = _dit.Manifest.Output;
+            int size = o.Channels * o.Width * o.Height;
+            var rgba = ImageConverter.ToRgba8(pixels.AsSpan(slot * size, size), o.Channels, o.Width, o.Height, o.ColorSpace);
+            return new GeneratedImage(rgba, o.Width, o.Height, MakeRecipe(imageNumber));
+        }
+
+        private GeneratedImage MakePreview(float[] eps, int index, int first)
+        {
+            var x0 = new float[_x.Length];
+            _chain.PredictX0(_x, eps, index, x0);
+            var pixels = Decode(x0);
+            return ToImage(pixels, 0, first);
+        }
+
+        private Recipe MakeRecipe(int imageNumber) => new Recipe
+        {
+            ModelHash = _dit.ContentHash,
+            ClassId = _classIds[imageNumber],
+            ClassName = _dit.Classes[_classIds[imageNumber]],
+            Seed = _options.Seed,
+            ImageIndex = ImageIndex(imageNumber),
+            Steps = _options.Steps,
+            Sampler = _options.Sampler,
+            CfgScale = _options.CfgScale,
+        };
+    }
+}

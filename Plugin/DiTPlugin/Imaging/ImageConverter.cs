@@ -1,0 +1,66 @@
+using System;
+
+namespace DiTPlugin.Imaging
+{
+    /// <summary>Model output in [−1, 1] (planar C×H×W) → interleaved RGBA8.</summary>
+    public static class ImageConverter
+    {
+        /// <summary>The sRGB OETF (IEC 61966-2-1): linear light in [0, 1] → encoded value in [0, 1].</summary>
+        public static double LinearToSrgb(double linear)
+        {
+            if (linear <= 0) return 0;
+            if (linear >= 1) return 1;
+            return linear <= 0.0031308 ? 12.92 * linear : 1.055 * Math.Pow(linear, 1.0 / 2.4) - 0.055;
+        }
+
+        /// <summary>A value in [0, 1] → byte with rounding (half away from zero) and clamping.</summary>
+        public static byte ToByte(double unit)
+        {
+            double v = Math.Round(unit * 255.0, MidpointRounding.AwayFromZero);
+            return (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+
+        /// <summary>One model value in [−1, 1] → byte: (v + 1)/2, through the sRGB OETF when <paramref name="linear"/>.</summary>
+        public static byte ValueToByte(float v, bool linear)
+        {
+            double u = (v + 1.0) / 2.0;
+            if (double.IsNaN(u)) u = 0;
+            u = u < 0 ? 0 : u > 1 ? 1 : u;
+            return ToByte(linear ? LinearToSrgb(u) : u);
+        }
+
+        /// <summary>
+        /// Planar [C, H, W] values in [−1, 1] → RGBA8 rows top to bottom. C = 1: grayscale replicated to RGB; C = 3: RGB;
+        /// C = 4: RGBA (alpha mapped without the transfer function). Alpha is 255 unless given. colorSpace "sRGB": the
+        /// values are sRGB-encoded already; "linear": the sRGB OETF is applied.
+        /// </summary>
+        public static byte[] ToRgba8(ReadOnlySpan<float> chw, int channels, int width, int height, string colorSpace)
+        {
+            bool linear;
+            if (colorSpace == "sRGB") linear = false;
+            else if (colorSpace == "linear") linear = true;
+            else throw new ArgumentException($"colorSpace '{colorSpace}' is not 'sRGB' or 'linear'.", nameof(colorSpace));
+            if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
+            int plane = width * height;
+            if (chw.Length != channels * plane) throw new ArgumentException($"Expected {channels * plane} values, got {chw.Length}.", nameof(chw));
+            var rgba = new byte[plane * 4];
+            for (int p = 0; p < plane; p++)
+            {
+                int o = p * 4;
+                if (channels == 1)
+                {
+                    byte g = ValueToByte(chw[p], linear);
+                    rgba[o] = rgba[o + 1] = rgba[o + 2] = g;
+                }
+                else
+                {
+                    rgba[o] = ValueToByte(chw[p], linear);
+                    rgba[o + 1] = ValueToByte(chw[plane + p], linear);
+                    rgba[o + 2] = ValueToByte(chw[2 * plane + p], linear);
+                }
+                rgba[o + 3] = channels == 4 ? ValueToByte(chw[3 * plane + p], false) : (byte)255;
+            }
+            return rgba;
+        }
+    }
+}

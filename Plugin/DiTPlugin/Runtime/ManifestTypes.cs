@@ -1,0 +1,79 @@
+using System.Collections.Generic;
+
+namespace DiTPlugin.Runtime
+{
+    // The model.json sections (docs/model-package.md). Deserialised with camelCase names; validated by ModelManifest.
+
+    public sealed class ManifestLicense
+    {
+        public string Id { get; set; } = "";
+        public bool CommercialUse { get; set; }
+        public string? Text { get; set; }
+        public string? Attribution { get; set; }
+    }
+
+    public sealed class ManifestArchitecture
+    {
+        public string? Family { get; set; }
+        public int Depth { get; set; }
+        public int HiddenSize { get; set; }
+        public int NumHeads { get; set; }
+        public int PatchSize { get; set; }
+        public double MlpRatio { get; set; }
+        public string? Block { get; set; }
+        public bool LearnSigma { get; set; } = true;
+    }
+
+    public sealed class ManifestInput
+    {
+        public int Size { get; set; }
+        public int Channels { get; set; }
+        public string Space { get; set; } = "pixel";
+    }
+
+    public sealed class ManifestOutput
+    {
+        public int Width { get; set; }
+        public int Height { get; set; }
+        public int Channels { get; set; }
+        public string ColorSpace { get; set; } = "sRGB";
+    }
+
+    public sealed class ManifestLatent
+    {
+        public double Scale { get; set; }
+        public int Downsample { get; set; }
+        public string Decoder { get; set; } = "";
+        public string? DecoderSha256 { get; set; }
+    }
+
+    public sealed class ManifestClasses
+    {
+        public int Count { get; set; }
+        public int NullClass { get; set; }
+        public List<string> Names { get; set; } = new List<string>();
+        public Dictionary<string, int>? Synonyms { get; set; }
+    }
+
+    public sealed class ManifestSchedule
+    {
+        public string Kind { get; set; } = "linear";
+        public int Timesteps { get; set; }
+        public List<double>? Betas { get; set; }
+    }
+
+    public sealed class ManifestGuidance
+    {
+        public int GuidedChannels { get; set; }
+    }
+
+    public sealed class ManifestGraph
+    {
+        public string Role { get; set; } = "";
+        public string File { get; set; } = "";
+        public string Precision { get; set; } = "fp32";
+        public int Batch { get; set; } = 1;
+        public int Opset { get; set; }
+        public string Sha256 { get; set; } = "";
+    }
+}

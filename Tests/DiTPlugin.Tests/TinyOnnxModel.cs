@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace DiTPlugin.Tests;
+
+/// <summary>
+/// Test-only: writes a minimal model package by hand-encoding the ONNX protobuf (ir_version 8, opset 17) of a graph
+/// with the contract's inputs x [B,C,S,S] f32, t [B] f32, y [B] i64, cfg_scale [1] f32 and outputs
+/// eps = x·0.1·cfg_scale + 0.01·float(y) and v = x·0 (zeros), plus a model.json beside it.
+/// </summary>
+public static class TinyOnnxModel
+{
+    public sealed class Spec
+    {
+        public int Size = 8, Channels = 1, Batch = 1, Classes = 3, Timesteps = 100;
+        /// <summary>Shape S written into the graph (to make it disagree with the manifest).</summary>
+        public int? GraphSize;
+        public float EpsScale = 0.1f;
+        public string ColorSpace = "sRGB";
+        public bool LearnSigma = true;
+    }
+
+    public static readonly string[] ClassNames = { "T-shirt/top", "Trouser", "Ankle boot" };
+
+    public static byte[] BuildGraph(Spec s)
+    {
+        int S = s.GraphSize ?? s.Size;
+        long[] xs = { s.Batch, s.Channels, S, S };
+        var graph = new List<byte[]>
+        {
+            Node("Mul", new[] { "x", "c_eps" }, "xs"),
+            Node("Mul", new[] { "xs", "cfg_scale" }, "e1"),
+            Node("Reshape", new[] { "y", "shape4" }, "y4"),
+            Node("Cast", new[] { "y4" }, "yf", IntAttribute("to", 1)),
+            Node("Mul", new[] { "yf", "c_cls" }, "yc"),
+            Node("Add", new[] { "e1", "yc" }, "eps"),
+            Node("Mul", new[] { "x", "c_zero" }, "v"),
+        }.Select(n => Field(1, n)).ToList();
+        graph.Add(Field(2, Encoding.UTF8.GetBytes("tiny_dit")));
+        graph.Add(Field(5, FloatTensor("c_eps", s.EpsScale)));
+        graph.Add(Field(5, FloatTensor("c_cls", 0.01f)));
+        graph.Add(Field(5, FloatTensor("c_zero", 0f)));
+        graph.Add(Field(5, Int64Tensor("shape4", new long[] { s.Batch, 1, 1, 1 })));
+        graph.Add(Field(11, ValueInfo("x", 1, xs)));
+        graph.Add(Field(11, ValueInfo("t", 1, new long[] { s.Batch })));
+        graph.Add(Field(11, ValueInfo("y", 7, new long[] { s.Batch })));
+        graph.Add(Field(11, ValueInfo("cfg_scale", 1, new long[] { 1 })));
+        graph.Add(Field(12, ValueInfo("eps", 1, xs)));
+        graph.Add(Field(12, ValueInfo("v", 1, xs)));
+
+        var model = new List<byte[]>
+        {
+            VarintField(1, 8), // ir_version
+            Field(2, Encoding.UTF8.GetBytes("DiTPlugin.Tests")),
+            Field(7, Concat(graph)),
+            Field(8, Concat(new List<byte[]> { Field(1, Array.Empty<byte>()), VarintField(2, 17) })), // opset_import
+        };
+        return Concat(model);
+    }
+
+    /// <summary>Writes dit.onnx and model.json into <paramref name="folder"/>; returns the manifest for further edits.</summary>
+    public static JsonObject WritePackage(string folder, Spec? spec = null)
+    {
+        spec ??= new Spec();
+        Directory.CreateDirectory(folder);
+        var onnx = BuildGraph(spec);
+        File.WriteAllBytes(Path.Combine(folder, "dit.onnx"), onnx);
+        string sha = Convert.ToHexString(SHA256.HashData(onnx)).ToLowerInvariant();
+        var manifest = new JsonObject
+        {
+            ["format"] = "ditplugin-model-package",
+            ["formatVersion"] = 1,
+            ["name"] = "tiny-test",
+            ["description"] = "hand-encoded test graph",
+            ["license"] = new JsonObject { ["id"] = "CC-BY-4.0", ["commercialUse"] = true, ["text"] = "t", ["attribution"] = "a" },
+            ["architecture"] = new JsonObject { ["family"] = "DiT", ["depth"] = 1, ["hiddenSize"] = 8, ["numHeads"] = 1, ["patchSize"] = 2,
+                ["mlpRatio"] = 4.0, ["block"] = "AdaLNZero", ["learnSigma"] = spec.LearnSigma },
+            ["input"] = new JsonObject { ["size"] = spec.Size, ["channels"] = spec.Channels, ["space"] = "pixel" },
+            ["output"] = new JsonObject { ["width"] = spec.Size, ["height"] = spec.Size, ["channels"] = spec.Channels, ["colorSpace"] = spec.ColorSpace },
+            ["latent"] = null,
+            ["classes"] = new JsonObject
+            {
+                ["count"] = spec.Classes, ["nullClass"] = spec.Classes,
+                ["names"] = new JsonArray(ClassNames.Take(spec.Classes).Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
+                ["synonyms"] = new JsonObject { ["tee"] = 0, ["pants"] = 1 },
+            },
+            ["schedule"] = new JsonObject { ["kind"] = "linear", ["timesteps"] = spec.Timesteps, ["betas"] = null },
+            ["guidance"] = new JsonObject { ["guidedChannels"] = spec.Channels },
+            ["graphs"] = new JsonArray(new JsonObject { ["role"] = "dit", ["file"] = "dit.onnx", ["precision"] = "fp32", ["batch"] = spec.Batch, ["opset"] = 17, ["sha256"] = sha }),
+            ["contentHash"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sha))).ToLowerInvariant(),
+            ["training"] = new JsonObject { ["steps"] = 1 },
+        };
+        WriteManifest(folder, manifest);
+        return manifest;
+    }
+
+    public static void WriteManifest(string folder, JsonObject manifest) =>
+        File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+    // --- protobuf encoding ---
+
+    private static byte[] Node(string op, string[] inputs, string output, byte[]? attribute = null)
+    {
+        var parts = inputs.Select(i => Field(1, Encoding.UTF8.GetBytes(i))).ToList();
+        parts.Add(Field(2, Encoding.UTF8.GetBytes(output)));
+        parts.Add(Field(3, Encoding.UTF8.GetBytes(op + "_" + output)));
+        parts.Add(Field(4, Encoding.UTF8.GetBytes(op)));
+        if (attribute != null) parts.Add(Field(5, attribute));
+        return Concat(parts);
+    }
+
+    private static byte[] IntAttribute(string name, long value) =>
+        Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes(name)), VarintField(3, (ulong)value), VarintField(20, 2) });
+
+    private static byte[] FloatTensor(string name, float value) => Concat(new List<byte[]>
+    {
+        VarintField(1, 1), VarintField(2, 1), Field(8, Encoding.UTF8.GetBytes(name)), Field(9, BitConverter.GetBytes(value)),
+    });
+
+    private static byte[] Int64Tensor(string name, long[] values) => Concat(new List<byte[]>
+    {
+        VarintField(1, (ulong)values.Length), VarintField(2, 7), Field(8, Encoding.UTF8.GetBytes(name)),
+        Field(9, values.SelectMany(BitConverter.GetBytes).ToArray()),
+    });
+
+    private static byte[] ValueInfo(string name, int elemType, long[] shape)
+    {
+        var dims = shape.Select(d => Field(1, VarintField(1, (ulong)d))).ToList();
+        var tensorType = Concat(new List<byte[]> { VarintField(1, (ulong)elemType), Field(2, Concat(dims)) });
+        return Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes(name)), Field(2, Field(1, tensorType)) });
+    }
+
+    private static byte[] Field(int number, byte[] payload) =>
+        Concat(new List<byte[]> { Varint((ulong)((number << 3) | 2)), Varint((ulong)payload.Length), payload });
+
+    private static byte[] VarintField(int number, ulong value) => Concat(new List<byte[]> { Varint((ulong)(number << 3)), Varint(value) });
+
+    private static byte[] Varint(ulong v)
+    {
+        var bytes = new List<byte>();
+        do
+        {
+            byte b = (byte)(v & 0x7F);
+            v >>= 7;
+            if (v != 0) b |= 0x80;
+            bytes.Add(b);
+        } while (v != 0);
+        return bytes.ToArray();
+    }
+
+    private static byte[] Concat(List<byte[]> parts) => parts.SelectMany(p => p).ToArray();
+}
