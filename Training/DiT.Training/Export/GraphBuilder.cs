@@ -109,10 +109,21 @@ public sealed class GraphBuilder
 
     public OnnxValue Scalar(string name, float value, OnnxType type) => Constant(name, new[] { value }, Array.Empty<long>(), type);
 
+    /// <summary>Protobuf messages are limited to 2 GiB; we stay clear of it (no external-data files in the package format).</summary>
+    public const long MaxInitializerBytes = 2_000_000_000;
+
+    /// <summary>Bytes of initializer payload so far.</summary>
+    public long InitializerBytes { get; private set; }
+
     private OnnxValue AddInitializer(string name, long[] shape, OnnxType type, byte[] raw)
     {
+        InitializerBytes += raw.LongLength;
+        if (InitializerBytes > MaxInitializerBytes)
+            throw new InvalidOperationException(
+                $"The graph's weights exceed {MaxInitializerBytes / 1e9:F1} GB, beyond what one ONNX protobuf file can hold; " +
+                "export in fp16 only (dit export --fp16-only) to halve them.");
         var unique = Unique(name);
-        var tp = new TensorProto { Name = unique, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
+        var tp = new TensorProto { Name = unique, DataType = (int)type, RawData = UnsafeByteOperations.UnsafeWrap(raw) };   // raw is ours alone
         tp.Dims.AddRange(shape);
         graph.Initializer.Add(tp);
         return new OnnxValue(unique, shape.ToArray(), type);
