@@ -1,0 +1,148 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DiTPlugin.Training.Export;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
+using NUnit.Framework;
+using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+
+namespace DiTPlugin.Training.Tests.Export;
+
+public class ModelPackageTests : TempDirectoryTest
+{
+    private static readonly string[] Names = { "zero", "one", "two", "three", "four" };
+
+    private static ModelPackageRequest Request(DiT model, bool fp16 = true) => new()
+    {
+        Config = model.Config,
+        Weights = model.state_dict(),
+        ClassNames = Names,
+        Name = "tiny-dit",
+        Description = "test package",
+        License = new LicenseInfo("CC-BY-4.0", true, "license text", "someone"),
+        ScheduleKind = "cosine",
+        Timesteps = 500,
+        Batch = 1,
+        GuidedChannels = 3,
+        IncludeFp16 = fp16,
+        TrainingSteps = 1234,
+        Dataset = "synthetic",
+        FinalLoss = 0.25,
+    };
+
+    private static string Sha(byte[] b) => Convert.ToHexStringLower(SHA256.HashData(b));
+
+    [Test]
+    public void FolderPackageRoundTripsAndHashesMatch()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var dir = Path.Combine(Dir, "pkg");
+        var written = ModelPackageWriter.Write(dir, Request(model));
+
+        Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "dit.onnx", "dit_fp16.onnx", "model.json" }));
+        var json = File.ReadAllText(Path.Combine(dir, "model.json"));
+        var read = ModelPackageWriter.ReadAndVerify(dir);
+        Assert.That(read.ToJson(), Is.EqualTo(written.ToJson()), "model.json round trips");
+
+        // The contract's camelCase keys and values.
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("format").GetString(), Is.EqualTo("ditplugin-model-package"));
+        Assert.That(root.GetProperty("formatVersion").GetInt32(), Is.EqualTo(1));
+        Assert.That(root.GetProperty("latent").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(root.GetProperty("license").GetProperty("commercialUse").GetBoolean(), Is.True);
+        var arch = root.GetProperty("architecture");
+        Assert.That(arch.GetProperty("block").GetString(), Is.EqualTo("AdaLNZero"));
+        Assert.That(arch.GetProperty("hiddenSize").GetInt32(), Is.EqualTo(32));
+        Assert.That(arch.GetProperty("learnSigma").GetBoolean(), Is.True);
+        Assert.That(root.GetProperty("input").GetProperty("space").GetString(), Is.EqualTo("pixel"));
+        Assert.That(root.GetProperty("output").GetProperty("colorSpace").GetString(), Is.EqualTo("sRGB"));
+        var classes = root.GetProperty("classes");
+        Assert.That(classes.GetProperty("count").GetInt32(), Is.EqualTo(5));
+        Assert.That(classes.GetProperty("nullClass").GetInt32(), Is.EqualTo(5));
+        Assert.That(classes.GetProperty("names").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(Names));
+        Assert.That(root.GetProperty("schedule").GetProperty("kind").GetString(), Is.EqualTo("cosine"));
+        Assert.That(root.GetProperty("schedule").GetProperty("timesteps").GetInt32(), Is.EqualTo(500));
+        Assert.That(root.GetProperty("guidance").GetProperty("guidedChannels").GetInt32(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("training").GetProperty("steps").GetInt64(), Is.EqualTo(1234));
+
+        var graphs = root.GetProperty("graphs").EnumerateArray().ToList();
+        Assert.That(graphs.Select(g => g.GetProperty("file").GetString()), Is.EqualTo(new[] { "dit.onnx", "dit_fp16.onnx" }));
+        Assert.That(graphs.Select(g => g.GetProperty("precision").GetString()), Is.EqualTo(new[] { "fp32", "fp16" }));
+        foreach (var g in graphs)
+        {
+            Assert.That(g.GetProperty("role").GetString(), Is.EqualTo("dit"));
+            Assert.That(g.GetProperty("opset").GetInt32(), Is.EqualTo(17));
+            Assert.That(g.GetProperty("batch").GetInt32(), Is.EqualTo(1));
+            Assert.That(g.GetProperty("sha256").GetString(), Is.EqualTo(Sha(File.ReadAllBytes(Path.Combine(dir, g.GetProperty("file").GetString()!)))));
+        }
+        var content = Sha(Encoding.UTF8.GetBytes(string.Join("\n", graphs.Select(g => g.GetProperty("sha256").GetString()))));
+        Assert.That(root.GetProperty("contentHash").GetString(), Is.EqualTo(content));
+        Assert.That(Directory.GetFiles(dir, "*.tmp"), Is.Empty);
+    }
+
+    [Test]
+    public void TamperedGraphFailsVerificationNamingTheFile()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLN));
+        var dir = Path.Combine(Dir, "pkg");
+        ModelPackageWriter.Write(dir, Request(model, fp16: false));
+        var path = Path.Combine(dir, "dit.onnx");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.That(() => ModelPackageWriter.ReadAndVerify(dir),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("dit.onnx").And.Message.Contains("sha256"));
+    }
+
+    [Test]
+    public void ZipPackageHoldsTheSameFiles()
+    {
+        using var model = RandomModel(Tiny(BlockType.CrossAttention));
+        var dir = Path.Combine(Dir, "pkg");
+        var zipPath = Path.Combine(Dir, "pkg.zip");
+        ModelPackageWriter.Write(dir, Request(model));
+        ModelPackageWriter.Write(zipPath, Request(model));
+        using (var zip = ZipFile.OpenRead(zipPath))
+        {
+            Assert.That(zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal), Is.EqualTo(Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
+            foreach (var e in zip.Entries)
+            {
+                using var s = e.Open();
+                using var ms = new MemoryStream();
+                s.CopyTo(ms);
+                Assert.That(ms.ToArray(), Is.EqualTo(File.ReadAllBytes(Path.Combine(dir, e.FullName))), e.FullName);
+            }
+        }
+        Assert.That(ModelPackageWriter.ReadAndVerify(zipPath).Name, Is.EqualTo("tiny-dit"));
+        Assert.That(File.Exists(zipPath + ".tmp"), Is.False);
+    }
+
+    [Test]
+    public void CheckpointExportUsesEmaWeightsAndRunsInOrt()
+    {
+        var cfg = Tiny(BlockType.InContext, channels: 1, learnSigma: true);
+        using var ema = RandomModel(cfg, seed: 3);
+        var ckptPath = Path.Combine(Dir, "ckpt.safetensors");
+        var options = new TrainOptions { Schedule = "linear", DiffusionSteps = 1000 };
+        Checkpoint.Save(ckptPath, null, ema, null, 42, options, Names);
+        using var ckpt = Checkpoint.Load(ckptPath);
+        var dir = Path.Combine(Dir, "pkg");
+        var m = ModelPackageWriter.Write(dir, ModelPackageRequest.FromCheckpoint(ckpt, "from-ckpt"));
+        Assert.That(m.Training!.Steps, Is.EqualTo(42));
+        Assert.That(m.Schedule, Is.EqualTo(new ScheduleInfo("linear", 1000, null)));
+        Assert.That(m.Classes.Names, Is.EqualTo(Names));
+
+        using var session = Session(File.ReadAllBytes(Path.Combine(dir, "dit.onnx")));
+        var inp = RandomInputs(cfg, 1);
+        var (eps, v) = RunOrt(session, inp, 4f);
+        var (refEps, refV) = Reference(ema, inp, 4.0, null);
+        Assert.That(MaxAbs(eps, refEps), Is.LessThanOrEqualTo(1e-4));
+        Assert.That(MaxAbs(v, refV), Is.LessThanOrEqualTo(1e-4));
+    }
+}

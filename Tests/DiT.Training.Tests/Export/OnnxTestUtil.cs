@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiTPlugin.Training.Model;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Tests.Export;
+
+/// <summary>Tiny DiTs with every weight non-zero, ORT runs of exported graphs, and the TorchSharp reference.</summary>
+internal static class OnnxTestUtil
+{
+    public static DiTConfig Tiny(BlockType block, int patch = 2, int size = 8, int channels = 4, bool learnSigma = true,
+        double dropout = 0.1) => new()
+    {
+        Depth = 2, HiddenSize = 32, NumHeads = 4, PatchSize = patch, InputSize = size, InChannels = channels, NumClasses = 5,
+        LearnSigma = learnSigma, Block = block, ClassDropoutProb = dropout,
+    };
+
+    /// <summary>A model whose zero-initialised layers (adaLN-Zero modulations, final layer) are perturbed too.</summary>
+    public static DiT RandomModel(DiTConfig cfg, ulong seed = 1)
+    {
+        var model = new DiT(cfg);
+        model.eval();
+        var gen = new Generator(seed);
+        using var _ = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            using var noise = randn(p.shape, generator: gen) * 0.05;
+            p.add_(noise);
+        }
+        return model;
+    }
+
+    public sealed record Inputs(float[] X, float[] T, long[] Y, long[] XShape);
+
+    public static Inputs RandomInputs(DiTConfig cfg, int batch, ulong seed = 7)
+    {
+        var gen = new Generator(seed);
+        using var x = randn(new long[] { batch, cfg.InChannels, cfg.InputSize, cfg.InputSize }, generator: gen);
+        using var t = randint(0, 1000, new long[] { batch }, generator: gen, dtype: float32);
+        // Include the largest timestep, where the sinusoid's argument is largest.
+        var tArr = t.data<float>().ToArray();
+        tArr[0] = 999;
+        using var y = randint(0, cfg.NumClasses, new long[] { batch }, generator: gen, dtype: int64);
+        return new Inputs(x.data<float>().ToArray(), tArr, y.data<long>().ToArray(), x.shape);
+    }
+
+    /// <summary>TorchSharp reference: (eps, v) as the package defines them, from DiT.ForwardWithCfg.</summary>
+    public static (float[] Eps, float[] V) Reference(DiT model, Inputs inp, double cfgScale, int? guidedChannels)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var cfg = model.Config;
+        int b = inp.T.Length, c = cfg.InChannels;
+        var x = tensor(inp.X, inp.XShape);
+        var t = tensor(inp.T);
+        var y = tensor(inp.Y);
+        Tensor outp;
+        if (cfg.ClassDropoutProb > 0)
+        {
+            var x2 = cat(new[] { x, x }, 0);
+            var t2 = cat(new[] { t, t }, 0);
+            var y2 = cat(new[] { y, full(b, model.Labels.NullClass, dtype: int64) }, 0);
+            outp = model.ForwardWithCfg(x2, t2, y2, cfgScale, guidedChannels)[..b];
+        }
+        else outp = model.forward(x, t, y);
+        var eps = outp[.., ..c].contiguous().data<float>().ToArray();
+        var v = cfg.LearnSigma ? outp[.., c..(2 * c)].contiguous().data<float>().ToArray() : new float[eps.Length];
+        return (eps, v);
+    }
+
+    public static (float[] Eps, float[] V) RunOrt(InferenceSession session, Inputs inp, float cfgScale)
+    {
+        using var x = OrtValue.CreateTensorValueFromMemory(inp.X, inp.XShape);
+        using var t = OrtValue.CreateTensorValueFromMemory(inp.T, new long[] { inp.T.Length });
+        using var y = OrtValue.CreateTensorValueFromMemory(inp.Y, new long[] { inp.Y.Length });
+        using var s = OrtValue.CreateTensorValueFromMemory(new[] { cfgScale }, new long[] { 1 });
+        var inputs = new Dictionary<string, OrtValue> { ["x"] = x, ["t"] = t, ["y"] = y, ["cfg_scale"] = s };
+        using var ro = new RunOptions();
+        using var outs = session.Run(ro, inputs, new[] { "eps", "v" });
+        return (outs[0].GetTensorDataAsSpan<float>().ToArray(), outs[1].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    public static InferenceSession Session(byte[] onnx)
+    {
+        using var so = new SessionOptions { IntraOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        return new InferenceSession(onnx, so);
+    }
+
+    public static double MaxAbs(float[] a, float[] b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"length {a.Length} vs {b.Length}");
+        double m = 0;
+        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs((double)a[i] - b[i]));
+        return m;
+    }
+
+    public static double MaxAbs(float[] a) => a.Length == 0 ? 0 : a.Max(v => Math.Abs((double)v));
+}

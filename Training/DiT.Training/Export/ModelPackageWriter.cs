@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using DiTPlugin.Training.Formats;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Export;
+
+/// <summary>Everything a model package holds besides the weights' graph structure.</summary>
+public sealed record ModelPackageRequest
+{
+    public required DiTConfig Config { get; init; }
+    /// <summary>The DiT state_dict to export (the EMA weights of a checkpoint).</summary>
+    public required IReadOnlyDictionary<string, Tensor> Weights { get; init; }
+    public required IReadOnlyList<string> ClassNames { get; init; }
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public LicenseInfo License { get; init; } = new("unspecified", false, "", "");
+    public IReadOnlyDictionary<string, int> Synonyms { get; init; } = new Dictionary<string, int>();
+    public string ScheduleKind { get; init; } = "linear";
+    public int Timesteps { get; init; } = 1000;
+    public int Batch { get; init; } = 1;
+    public int? GuidedChannels { get; init; }
+    public bool IncludeFp32 { get; init; } = true;
+    public bool IncludeFp16 { get; init; }
+    public string ColorSpace { get; init; } = "sRGB";
+    /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
+    public string? VaeDecoderPath { get; init; }
+    public double LatentScale { get; init; } = 0.18215;
+    public int LatentDownsample { get; init; } = 8;
+    public long TrainingSteps { get; init; }
+    public string? Dataset { get; init; }
+    public double? FinalLoss { get; init; }
+
+    /// <summary>A request for a checkpoint's EMA weights, its class names and noise schedule.</summary>
+    public static ModelPackageRequest FromCheckpoint(Checkpoint ckpt, string name) => new()
+    {
+        Config = ckpt.Config,
+        Weights = ckpt.Ema,
+        ClassNames = ckpt.ClassNames,
+        Name = name,
+        ScheduleKind = ckpt.Options.Schedule,
+        Timesteps = ckpt.Options.DiffusionSteps,
+        TrainingSteps = ckpt.Step,
+    };
+}
+
+/// <summary>
+/// Writes a model package (docs/model-package.md): a folder, or a .zip of the same files when the path ends in
+/// ".zip". Graphs are written before model.json, each file atomically, so a reader never sees a manifest that
+/// names a missing or partial graph.
+/// </summary>
+public static class ModelPackageWriter
+{
+    public const string ManifestFile = "model.json";
+    public const string Fp32File = "dit.onnx";
+    public const string Fp16File = "dit_fp16.onnx";
+    public const string DecoderFile = "vae_decoder.onnx";
+
+    public static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Builds the graphs and writes the package; returns the manifest written.</summary>
+    public static ModelManifest Write(string outPath, ModelPackageRequest r)
+    {
+        var files = Build(r, out var manifest);
+        if (IsZip(outPath))
+            AtomicFile.Write(outPath, s =>
+            {
+                using var zip = new ZipArchive(s, ZipArchiveMode.Create, leaveOpen: true);
+                foreach (var (name, bytes) in files)
+                {
+                    var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                    using var es = entry.Open();
+                    es.Write(bytes);
+                }
+            });
+        else
+        {
+            Directory.CreateDirectory(outPath);
+            foreach (var (name, bytes) in files) AtomicFile.Write(Path.Combine(outPath, name), s => s.Write(bytes));
+        }
+        return manifest;
+    }
+
+    /// <summary>The package's files in write order (graphs, decoder, then model.json) and its manifest.</summary>
+    public static List<(string Name, byte[] Bytes)> Build(ModelPackageRequest r, out ModelManifest manifest)
+    {
+        var cfg = r.Config.Validate();
+        if (!r.IncludeFp32 && !r.IncludeFp16) throw new ArgumentException("A package needs at least one DiT graph (fp32 or fp16).");
+        if (r.ClassNames.Count != 0 && r.ClassNames.Count != cfg.NumClasses)
+            throw new ArgumentException($"{r.ClassNames.Count} class names for a model with {cfg.NumClasses} classes.");
+        if (r.ScheduleKind is not ("linear" or "cosine"))
+            throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows (linear, cosine).");
+        if (r.ColorSpace is not ("sRGB" or "linear"))
+            throw new ArgumentException($"Color space '{r.ColorSpace}' must be 'sRGB' or 'linear'.");
+        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels };
+        int guided = options.ResolveGuidedChannels(cfg);
+
+        var files = new List<(string, byte[])>();
+        var graphs = new List<GraphInfo>();
+        void AddGraph(string file, bool fp16)
+        {
+            var bytes = DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, options with { Fp16 = fp16 }));
+            files.Add((file, bytes));
+            graphs.Add(new GraphInfo("dit", file, fp16 ? "fp16" : "fp32", r.Batch, (int)GraphBuilder.Opset, Sha256Hex(bytes)));
+        }
+        if (r.IncludeFp32) AddGraph(Fp32File, fp16: false);
+        if (r.IncludeFp16) AddGraph(Fp16File, fp16: true);
+
+        LatentInfo? latent = null;
+        int outSize = cfg.InputSize, outChannels = cfg.InChannels;
+        if (r.VaeDecoderPath is not null)
+        {
+            if (!File.Exists(r.VaeDecoderPath)) throw new FileNotFoundException($"VAE decoder '{r.VaeDecoderPath}' does not exist.", r.VaeDecoderPath);
+            var dec = File.ReadAllBytes(r.VaeDecoderPath);
+            files.Add((DecoderFile, dec));
+            latent = new LatentInfo(r.LatentScale, r.LatentDownsample, DecoderFile, Sha256Hex(dec));
+            outSize = cfg.InputSize * r.LatentDownsample;
+            outChannels = 3;
+        }
+
+        var names = r.ClassNames.Count == cfg.NumClasses ? r.ClassNames.ToList()
+            : Enumerable.Range(0, cfg.NumClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        manifest = new ModelManifest
+        {
+            Name = r.Name,
+            Description = r.Description,
+            License = r.License,
+            Architecture = new ArchitectureInfo("DiT", cfg.Depth, cfg.HiddenSize, cfg.NumHeads, cfg.PatchSize, cfg.MlpRatio,
+                cfg.Block.ToString(), cfg.LearnSigma),
+            Input = new InputInfo(cfg.InputSize, cfg.InChannels, latent is null ? "pixel" : "latent"),
+            Output = new OutputInfo(outSize, outSize, outChannels, r.ColorSpace),
+            Latent = latent,
+            Classes = new ClassesInfo(cfg.NumClasses, cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, names, r.Synonyms),
+            Schedule = new ScheduleInfo(r.ScheduleKind, r.Timesteps, null),
+            Guidance = new GuidanceInfo(guided),
+            Graphs = graphs,
+            ContentHash = ContentHash(graphs),
+            Training = new TrainingInfo(r.TrainingSteps, r.Dataset, r.FinalLoss),
+        };
+        files.Add((ManifestFile, Encoding.UTF8.GetBytes(manifest.ToJson())));
+        return files;
+    }
+
+    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>sha256 over the graphs' sha256 values, in order, joined by '\n'.</summary>
+    public static string ContentHash(IEnumerable<GraphInfo> graphs) =>
+        Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", graphs.Select(g => g.Sha256))));
+
+    /// <summary>Reads one file of a package folder or .zip.</summary>
+    public static byte[] ReadFile(string packagePath, string file)
+    {
+        if (IsZip(packagePath))
+        {
+            using var zip = ZipFile.OpenRead(packagePath);
+            var entry = zip.GetEntry(file) ?? throw new FileNotFoundException($"Package '{packagePath}' has no '{file}'.");
+            using var s = entry.Open();
+            using var ms = new MemoryStream();
+            s.CopyTo(ms);
+            return ms.ToArray();
+        }
+        var p = Path.Combine(packagePath, file);
+        return File.Exists(p) ? File.ReadAllBytes(p) : throw new FileNotFoundException($"Package '{packagePath}' has no '{file}'.", p);
+    }
+
+    /// <summary>Reads model.json and checks format, version, files and sha256s; errors name the file and the problem.</summary>
+    public static ModelManifest ReadAndVerify(string packagePath)
+    {
+        var m = ModelManifest.FromJson(Encoding.UTF8.GetString(ReadFile(packagePath, ManifestFile)));
+        if (m.Format != ModelManifest.FormatName) throw new InvalidDataException($"{ManifestFile}: unknown format '{m.Format}'.");
+        if (m.FormatVersion > ModelManifest.CurrentFormatVersion)
+            throw new InvalidDataException($"{ManifestFile}: formatVersion {m.FormatVersion} is newer than {ModelManifest.CurrentFormatVersion}.");
+        foreach (var g in m.Graphs)
+        {
+            var actual = Sha256Hex(ReadFile(packagePath, g.File));
+            if (actual != g.Sha256) throw new InvalidDataException($"{g.File}: sha256 {actual} does not match model.json ({g.Sha256}).");
+        }
+        if (m.Latent is { } l && Sha256Hex(ReadFile(packagePath, l.Decoder)) != l.DecoderSha256)
+            throw new InvalidDataException($"{l.Decoder}: sha256 does not match model.json.");
+        if (ContentHash(m.Graphs) != m.ContentHash) throw new InvalidDataException($"{ManifestFile}: contentHash does not match the graphs.");
+        return m;
+    }
+}
