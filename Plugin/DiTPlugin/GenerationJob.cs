@@ -83,7 +83,8 @@ namespace DiTPlugin
                 int count = Math.Min(_batch, _classIds.Length - first);
                 if (_index < 0) StartChunk(first, count);
                 int i = _index;
-                int nullClass = _dit.Manifest.Classes.NullClass;
+                // Padding slots of a partial batch: any valid label works, their output is discarded.
+                int nullClass = _dit.Manifest.Classes.NullClass ?? 0;
                 for (int j = 0; j < _batch; j++)
                 {
                     _t[j] = _chain.TimestepMap[i];

@@ -50,7 +50,8 @@ namespace DiTPlugin.Runtime
     public sealed class ManifestClasses
     {
         public int Count { get; set; }
-        public int NullClass { get; set; }
+        /// <summary>The unconditional class (= Count), or null for a model trained without label dropout (no guidance).</summary>
+        public int? NullClass { get; set; }
         public List<string> Names { get; set; } = new List<string>();
         public Dictionary<string, int>? Synonyms { get; set; }
     }

@@ -95,7 +95,7 @@ namespace DiTPlugin.Runtime
             if (Classes is null || Classes.Count < 1) throw Bad("classes.count must be at least 1.");
             if (Classes.Names is null || Classes.Names.Count != Classes.Count)
                 throw Bad($"classes.names has {Classes.Names?.Count ?? 0} names but classes.count is {Classes.Count}.");
-            if (Classes.NullClass != Classes.Count) throw Bad($"classes.nullClass is {Classes.NullClass}, expected {Classes.Count} (= count).");
+            if (Classes.NullClass is { } nc && nc != Classes.Count) throw Bad($"classes.nullClass is {nc}, expected {Classes.Count} (= count) or null (no guidance).");
             if (Classes.Synonyms != null)
                 foreach (var kv in Classes.Synonyms)
                     if (kv.Value < 0 || kv.Value >= Classes.Count)

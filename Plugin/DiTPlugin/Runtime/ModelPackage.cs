@@ -33,8 +33,10 @@ namespace DiTPlugin.Runtime
             else
             {
                 ContentHash = manifest.ContentHash!;
+                // Recipes name the model by this hash, so a manifest whose hash does not match its graphs is refused.
                 if (!string.Equals(ContentHash, computed, StringComparison.OrdinalIgnoreCase))
-                    warnings.Add($"{ModelManifest.ManifestFileName}: contentHash {ContentHash} differs from the one computed over the graphs' sha256 ({computed}).");
+                    throw new ModelPackageException(ModelManifest.ManifestFileName,
+                        $"contentHash {ContentHash} does not match the one computed over the graphs' sha256 ({computed}); the package was modified or is corrupt.");
             }
             Warnings = warnings;
         }

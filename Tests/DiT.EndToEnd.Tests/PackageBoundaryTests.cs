@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Linq;
+using DiTPlugin.Random;
+using DiTPlugin.Training.Diffusion;
+using DiTPlugin.Training.Export;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
+using NUnit.Framework;
+using static TorchSharp.torch;
+using PluginDiT = DiTPlugin.DiT;
+
+namespace DiTPlugin.EndToEnd.Tests;
+
+/// <summary>
+/// Train a tiny model with Training, export a package, then load and generate with the Plugin: the only thing the
+/// two share is the package on disk.
+/// </summary>
+public class PackageBoundaryTests
+{
+    private string dir = "";
+    private string package = "";
+    private Checkpoint? ckpt;
+
+    [OneTimeSetUp]
+    public void TrainAndExport()
+    {
+        dir = Directory.CreateTempSubdirectory("dit-e2e-").FullName;
+        var data = new TwoToneDataset();
+        var cfg = new DiTConfig { Depth = 2, HiddenSize = 64, NumHeads = 4, PatchSize = 2, InputSize = 8, InChannels = 1, NumClasses = 2 };
+        var opts = new TrainOptions
+        {
+            Steps = 300, BatchSize = 8, LearningRate = 1e-3, EmaDecay = 0.9, Seed = 3, OutputDir = dir,
+            CheckpointEvery = 0, SampleEvery = 0, LogEvery = 50,
+        };
+        using (var trainer = new DiTTrainer(cfg, data, opts)) trainer.Run();
+        ckpt = Checkpoint.Load(Path.Combine(dir, "latest.ckpt"));
+        package = Path.Combine(dir, "two-tone-package");
+        ModelPackageWriter.Write(package, ModelPackageRequest.FromCheckpoint(ckpt, "two-tone") with { Batch = 1 });
+    }
+
+    [OneTimeTearDown]
+    public void CleanUp()
+    {
+        ckpt?.Dispose();
+        try { Directory.Delete(dir, true); } catch (IOException) { }
+    }
+
+    private static float[] Gray(PluginDiTImage img) =>
+        Enumerable.Range(0, img.Width * img.Height).Select(i => img.Rgba8[4 * i] / 127.5f - 1f).ToArray();
+
+    [Test]
+    public void PluginLoadsTheExportedPackageAndGeneratesByIdAndName()
+    {
+        using var dit = PluginDiT.Load(package);
+        Assert.That(dit.Classes, Is.EqualTo(new[] { "light", "dark" }));
+        Assert.That(dit.ContentHash, Is.EqualTo(ModelPackageWriter.ReadAndVerify(package).ContentHash));
+        var light = dit.Generate(new GenerationOptions { ClassIds = new[] { 0 }, Seed = 11, Steps = 25, CfgScale = 2f })[0];
+        Assert.That((light.Width, light.Height, light.Rgba8.Length), Is.EqualTo((8, 8, 8 * 8 * 4)));
+        Assert.That(Enumerable.Range(0, 64).All(i => light.Rgba8[4 * i + 3] == 255), Is.True, "opaque");
+        var dark = dit.Generate("dark");
+        Assert.That(dark.Recipe.ClassId, Is.EqualTo(1));
+        Assert.That(dark.Recipe.ModelHash, Is.EqualTo(dit.ContentHash));
+        var again = dit.Generate(GenerationOptions.FromRecipe(dark.Recipe))[0];
+        Assert.That(again.Rgba8, Is.EqualTo(dark.Rgba8), "a recipe regenerates the same pixels");
+    }
+
+    [Test]
+    public void DdimTrajectoryInThePluginMatchesTorchSharpOnTheSameNoise()
+    {
+        const ulong seed = 5;
+        const int steps = 10, cls = 1;
+        const float cfgScale = 2f;
+        using var dit = PluginDiT.Load(package);
+        var img = dit.Generate(new GenerationOptions { ClassIds = new[] { cls }, Seed = seed, Steps = steps, CfgScale = cfgScale, Sampler = SamplerKind.Ddim })[0];
+
+        // The same model, sampler and x_T in TorchSharp: the Plugin's x_T is a pure function of (seed, image, draw 0).
+        using var model = new DiTPlugin.Training.Model.DiT(ckpt!.Config);
+        Checkpoint.LoadInto(model, ckpt.Ema, "e2e");
+        var xT = new float[TwoToneDataset.Size * TwoToneDataset.Size];
+        GaussianNoise.Fill(seed, 0, GaussianNoise.InitialDraw, xT);
+        using var scope = NewDisposeScope();
+        using var diffusion = GaussianDiffusion.Create(steps.ToString(), "linear", 1000, learnSigma: true);
+        var z = tensor(xT).view(1, 1, 8, 8);
+        var y = tensor(new long[] { cls });
+        var x0 = diffusion.DdimSampleLoop(model.AsDenoiseFn(y, cfgScale), new long[] { 2, 1, 8, 8 }, noise: cat(new[] { z, z }, 0));
+        var ours = x0[0].reshape(-1).data<float>().ToArray();
+        var theirs = Gray(new PluginDiTImage(img.Rgba8, img.Width, img.Height));
+        double maxDiff = ours.Zip(theirs, (a, b) => Math.Abs(Math.Clamp(a, -1, 1) - b)).Max();
+        TestContext.Out.WriteLine($"max |TorchSharp - Plugin| over the image: {maxDiff:E2} (one 8-bit level = {2.0 / 255:E2})");
+        Assert.That(maxDiff, Is.LessThanOrEqualTo(1.01 * 2.0 / 255), "within one 8-bit quantisation level");
+    }
+
+    [Test]
+    public void TamperedPackageIsRefusedWithTheFileNamed()
+    {
+        var copy = Path.Combine(dir, "tampered");
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.GetFiles(package)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        var onnx = Path.Combine(copy, "dit.onnx");
+        var bytes = File.ReadAllBytes(onnx);
+        bytes[^10] ^= 0xFF;
+        File.WriteAllBytes(onnx, bytes);
+        var ex = Assert.Catch<Exception>(() => PluginDiT.Load(copy));
+        Assert.That(ex!.Message, Does.Contain("dit.onnx").And.Contain("sha256"));
+    }
+
+    private readonly record struct PluginDiTImage(byte[] Rgba8, int Width, int Height);
+}
