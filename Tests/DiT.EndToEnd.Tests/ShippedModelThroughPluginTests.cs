@@ -1,3 +1,4 @@
+using DiTPlugin.TestSupport;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Training.Data;

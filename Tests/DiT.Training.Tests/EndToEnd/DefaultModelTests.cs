@@ -1,3 +1,4 @@
+using DiTPlugin.TestSupport;
 using System.Linq;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Model;

@@ -1,3 +1,4 @@
+using DiTPlugin.TestSupport;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -27,18 +28,8 @@ public class ReferenceFixtureTests
         LearnSigma = true,
     };
 
-    private static string FixturePath()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, FixtureRelativePath);
-            if (File.Exists(candidate)) return candidate;
-        }
-        Assert.Fail($"Reference fixture '{FixtureRelativePath}' not found in any folder above " +
-                    $"'{TestContext.CurrentContext.TestDirectory}'. Regenerate it with " +
-                    "'/usr/bin/python3 Tests/fixtures/make_dit_fixture.py' (see Tests/fixtures/README.md).");
-        return null!;
-    }
+    private static string FixturePath() => RepoPaths.Find(FixtureRelativePath,
+        "Regenerate it with '/usr/bin/python3 Tests/fixtures/make_dit_fixture.py' (see Tests/fixtures/README.md).");
 
     private static double MaxAbsDiff(Tensor a, Tensor b)
     {
