@@ -19,6 +19,7 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Global batch size.", DefaultValueFactory = _ => 64 };
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate (paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
         var ema = new Option<double>("--ema") { Description = "EMA decay (paper: 0.9999; short runs want ~0.999).", DefaultValueFactory = _ => 0.9999 };
+        var emaWarmup = new Option<bool>("--ema-warmup") { Description = "Ramp the EMA decay as min(ema, (1+k)/(10+k)) so short runs sample well early." };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 compute with fp32 master weights." };
         var ckptAct = new Option<bool>("--activation-checkpointing") { Description = "Recompute block activations in backward to save memory." };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
@@ -30,14 +31,14 @@ internal static class TrainCommand
         var cfg = new Option<double>("--cfg") { Description = "Guidance scale for the preview grids.", DefaultValueFactory = _ => 4.0 };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0 = default).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("train", "Train a class-conditional DiT.")
-            { data, imageSize, grayscale, steps, batch, lr, ema, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads };
+            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads };
         m.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), r.GetValue(grayscale), s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
             var opts = new TrainOptions
             {
-                Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), EmaDecay = r.GetValue(ema),
+                Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), EmaDecay = r.GetValue(ema), EmaWarmup = r.GetValue(emaWarmup),
                 Bf16 = r.GetValue(bf16), ActivationCheckpointing = r.GetValue(ckptAct), Seed = r.GetValue(seed),
                 OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
@@ -50,6 +51,7 @@ internal static class TrainCommand
                 BatchSize = Given(batch) ? opts.BatchSize : o.BatchSize,
                 LearningRate = Given(lr) ? opts.LearningRate : o.LearningRate,
                 EmaDecay = Given(ema) ? opts.EmaDecay : o.EmaDecay,
+                EmaWarmup = Given(emaWarmup) ? opts.EmaWarmup : o.EmaWarmup,
                 Bf16 = Given(bf16) ? opts.Bf16 : o.Bf16,
                 ActivationCheckpointing = Given(ckptAct) ? opts.ActivationCheckpointing : o.ActivationCheckpointing,
                 Seed = Given(seed) ? opts.Seed : o.Seed,

@@ -92,7 +92,7 @@ public sealed class DiTTrainer : IDisposable
         loss.backward();
         mixed?.StoreGradients();
         optimizer.step();
-        Ema.Update();
+        Ema.Update(Step, Options.EmaWarmup);
         Step++;
         return (loss.item<float>(), terms.Mse.mean().item<float>(), terms.Vb.mean().item<float>());
     }

@@ -33,11 +33,18 @@ public sealed class Ema : System.IDisposable
         foreach (var (e, s) in pairs) e.copy_(s);
     }
 
-    public void Update()
+    /// <summary>
+    /// ema = d*ema + (1-d)*theta. With <paramref name="warmup"/>, d = min(Decay, (1 + step) / (10 + step)), so a short
+    /// run's average forgets the initial weights within a few hundred steps instead of ~1/(1-Decay) steps.
+    /// </summary>
+    public void Update(long step = 0, bool warmup = false)
     {
+        double d = EffectiveDecay(step, warmup);
         using var _ = no_grad();
-        foreach (var (e, s) in pairs) e.mul_(Decay).add_(s, alpha: 1 - Decay);
+        foreach (var (e, s) in pairs) e.mul_(d).add_(s, alpha: 1 - d);
     }
+
+    public double EffectiveDecay(long step, bool warmup) => warmup ? System.Math.Min(Decay, (1.0 + step) / (10.0 + step)) : Decay;
 
     public void Dispose() => Model.Dispose();
 }

@@ -11,6 +11,8 @@ public sealed record TrainOptions
     public double WeightDecay { get; init; } = 0.0;
     /// <summary>EMA decay, updated every step. 0.9999 as in the paper; short runs want less (e.g. 0.999).</summary>
     public double EmaDecay { get; init; } = 0.9999;
+    /// <summary>Ramp the EMA decay as min(EmaDecay, (1+k)/(10+k)); off by default, as in the paper.</summary>
+    public bool EmaWarmup { get; init; }
     public bool HorizontalFlip { get; init; } = true;
     /// <summary>bf16 forward/backward with fp32 master weights and optimizer state.</summary>
     public bool Bf16 { get; init; }
