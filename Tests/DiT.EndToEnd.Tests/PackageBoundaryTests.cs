@@ -75,8 +75,7 @@ public class PackageBoundaryTests
         var img = dit.Generate(new GenerationOptions { ClassIds = new[] { cls }, Seed = seed, Steps = steps, CfgScale = cfgScale, Sampler = SamplerKind.Ddim })[0];
 
         // The same model, sampler and x_T in TorchSharp: the Plugin's x_T is a pure function of (seed, image, draw 0).
-        using var model = new DiTPlugin.Training.Model.DiT(ckpt!.Config);
-        Checkpoint.LoadInto(model, ckpt.Ema, "e2e");
+        using var model = ckpt!.CreateModel();
         var xT = new float[TwoToneDataset.Size * TwoToneDataset.Size];
         GaussianNoise.Fill(seed, 0, GaussianNoise.InitialDraw, xT);
         using var scope = NewDisposeScope();

@@ -40,8 +40,7 @@ internal static class ExportCommand
         {
             var ckptPath = r.GetValue(ckpt)!;
             using var c = Checkpoint.Load(ckptPath);
-            using var ema = new DiT(c.Config);
-            Checkpoint.LoadInto(ema, c.Ema, $"Checkpoint '{ckptPath}' (ema)");
+            using var ema = c.CreateModel();
             var request = ModelPackageRequest.FromCheckpoint(c, r.GetValue(name) ?? Path.GetFileNameWithoutExtension(ckptPath)) with
             {
                 Weights = ema.state_dict(),

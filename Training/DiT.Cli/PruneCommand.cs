@@ -16,8 +16,7 @@ internal static class PruneCommand
         cmd.SetAction(r =>
         {
             using var c = Checkpoint.Load(r.GetValue(input)!);
-            using var ema = new DiT(c.Config);
-            Checkpoint.LoadInto(ema, c.Ema, $"Checkpoint '{r.GetValue(input)}' (ema)");
+            using var ema = c.CreateModel();
             Checkpoint.Save(r.GetValue(output)!, null, ema, null, c.Step, c.Options, c.ClassNames);
             AnsiConsole.MarkupLineInterpolated($"Wrote {r.GetValue(output)} (EMA weights at step {c.Step}).");
             return 0;

@@ -24,10 +24,7 @@ internal static class SampleCommand
         cmd.SetAction(r =>
         {
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
-            using var model = new DiT(c.Config);
-            if (r.GetValue(raw) && c.Model.Count == 0)
-                throw new ArgumentException($"Checkpoint '{r.GetValue(ckpt)}' holds EMA weights only; drop --no-ema.");
-            Checkpoint.LoadInto(model, r.GetValue(raw) ? c.Model : c.Ema, $"Checkpoint '{r.GetValue(ckpt)}'");
+            using var model = c.CreateModel(ema: !r.GetValue(raw));
             var ids = ParseClasses(r.GetValue(classes), c.ClassNames, c.Config.NumClasses);
             int rows = r.GetValue(perClass);
             var labels = Enumerable.Range(0, rows).SelectMany(_ => ids).ToArray();

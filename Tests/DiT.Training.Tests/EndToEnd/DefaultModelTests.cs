@@ -21,8 +21,7 @@ public class DefaultModelTests
         var files = FashionMnist.Find();
         if (files is null) Assert.Ignore($"Fashion-MNIST is not installed in {FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist).");
         using var ckpt = Checkpoint.Load(RepoPaths.Find("models/fashion-mnist/dit.ckpt"));
-        using var model = new DiT(ckpt.Config);
-        Checkpoint.LoadInto(model, ckpt.Ema, "shipped model");
+        using var model = ckpt.CreateModel();
         Assert.That(ckpt.ClassNames, Is.EqualTo(FashionMnist.ClassNames));
 
         const int perClass = 10;

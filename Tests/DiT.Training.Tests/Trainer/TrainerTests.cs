@@ -95,6 +95,25 @@ public class TrainerTests : TempDirectoryTest
     }
 
     [Test]
+    public void WeightsOnlyCheckpointSamplesTheEmaButRefusesRawWeightsAndResume()
+    {
+        var data = new InMemoryDataset();
+        using var t = new DiTTrainer(Tiny, data, Opts(1));
+        t.TrainStep();
+        var path = Path.Combine(Dir, "weights-only.ckpt");
+        Checkpoint.Save(path, null, t.Ema.Model, null, t.Step, t.Options, data.ClassNames);
+        using var ck = Checkpoint.Load(path);
+        Assert.That(ck.CanResume, Is.False);
+        using var ema = ck.CreateModel();
+        foreach (var (k, v) in t.Ema.Model.state_dict())
+            Assert.That(ema.state_dict()[k].data<float>().ToArray(), Is.EqualTo(v.data<float>().ToArray()), k);
+        var raw = Assert.Throws<InvalidDataException>(() => ck.CreateModel(ema: false));
+        Assert.That(raw!.Message, Does.Contain("weights-only.ckpt").And.Contain("EMA weights only"));
+        var resume = Assert.Throws<InvalidDataException>(() => DiTTrainer.Resume(path, data));
+        Assert.That(resume!.Message, Does.Contain("weights only"));
+    }
+
+    [Test]
     public void MismatchedWeightsAreListedByName()
     {
         using var small = new DiT(Tiny);

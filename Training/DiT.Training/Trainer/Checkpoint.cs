@@ -20,6 +20,8 @@ public sealed class Checkpoint : IDisposable
     public const string Format = "ditplugin-checkpoint/1";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
+    /// <summary>The file this checkpoint was read from (for error messages).</summary>
+    public string Source { get; init; } = "<memory>";
     public required DiTConfig Config { get; init; }
     public required long Step { get; init; }
     public required TrainOptions Options { get; init; }
@@ -76,6 +78,7 @@ public sealed class Checkpoint : IDisposable
                 .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value.clone());
             var ckpt = new Checkpoint
             {
+                Source = path,
                 Config = config,
                 Step = long.Parse(Meta("step"), System.Globalization.CultureInfo.InvariantCulture),
                 Options = JsonSerializer.Deserialize<TrainOptions>(Meta("options"))!,
@@ -105,6 +108,20 @@ public sealed class Checkpoint : IDisposable
                 (misShaped.Count > 0 ? $"mis-shaped [{string.Join(", ", misShaped)}]" : ""));
         using var _ = no_grad();
         foreach (var (k, v) in own) v.copy_(weights[k]);
+    }
+
+    /// <summary>
+    /// A DiT of this checkpoint's config holding its EMA weights (the ones to sample and export), or with
+    /// <paramref name="ema"/> false the raw training weights, which weights-only checkpoints do not have.
+    /// </summary>
+    public DiT CreateModel(bool ema = true)
+    {
+        if (!ema && Model.Count == 0)
+            throw new InvalidDataException($"Checkpoint '{Source}' holds EMA weights only; use the EMA weights.");
+        var model = new DiT(Config);
+        try { LoadInto(model, ema ? Ema : Model, $"Checkpoint '{Source}' ({(ema ? "ema" : "model")})"); }
+        catch { model.Dispose(); throw; }
+        return model;
     }
 
     /// <summary>False for weights-only checkpoints (EMA weights alone), which sample but cannot resume training.</summary>
