@@ -94,21 +94,8 @@ public sealed class Checkpoint : IDisposable
     }
 
     /// <summary>Copies weights into a model built from the same config; lists missing, unexpected and mis-shaped keys.</summary>
-    public static void LoadInto(DiT model, IReadOnlyDictionary<string, Tensor> weights, string what)
-    {
-        var own = model.state_dict();
-        var missing = own.Keys.Where(k => !weights.ContainsKey(k)).ToList();
-        var unexpected = weights.Keys.Where(k => !own.ContainsKey(k)).ToList();
-        var misShaped = own.Where(kv => weights.TryGetValue(kv.Key, out var w) && !w.shape.SequenceEqual(kv.Value.shape))
-            .Select(kv => $"{kv.Key} ({string.Join("x", weights[kv.Key].shape)} vs model {string.Join("x", kv.Value.shape)})").ToList();
-        if (missing.Count + unexpected.Count + misShaped.Count > 0)
-            throw new InvalidDataException($"{what} does not fit the model: " +
-                (missing.Count > 0 ? $"missing [{string.Join(", ", missing)}] " : "") +
-                (unexpected.Count > 0 ? $"unexpected [{string.Join(", ", unexpected)}] " : "") +
-                (misShaped.Count > 0 ? $"mis-shaped [{string.Join(", ", misShaped)}]" : ""));
-        using var _ = no_grad();
-        foreach (var (k, v) in own) v.copy_(weights[k]);
-    }
+    public static void LoadInto(DiT model, IReadOnlyDictionary<string, Tensor> weights, string what) =>
+        StateDictLoader.Load(model, weights, what);
 
     /// <summary>
     /// A DiT of this checkpoint's config holding its EMA weights (the ones to sample and export), or with
