@@ -17,7 +17,7 @@ internal static class PruneCommand
         {
             using var c = Checkpoint.Load(r.GetValue(input)!);
             using var ema = c.CreateModel();
-            Checkpoint.Save(r.GetValue(output)!, null, ema, null, c.Step, c.Options, c.ClassNames);
+            Checkpoint.Save(r.GetValue(output)!, null, ema, null, c.Step, c.Options, c.ClassNames, c.Provenance);
             AnsiConsole.MarkupLineInterpolated($"Wrote {r.GetValue(output)} (EMA weights at step {c.Step}).");
             return 0;
         });

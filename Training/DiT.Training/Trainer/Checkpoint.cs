@@ -30,13 +30,15 @@ public sealed class Checkpoint : IDisposable
     public required Dictionary<string, Tensor> Ema { get; init; }
     public byte[]? OptimizerState { get; init; }
     public Tensor? TorchRngState { get; init; }
+    /// <summary>Licence and origin of imported weights; null for weights trained here (the trainer's choice).</summary>
+    public Provenance? Provenance { get; init; }
 
     /// <summary>
     /// Saves a full training checkpoint; with <paramref name="model"/> null, a weights-only one (EMA weights, no
     /// optimizer state) that samples but cannot resume training, a quarter of the size.
     /// </summary>
     public static void Save(string path, DiT? model, DiT ema, TorchSharp.Modules.OptimizerHelper? optimizer, long step, TrainOptions options,
-        IReadOnlyList<string> classNames)
+        IReadOnlyList<string> classNames, Provenance? provenance = null)
     {
         var tensors = new Dictionary<string, Tensor>();
         if (model is not null) foreach (var (k, v) in model.state_dict()) tensors["model." + k] = v;
@@ -56,6 +58,7 @@ public sealed class Checkpoint : IDisposable
             ["options"] = JsonSerializer.Serialize(options, Json),
             ["class_names"] = JsonSerializer.Serialize(classNames, Json),
         };
+        if (provenance is not null) meta["provenance"] = JsonSerializer.Serialize(provenance, Json);
         Safetensors.Save(path, tensors, meta);
     }
 
@@ -87,6 +90,7 @@ public sealed class Checkpoint : IDisposable
                 Ema = Prefixed("ema."),
                 OptimizerState = file.Tensors.TryGetValue("optimizer", out var o) ? o.data<byte>().ToArray() : null,
                 TorchRngState = file.Tensors.TryGetValue("rng.torch", out var r) ? r.clone() : null,
+                Provenance = file.Metadata.TryGetValue("provenance", out var p) ? JsonSerializer.Deserialize<Provenance>(p) : null,
             };
             if (ckpt.Ema.Count == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no EMA weights.");
             return ckpt;

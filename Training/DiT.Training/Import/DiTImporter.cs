@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DiTPlugin.Training.Formats;
+using DiTPlugin.Training.Model;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Import;
+
+/// <summary>
+/// Turns an official-layout DiT state dict (facebookresearch/DiT's DiT-XL-2-256x256.pt, a train.py checkpoint's
+/// "ema", or any DiT trained elsewhere under the same names) into our DiT. The config comes from the tensor shapes,
+/// or from a named config (--model), in which case every key that does not fit is listed by name.
+/// </summary>
+public static class DiTImporter
+{
+    public sealed record Options
+    {
+        /// <summary>"DiT-XL/2" etc.: build this config (input size from pos_embed) and check every key against it.</summary>
+        public string? ModelName { get; init; }
+        public DiTConfigInference.Hints Hints { get; init; } = new();
+    }
+
+    /// <summary>The config the weights describe (named or inferred).</summary>
+    public static DiTConfig ResolveConfig(IReadOnlyDictionary<string, Tensor> weights, Options? options = null)
+    {
+        options ??= new Options();
+        var shapes = weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        if (options.ModelName is null) return DiTConfigInference.Infer(shapes, options.Hints);
+
+        // Named: only the data-dependent sizes come from the file; everything else is the name's, so that a file of
+        // another size fails below with the offending keys rather than being silently reinterpreted.
+        var named = DiTConfig.FromName(options.ModelName);
+        int inputSize = named.InputSize, inChannels = named.InChannels, classes = named.NumClasses;
+        if (shapes.TryGetValue("pos_embed", out var pos) && pos.Length == 3)
+        {
+            int grid = (int)Math.Round(Math.Sqrt(pos[1]));
+            if (grid * grid == pos[1]) inputSize = grid * named.PatchSize;
+        }
+        if (shapes.TryGetValue("x_embedder.proj.weight", out var w) && w.Length == 4) inChannels = (int)w[1];
+        if (shapes.TryGetValue("y_embedder.embedding_table.weight", out var table) && table.Length == 2)
+            classes = options.Hints.NumClasses ?? (int)table[0] - 1;
+        return DiTConfig.FromName(options.ModelName, inputSize, inChannels, classes) with
+        {
+            NumHeads = options.Hints.NumHeads ?? named.NumHeads,
+            Block = options.Hints.Block ?? named.Block,
+        };
+    }
+
+    /// <summary>A DiT holding <paramref name="weights"/>; throws naming every missing, unexpected or mis-shaped key.</summary>
+    public static DiT Import(IReadOnlyDictionary<string, Tensor> weights, string source, Options? options = null)
+    {
+        var config = ResolveConfig(weights, options);
+        var model = new DiT(config);
+        try
+        {
+            StateDictLoader.Load(model, weights, $"DiT weights '{source}' (as {Describe(config)})");
+            model.eval();
+            return model;
+        }
+        catch { model.Dispose(); throw; }
+    }
+
+    /// <summary>"DiT-XL/2, 32x32x4 input, 1000 classes, AdaLNZero" — the paper's name when the size is a standard one.</summary>
+    public static string Describe(DiTConfig c)
+    {
+        var size = DiTConfig.Sizes.FirstOrDefault(kv => kv.Value == (c.Depth, c.HiddenSize, c.NumHeads)).Key;
+        var name = size is null ? $"DiT depth {c.Depth} hidden {c.HiddenSize} heads {c.NumHeads} patch {c.PatchSize}" : $"DiT-{size}/{c.PatchSize}";
+        return $"{name}, {c.InputSize}x{c.InputSize}x{c.InChannels} input, {c.NumClasses} classes, {c.Block}";
+    }
+}
