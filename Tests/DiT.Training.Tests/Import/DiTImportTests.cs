@@ -81,13 +81,13 @@ public class DiTImportTests
         var weights = source.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         using var imported = DiTImporter.Import(weights, "test", new DiTImporter.Options { Hints = new() { NumHeads = 4 } });
         Assert.That(imported.Config, Is.EqualTo(cfg));
-        foreach (var (k, v) in imported.state_dict()) Assert.That(v.equal(weights[k]), Is.True, k);
+        foreach (var (k, v) in imported.state_dict()) Assert.That(v.eq(weights[k]).all().item<bool>(), Is.True, k);
         source.eval();
         using var _ = no_grad();
         var x = randn(2, 4, 8, 8);
         var t = tensor(new long[] { 3, 900 });
         var y = tensor(new long[] { 1, 10 });
-        Assert.That(imported.forward(x, t, y).equal(source.forward(x, t, y)), Is.True);
+        Assert.That(imported.forward(x, t, y).eq(source.forward(x, t, y)).all().item<bool>(), Is.True);
     }
 
     [Test]
