@@ -34,7 +34,7 @@ namespace DiTPlugin
         public NoiseSchedule Schedule { get; }
 
         internal OnnxGraph Graph { get; }
-        internal OnnxGraph? Decoder { get; }
+        internal LatentDecoder? Decoder { get; }
         internal int Batch { get; }
 
         private DiT(ModelPackage package, DiTOptions options)
@@ -63,11 +63,11 @@ namespace DiTPlugin
             {
                 try
                 {
-                    // The decoder takes the DiT graph's batch: latents [B, 4, S, S] → image [B, 3, 8S, 8S].
-                    Decoder = new OnnxGraph(package.ReadFile(m.Latent.Decoder), m.Latent.Decoder,
-                        new[] { new TensorSpec("latent", typeof(float), b, c, s, s) },
-                        new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, m.Output.Height, m.Output.Width) },
-                        options.ExecutionProvider, options.Log, options.DeviceId);
+                    // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
+                    Decoder = new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
+                        new[] { new TensorSpec("latent", typeof(float), b, c, t, t) },
+                        new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
+                        options.ExecutionProvider, options.Log, options.DeviceId), options.Log);
                 }
                 catch { Graph.Dispose(); throw; }
             }

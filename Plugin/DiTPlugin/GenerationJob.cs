@@ -148,7 +148,7 @@ namespace DiTPlugin
             var scaled = new float[x.Length];
             float inv = (float)(1.0 / latent.Scale);
             for (int k = 0; k < x.Length; k++) scaled[k] = x[k] * inv;
-            return _dit.Decoder.Run(scaled)[0];
+            return _dit.Decoder.Decode(scaled);
         }
 
         private GeneratedImage ToImage(float[] pixels, int slot, int imageNumber)

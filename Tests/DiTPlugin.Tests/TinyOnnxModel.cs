@@ -99,6 +99,67 @@ public static class TinyOnnxModel
         return manifest;
     }
 
+    /// <summary>
+    /// A per-pixel "VAE decoder": image = nearest-8x-upsample(W · latent · gain), W a fixed 3x4 1x1 convolution.
+    /// Each output pixel depends on one latent pixel, so tiled and whole decoding must agree exactly; gain NaN makes
+    /// a graph whose output is all NaN (the fp16 failure the fp32 fallback exists for).
+    /// </summary>
+    public static byte[] BuildDecoderGraph(int batch, int tile, float gain = 1f)
+    {
+        var weights = new float[] { 0.5f, -0.25f, 0.1f, 0.2f, -0.3f, 0.4f, 0.05f, -0.1f, 0.2f, 0.2f, -0.2f, 0.3f };
+        var graph = new List<byte[]>
+        {
+            Node("Mul", new[] { "latent", "gain" }, "scaled"),
+            Node("Conv", new[] { "scaled", "w" }, "rgb"),
+            Node("Resize", new[] { "rgb", "", "scales" }, "image"),
+        }.Select(n => Field(1, n)).ToList();
+        graph.Add(Field(2, Encoding.UTF8.GetBytes("tiny_decoder")));
+        graph.Add(Field(5, FloatTensor("gain", gain)));
+        graph.Add(Field(5, FloatTensorN("w", new long[] { 3, 4, 1, 1 }, weights)));
+        graph.Add(Field(5, FloatTensorN("scales", new long[] { 4 }, new[] { 1f, 1f, 8f, 8f })));
+        graph.Add(Field(11, ValueInfo("latent", 1, new long[] { batch, 4, tile, tile })));
+        graph.Add(Field(12, ValueInfo("image", 1, new long[] { batch, 3, tile * 8, tile * 8 })));
+        return Concat(new List<byte[]>
+        {
+            VarintField(1, 8), Field(2, Encoding.UTF8.GetBytes("DiTPlugin.Tests")), Field(7, Concat(graph)),
+            Field(8, Concat(new List<byte[]> { Field(1, Array.Empty<byte>()), VarintField(2, 17) })),
+        });
+    }
+
+    /// <summary>The 3x4 matrix of <see cref="BuildDecoderGraph"/>, for computing its output by hand.</summary>
+    public static float DecoderWeight(int outChannel, int inChannel) =>
+        new float[] { 0.5f, -0.25f, 0.1f, 0.2f, -0.3f, 0.4f, 0.05f, -0.1f, 0.2f, 0.2f, -0.2f, 0.3f }[outChannel * 4 + inChannel];
+
+    /// <summary>
+    /// A latent package: the tiny DiT on 4 channels of side <paramref name="size"/> plus the given decoder graphs
+    /// (file, precision, tile side or null, gain), each listed in graphs with role vae_decoder; latent.decoder is the first.
+    /// </summary>
+    public static JsonObject WriteLatentPackage(string folder, int size, params (string File, string Precision, int? Tile, float Gain)[] decoders)
+    {
+        var spec = new Spec { Size = size, Channels = 4 };
+        var manifest = WritePackage(folder, spec);
+        var graphs = (JsonArray)manifest["graphs"]!;
+        var shas = new List<string> { (string)graphs[0]!["sha256"]! };
+        foreach (var (file, precision, tile, gain) in decoders)
+        {
+            var bytes = BuildDecoderGraph(spec.Batch, tile ?? size, gain);
+            File.WriteAllBytes(Path.Combine(folder, file), bytes);
+            string sha = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+            shas.Add(sha);
+            var entry = new JsonObject { ["role"] = "vae_decoder", ["file"] = file, ["precision"] = precision, ["batch"] = spec.Batch, ["opset"] = 17, ["sha256"] = sha };
+            if (tile != null) entry["tileSize"] = tile;
+            graphs.Add(entry);
+        }
+        manifest["input"]!["space"] = "latent";
+        manifest["output"] = new JsonObject { ["width"] = size * 8, ["height"] = size * 8, ["channels"] = 3, ["colorSpace"] = "sRGB" };
+        manifest["latent"] = new JsonObject { ["scale"] = 0.5, ["downsample"] = 8, ["decoder"] = decoders[0].File, ["decoderSha256"] = shas[1] };
+        manifest["guidance"] = new JsonObject { ["guidedChannels"] = 3 };
+        manifest["license"] = new JsonObject { ["id"] = "CC-BY-NC-4.0", ["commercialUse"] = false, ["text"] = "non-commercial", ["attribution"] = "test" };
+        manifest["contentHash"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", shas)))).ToLowerInvariant();
+        WriteManifest(folder, manifest);
+        return manifest;
+    }
+
     public static void WriteManifest(string folder, JsonObject manifest) =>
         File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
@@ -121,6 +182,15 @@ public static class TinyOnnxModel
     {
         VarintField(1, 1), VarintField(2, 1), Field(8, Encoding.UTF8.GetBytes(name)), Field(9, BitConverter.GetBytes(value)),
     });
+
+    private static byte[] FloatTensorN(string name, long[] dims, float[] values)
+    {
+        var parts = dims.Select(d => VarintField(1, (ulong)d)).ToList();
+        parts.Add(VarintField(2, 1));
+        parts.Add(Field(8, Encoding.UTF8.GetBytes(name)));
+        parts.Add(Field(9, values.SelectMany(BitConverter.GetBytes).ToArray()));
+        return Concat(parts);
+    }
 
     private static byte[] Int64Tensor(string name, long[] values) => Concat(new List<byte[]>
     {

@@ -45,6 +45,8 @@ namespace DiTPlugin.Runtime
         public int Downsample { get; set; }
         public string Decoder { get; set; } = "";
         public string? DecoderSha256 { get; set; }
+        /// <summary>Latent rows/columns shared by neighbouring tiles when a tile decoder is used (default tileSize / 4).</summary>
+        public int? TileOverlap { get; set; }
     }
 
     public sealed class ManifestClasses
@@ -76,5 +78,10 @@ namespace DiTPlugin.Runtime
         public int Batch { get; set; } = 1;
         public int Opset { get; set; }
         public string Sha256 { get; set; } = "";
+        /// <summary>
+        /// vae_decoder graphs only: the latent side the graph takes when it is smaller than input.size. Such a tile
+        /// decoder is run over overlapping tiles and blended, which bounds the decoder's memory for large outputs.
+        /// </summary>
+        public int? TileSize { get; set; }
     }
 }

@@ -119,12 +119,45 @@ namespace DiTPlugin.Runtime
             {
                 string file = string.IsNullOrEmpty(g.File) ? "(graph without a file)" : g.File;
                 if (string.IsNullOrEmpty(g.File)) throw Bad($"a graph with role '{g.Role}' has no file.");
+                if (g.Role != DiTRole && g.Role != DecoderRole)
+                    throw new ModelPackageException(file, $"role '{g.Role}' is not '{DiTRole}' or '{DecoderRole}'.");
+                if (g.Role == DecoderRole && Input.Space != "latent")
+                    throw new ModelPackageException(file, "is a vae_decoder but input.space is not 'latent'.");
+                if (g.TileSize is int tile && (tile < 1 || tile > Input.Size))
+                    throw new ModelPackageException(file, $"tileSize {tile} must be in 1..input.size ({Input.Size}).");
                 if (g.Opset != SupportedOpset)
                     throw new ModelPackageException(file, $"opset {g.Opset} is not supported (this plugin runs opset {SupportedOpset} only).");
                 if (g.Batch < 1) throw new ModelPackageException(file, $"batch {g.Batch} must be at least 1.");
                 if (g.Precision != "fp32" && g.Precision != "fp16") throw new ModelPackageException(file, $"precision '{g.Precision}' is not 'fp32' or 'fp16'.");
                 if (string.IsNullOrWhiteSpace(g.Sha256)) throw new ModelPackageException(file, "has no sha256 in model.json.");
             }
+            var decoders = Graphs.Where(g => g.Role == DecoderRole).ToList();
+            if (decoders.Count > 0 && Latent != null)
+            {
+                if (!decoders.Any(g => g.File == Latent.Decoder))
+                    throw Bad($"latent.decoder '{Latent.Decoder}' is not among the graphs with role '{DecoderRole}'.");
+                int ditBatch = Graphs.First(g => g.Role == DiTRole).Batch;
+                foreach (var g in decoders.Where(g => g.Batch != ditBatch))
+                    throw new ModelPackageException(g.File, $"batch {g.Batch} differs from the DiT graph's batch {ditBatch}; the decoder decodes what one DiT run samples.");
+                if (Latent.TileOverlap is int overlap && decoders.Any(g => g.TileSize is int t && t < Input.Size && (overlap < 0 || overlap >= t)))
+                    throw Bad($"latent.tileOverlap {overlap} must be in 0..tileSize-1.");
+            }
+        }
+
+        public const string DiTRole = "dit";
+        public const string DecoderRole = "vae_decoder";
+
+        /// <summary>
+        /// The VAE decoder graphs of a latent model: those listed with role 'vae_decoder', or else latent.decoder alone
+        /// (an fp32 graph at full size, as format-1 packages written before decoder entries existed have it).
+        /// </summary>
+        public IReadOnlyList<ManifestGraph> DecoderGraphs()
+        {
+            if (Input.Space != "latent" || Latent is null) return Array.Empty<ManifestGraph>();
+            var listed = Graphs.Where(g => g.Role == DecoderRole).ToList();
+            if (listed.Count > 0) return listed;
+            int batch = Graphs.First(g => g.Role == DiTRole).Batch;
+            return new[] { new ManifestGraph { Role = DecoderRole, File = Latent.Decoder, Precision = "fp32", Batch = batch, Opset = SupportedOpset, Sha256 = Latent.DecoderSha256 ?? "" } };
         }
 
         /// <summary>The DiT graph to run: the first of the preferred precision, else the first 'dit' graph.</summary>
