@@ -20,7 +20,7 @@ public sealed class MidBlockAttention : Module<Tensor, Tensor>
 
     public MidBlockAttention(int channels, VaeConfig config) : base(nameof(MidBlockAttention))
     {
-        group_norm = GroupNorm(config.NormGroups, channels, eps: config.NormEps, affine: true);
+        group_norm = VaeLayers.GroupNorm(channels, config);
         to_q = Linear(channels, channels, hasBias: true);
         to_k = Linear(channels, channels, hasBias: true);
         to_v = Linear(channels, channels, hasBias: true);

@@ -19,9 +19,9 @@ public sealed class ResnetBlock : Module<Tensor, Tensor>
 
     public ResnetBlock(int inChannels, int outChannels, VaeConfig config) : base(nameof(ResnetBlock))
     {
-        norm1 = GroupNorm(config.NormGroups, inChannels, eps: config.NormEps, affine: true);
+        norm1 = VaeLayers.GroupNorm(inChannels, config);
         conv1 = Conv2d(inChannels, outChannels, kernel_size: 3, stride: 1, padding: 1, bias: true);
-        norm2 = GroupNorm(config.NormGroups, outChannels, eps: config.NormEps, affine: true);
+        norm2 = VaeLayers.GroupNorm(outChannels, config);
         conv2 = Conv2d(outChannels, outChannels, kernel_size: 3, stride: 1, padding: 1, bias: true);
         if (inChannels != outChannels) conv_shortcut = Conv2d(inChannels, outChannels, kernel_size: 1, bias: true);
         RegisterComponents();

@@ -25,7 +25,7 @@ public sealed class VaeDecoder : Module<Tensor, Tensor>
         mid_block = new MidBlock(rev[0], config);
         up_blocks = new ModuleList<UpBlock>(Enumerable.Range(0, n)
             .Select(i => new UpBlock(i == 0 ? rev[0] : rev[i - 1], rev[i], config.LayersPerBlock + 1, upsample: i < n - 1, config)).ToArray());
-        conv_norm_out = GroupNorm(config.NormGroups, rev[n - 1], eps: config.NormEps, affine: true);
+        conv_norm_out = VaeLayers.GroupNorm(rev[n - 1], config);
         conv_out = Conv2d(rev[n - 1], config.OutChannels, kernel_size: 3, stride: 1, padding: 1, bias: true);
         RegisterComponents();
     }

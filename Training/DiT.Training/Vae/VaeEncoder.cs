@@ -25,7 +25,7 @@ public sealed class VaeEncoder : Module<Tensor, Tensor>
         down_blocks = new ModuleList<DownBlock>(Enumerable.Range(0, n)
             .Select(i => new DownBlock(i == 0 ? ch[0] : ch[i - 1], ch[i], config.LayersPerBlock, downsample: i < n - 1, config)).ToArray());
         mid_block = new MidBlock(ch[n - 1], config);
-        conv_norm_out = GroupNorm(config.NormGroups, ch[n - 1], eps: config.NormEps, affine: true);
+        conv_norm_out = VaeLayers.GroupNorm(ch[n - 1], config);
         conv_out = Conv2d(ch[n - 1], 2 * config.LatentChannels, kernel_size: 3, stride: 1, padding: 1, bias: true);
         RegisterComponents();
     }
