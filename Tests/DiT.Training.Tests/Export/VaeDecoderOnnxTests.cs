@@ -145,6 +145,23 @@ public class VaeDecoderOnnxTests
         TestContext.Out.WriteLine($"fp16={fp16}: {gr.Node.Count} nodes, {gr.Initializer.Count} initializers, {export.SizeBytes:N0} bytes");
     }
 
+    [Test, Explicit("speed figure for the SD decoder at 256x256; tens of seconds on CPU")]
+    public void StableDiffusionDecodeSpeedAt256([Values(false, true)] bool fp16)
+    {
+        using var vae = VaeFixture.RandomModel(VaeConfig.StableDiffusion, seed: 5);
+        using var latent = randn(new long[] { 1, 4, 32, 32 }, generator: new Generator(9));
+        var bytes = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 32, Fp16 = fp16 }).ToBytes();
+        using var so = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new InferenceSession(bytes, so);
+        var first = Stopwatch.StartNew();
+        var img = Run(session, latent);
+        double firstS = first.Elapsed.TotalSeconds;
+        var times = Enumerable.Range(0, 3).Select(_ => { var sw = Stopwatch.StartNew(); Run(session, latent); return sw.Elapsed.TotalSeconds; }).ToList();
+        TestContext.Out.WriteLine($"SD decoder {(fp16 ? "fp16" : "fp32")} 32x32 -> 256x256, ORT CPU {Environment.ProcessorCount} threads: " +
+                                  $"first run {firstS:F2} s, then {string.Join(", ", times.Select(t => t.ToString("F2")))} s");
+        Assert.That(img.All(float.IsFinite));
+    }
+
     private static bool SameSpec(OnnxValue a, OnnxValue b) => a.Name == b.Name && a.Type == b.Type && a.Shape.SequenceEqual(b.Shape);
 
     /// <summary>The real SD decoder (random weights) at an 8x8 latent → 64x64 image: built once for both precisions.</summary>

@@ -121,10 +121,11 @@ public static class VaeDecoderOnnxExporter
         private OnnxValue SiLU(OnnxValue x, string hint) => g.Mul(x, g.Unary("Sigmoid", x, hint + ".sigmoid"), hint + ".silu");
 
         /// <summary>
-        /// GroupNorm(G, C, eps) in primitive ops, always in float32: the fp16 graph casts around it because the
-        /// squared deviations overflow float16 (max 65504) in the SD VAE's 512-channel blocks, whose activations
-        /// reach several hundred; torch's fp16 GroupNorm also accumulates in float32. The affine is applied in
-        /// float32 too, then the result is cast back to the compute type.
+        /// GroupNorm(G, C, eps) in primitive ops, always in float32: the fp16 graph casts around it because fp16
+        /// variance overflows in the SD VAE's 512-channel blocks (a squared deviation passes float16's max of
+        /// 65504 once an activation is ~256 away from its group mean, and the mean of squares over C/G·H·W values
+        /// is then inf, so every normalised value collapses to 0). PyTorch's fp16 GroupNorm accumulates in float32
+        /// as well. The affine is applied in float32 too, then the result is cast back to the compute type.
         /// </summary>
         private OnnxValue GroupNorm(OnnxValue x, string prefix)
         {
