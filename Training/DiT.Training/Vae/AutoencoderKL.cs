@@ -96,9 +96,9 @@ public sealed class AutoencoderKL : Module<Tensor, Tensor>
 
     /// <summary>
     /// Latents for the diffusion model: the posterior mean, or a sample mean + exp(logvar / 2)·N(0, 1) when
-    /// <paramref name="sample"/>, multiplied by the scaling factor.
+    /// <paramref name="sample"/>, multiplied by the scaling factor (unless <paramref name="scaled"/> is false).
     /// </summary>
-    public Tensor EncodeLatents(Tensor image, Generator? generator = null, bool sample = false)
+    public Tensor EncodeLatents(Tensor image, Generator? generator = null, bool sample = false, bool scaled = true)
     {
         using var scope = NewDisposeScope();
         var (mean, logvar) = Encode(image);
@@ -108,7 +108,8 @@ public sealed class AutoencoderKL : Module<Tensor, Tensor>
             var noise = randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
             z = mean + (logvar * 0.5).exp() * noise;
         }
-        return (z * Config.ScalingFactor).MoveToOuterDisposeScope();
+        if (scaled) z = z * Config.ScalingFactor;
+        return z.MoveToOuterDisposeScope();
     }
 
     /// <summary>Latent (B, latent, h, w), already divided by the scaling factor → image (B, out, h·f, w·f), roughly in [-1, 1] (not clamped).</summary>
@@ -137,16 +138,30 @@ public sealed class AutoencoderKL : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// An encoder for <see cref="Data.LatentCache.Build"/>: images in [-1, 1] → scaled latents (the mean, or samples
-    /// drawn from <paramref name="generator"/>), without autograd, on the model's device, returned on the CPU.
+    /// An encoder for <see cref="Data.LatentCache.Build"/>: images in [-1, 1] → UNSCALED latents (the posterior mean,
+    /// or samples drawn from <paramref name="generator"/>), without autograd, on the model's device, returned on the
+    /// CPU. LatentCache multiplies by <see cref="Data.LatentCacheOptions.Scale"/> itself and records it for decoders,
+    /// so pass <c>Scale = Config.ScalingFactor</c> there (as <see cref="CacheOptions"/> does); the stored latents are
+    /// then exactly <see cref="EncodeLatents"/>'s.
     /// </summary>
     public Func<Tensor, Tensor> AsLatentEncoder(bool sample = false, Generator? generator = null) => images =>
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var device = parameters().First().device;
-        var z = EncodeLatents(images.to(device), generator, sample);
+        var z = EncodeLatents(images.to(device), generator, sample, scaled: false);
         return z.cpu().MoveToOuterDisposeScope();
+    };
+
+    /// <summary>Cache options that go with <see cref="AsLatentEncoder"/>: this VAE's scaling factor, and a source description.</summary>
+    public Data.LatentCacheOptions CacheOptions(string source = "AutoencoderKL (SD VAE)", int batchSize = 16,
+        SafetensorsDtype dtype = SafetensorsDtype.F16) => new()
+    {
+        Scale = Config.ScalingFactor,
+        Source = source,
+        BatchSize = batchSize,
+        Dtype = dtype,
+        Device = parameters().First().device,
     };
 
     /// <summary>Parameters by part: encoder, decoder, quant_conv + post_quant_conv, and their sum.</summary>
