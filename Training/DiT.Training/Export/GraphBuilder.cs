@@ -297,6 +297,52 @@ public sealed class GraphBuilder
             Attr("kernel_shape", new long[] { k, k }), Attr("strides", new long[] { k, k }));
     }
 
+    /// <summary>
+    /// 2-D convolution, weight [O, I, kh, kw], with <paramref name="stride"/> and <paramref name="pads"/> as
+    /// (top, left, bottom, right) — ONNX's [x1_begin, x2_begin, x1_end, x2_end]; asymmetric pads are allowed.
+    /// </summary>
+    public OnnxValue Conv(OnnxValue x, OnnxValue w, OnnxValue? b, int stride, long[] pads, string hint)
+    {
+        var s = x.Shape;
+        if (s.Length != 4 || w.Rank != 4 || w.Dim(1) != s[1] || pads.Length != 4 || stride < 1)
+            throw new InvalidOperationException($"Conv {hint}: input {x}, weight {w}, stride {stride}, pads [{string.Join(",", pads)}] do not fit.");
+        long kh = w.Dim(2), kw = w.Dim(3);
+        long oh = (s[2] + pads[0] + pads[2] - kh) / stride + 1, ow = (s[3] + pads[1] + pads[3] - kw) / stride + 1;
+        var inputs = b is null ? new[] { x, w } : new[] { x, w, b };
+        return Node1("Conv", inputs, new[] { s[0], w.Dim(0), oh, ow }, x.Type, hint,
+            Attr("kernel_shape", new[] { kh, kw }), Attr("strides", new long[] { stride, stride }), Attr("pads", pads),
+            Attr("dilations", new long[] { 1, 1 }), Attr("group", 1L));
+    }
+
+    /// <summary>Nearest-neighbour upsampling of the two spatial axes by an integer factor (each pixel repeated factor x factor), as torch's mode="nearest".</summary>
+    public OnnxValue ResizeNearest(OnnxValue x, int factor, string hint)
+    {
+        var s = x.Shape;
+        if (s.Length != 4 || factor < 1) throw new InvalidOperationException($"Resize {hint}: bad input {x} or factor {factor}.");
+        var scales = Constant(hint + "_scales", new[] { 1f, 1f, factor, factor }, new long[] { 4 });
+        // asymmetric + floor: output pixel i reads input floor(i / factor), exactly torch's nearest.
+        return Node1("Resize", new OnnxValue?[] { x, null, scales }, new[] { s[0], s[1], s[2] * factor, s[3] * factor }, x.Type, hint,
+            Attr("mode", "nearest"), Attr("coordinate_transformation_mode", "asymmetric"), Attr("nearest_mode", "floor"));
+    }
+
+    /// <summary>Mean over <paramref name="axes"/>, keeping them as size 1 (opset 17: axes is an attribute).</summary>
+    public OnnxValue ReduceMean(OnnxValue a, long[] axes, string hint)
+    {
+        var shape = a.Shape.ToArray();
+        foreach (var ax in axes) shape[ax < 0 ? ax + a.Rank : ax] = 1;
+        return Node1("ReduceMean", new[] { a }, shape, a.Type, hint, Attr("axes", axes), Attr("keepdims", 1L));
+    }
+
+    public OnnxValue Div(OnnxValue a, OnnxValue b, string hint) => Binary("Div", a, b, hint);
+
+    /// <summary>Clamp to [min, max]; the bounds are scalars of the input's type (opset 11+ Clip takes them as inputs).</summary>
+    public OnnxValue Clip(OnnxValue a, OnnxValue min, OnnxValue max, string hint)
+    {
+        if (min.Rank != 0 || max.Rank != 0 || min.Type != a.Type || max.Type != a.Type)
+            throw new InvalidOperationException($"Clip {hint}: bounds {min}, {max} must be scalars of {a.Type}.");
+        return Node1("Clip", new[] { a, min, max }, a.Shape, a.Type, hint);
+    }
+
     // ---- the model ----
 
     public ModelProto ToModel(string docString = "")
