@@ -53,7 +53,9 @@ public sealed record InputInfo(int Size, int Channels, string Space);
 /// <summary><c>colorSpace</c> is "sRGB" or "linear".</summary>
 public sealed record OutputInfo(int Width, int Height, int Channels, string ColorSpace);
 
-public sealed record LatentInfo(double Scale, int Downsample, string Decoder, string DecoderSha256);
+/// <summary><c>tileOverlap</c>: latent pixels shared by neighbouring tiles of a tile decoder (null: tile/4).</summary>
+public sealed record LatentInfo(double Scale, int Downsample, string Decoder, string DecoderSha256,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TileOverlap = null);
 
 /// <summary><c>nullClass</c> = <c>count</c>; null only for models trained without label dropout (no null class).</summary>
 public sealed record ClassesInfo(int Count, int? NullClass, IReadOnlyList<string> Names, IReadOnlyDictionary<string, int> Synonyms);
@@ -63,7 +65,11 @@ public sealed record ScheduleInfo(string Kind, int Timesteps, IReadOnlyList<doub
 
 public sealed record GuidanceInfo(int GuidedChannels);
 
-/// <summary><c>role</c> "dit"; <c>precision</c> "fp32" or "fp16".</summary>
-public sealed record GraphInfo(string Role, string File, string Precision, int Batch, int Opset, string Sha256);
+/// <summary>
+/// <c>role</c> "dit" or "vae_decoder"; <c>precision</c> "fp32" or "fp16"; <c>tileSize</c> only for decoders that take
+/// latent tiles smaller than the model input.
+/// </summary>
+public sealed record GraphInfo(string Role, string File, string Precision, int Batch, int Opset, string Sha256,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TileSize = null);
 
 public sealed record TrainingInfo(long Steps, string? Dataset, double? FinalLoss);

@@ -32,6 +32,10 @@ public sealed record ModelPackageRequest
     public string ColorSpace { get; init; } = "sRGB";
     /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
     public string? VaeDecoderPath { get; init; }
+    /// <summary>For latent models: decoder graphs built here (e.g. by VaeDecoderOnnxExporter), at most one per precision.</summary>
+    public IReadOnlyList<VaeDecoderGraph> VaeDecoders { get; init; } = Array.Empty<VaeDecoderGraph>();
+    /// <summary>Latent pixels shared by neighbouring tiles when a decoder has a tile size (null: the reader's default, tile/4).</summary>
+    public int? TileOverlap { get; init; }
     public double LatentScale { get; init; } = 0.18215;
     public int LatentDownsample { get; init; } = 8;
     public long TrainingSteps { get; init; }
@@ -51,6 +55,9 @@ public sealed record ModelPackageRequest
     };
 }
 
+/// <summary>A VAE decoder ONNX graph for a package; <paramref name="TileSize"/> is its latent side when it decodes tiles.</summary>
+public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSize = null);
+
 /// <summary>
 /// Writes a model package (docs/model-package.md): a folder, or a .zip of the same files when the path ends in
 /// ".zip". Graphs are written before model.json, each file atomically, so a reader never sees a manifest that
@@ -62,6 +69,7 @@ public static class ModelPackageWriter
     public const string Fp32File = "dit.onnx";
     public const string Fp16File = "dit_fp16.onnx";
     public const string DecoderFile = "vae_decoder.onnx";
+    public const string DecoderFp16File = "vae_decoder_fp16.onnx";
 
     public static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
@@ -115,12 +123,27 @@ public static class ModelPackageWriter
 
         LatentInfo? latent = null;
         int outSize = cfg.InputSize, outChannels = cfg.InChannels;
+        var decoders = r.VaeDecoders.ToList();
         if (r.VaeDecoderPath is not null)
         {
             if (!File.Exists(r.VaeDecoderPath)) throw new FileNotFoundException($"VAE decoder '{r.VaeDecoderPath}' does not exist.", r.VaeDecoderPath);
-            var dec = File.ReadAllBytes(r.VaeDecoderPath);
-            files.Add((DecoderFile, dec));
-            latent = new LatentInfo(r.LatentScale, r.LatentDownsample, DecoderFile, Sha256Hex(dec));
+            decoders.Insert(0, new VaeDecoderGraph(File.ReadAllBytes(r.VaeDecoderPath), "fp32"));
+        }
+        if (decoders.Count > 0)
+        {
+            if (decoders.GroupBy(d => d.Precision).Any(g => g.Count() > 1) || decoders.Any(d => d.Precision is not ("fp32" or "fp16")))
+                throw new ArgumentException($"VAE decoders must be at most one fp32 and one fp16 graph, got {string.Join(", ", decoders.Select(d => d.Precision))}.");
+            foreach (var d in decoders.Where(d => d.TileSize is int t && (t < 1 || t > cfg.InputSize)))
+                throw new ArgumentException($"VAE decoder tile size {d.TileSize} must be in 1..{cfg.InputSize} (the latent side).");
+            // fp32 first: latent.decoder names it, and it is what readers fall back to.
+            foreach (var d in decoders.OrderBy(d => d.Precision == "fp32" ? 0 : 1))
+            {
+                string file = d.Precision == "fp32" ? DecoderFile : DecoderFp16File;
+                files.Add((file, d.Onnx));
+                graphs.Add(new GraphInfo("vae_decoder", file, d.Precision, r.Batch, (int)GraphBuilder.Opset, Sha256Hex(d.Onnx), d.TileSize));
+            }
+            var primary = graphs.First(g => g.Role == "vae_decoder");
+            latent = new LatentInfo(r.LatentScale, r.LatentDownsample, primary.File, primary.Sha256, r.TileOverlap);
             outSize = cfg.InputSize * r.LatentDownsample;
             outChannels = 3;
         }
@@ -182,7 +205,7 @@ public static class ModelPackageWriter
             var actual = Sha256Hex(ReadFile(packagePath, g.File));
             if (actual != g.Sha256) throw new InvalidDataException($"{g.File}: sha256 {actual} does not match model.json ({g.Sha256}).");
         }
-        if (m.Latent is { } l && Sha256Hex(ReadFile(packagePath, l.Decoder)) != l.DecoderSha256)
+        if (m.Latent is { } l && m.Graphs.All(g => g.File != l.Decoder) && Sha256Hex(ReadFile(packagePath, l.Decoder)) != l.DecoderSha256)
             throw new InvalidDataException($"{l.Decoder}: sha256 does not match model.json.");
         if (ContentHash(m.Graphs) != m.ContentHash) throw new InvalidDataException($"{ManifestFile}: contentHash does not match the graphs.");
         return m;
