@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
+using DiTPlugin.Training.Vae;
 using Spectre.Console;
 
 namespace DiTPlugin.Cli;
@@ -31,30 +33,47 @@ internal static class ExportCommand
         var colorSpace = new Option<string>("--color-space") { Description = "sRGB or linear: how model outputs map to pixels.", DefaultValueFactory = _ => "sRGB" };
         var vae = new Option<string?>("--vae-decoder") { Description = "For latent models: a VAE decoder ONNX (latent/scale → RGB) to ship as vae_decoder.onnx." };
         var latentScale = new Option<double>("--latent-scale") { DefaultValueFactory = _ => 0.18215 };
+        var vaeWeights = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights (diffusers layout, .safetensors or .bin) whose decoder is exported as vae_decoder.onnx (+ vae_decoder_fp16.onnx with --fp16)." };
+        var vaeTile = new Option<int?>("--vae-tile") { Description = "Export the decoder for latent tiles of this side (the Plugin decodes larger latents tile by tile, bounding memory)." };
+        var vaeTileOverlap = new Option<int?>("--vae-tile-overlap") { Description = "Latent pixels shared by neighbouring tiles (default tile/4)." };
+        var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
             ckpt, outPath, batch, fp16, fp16Only, guided, name, description, licenseId, licenseText, attribution, commercial, dataset,
-            finalLoss, colorSpace, vae, latentScale,
+            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeTile, vaeTileOverlap, vaeLicense,
         };
         cmd.SetAction(r =>
         {
             var ckptPath = r.GetValue(ckpt)!;
             using var c = Checkpoint.Load(ckptPath);
             using var ema = c.CreateModel();
+            bool fp16Wanted = r.GetValue(fp16) || r.GetValue(fp16Only);
+            var license = r.GetResult(licenseId) is { Implicit: false } || c.Provenance is null
+                ? new LicenseInfo(r.GetValue(licenseId)!, r.GetValue(commercial), r.GetValue(licenseText)!, r.GetValue(attribution)!)
+                : new LicenseInfo(c.Provenance.LicenseId, c.Provenance.CommercialUse, c.Provenance.LicenseText, c.Provenance.Attribution);
+            var decoders = r.GetValue(vaeWeights) is { } vaePath
+                ? VaeDecoders(vaePath, c.Config, r.GetValue(batch), r.GetValue(vaeTile), fp16Wanted)
+                : new List<VaeDecoderGraph>();
+            if (r.GetValue(vaeLicense) is { } vl)
+                license = license with { Text = (license.Text + $"\nVAE decoder weights ({Path.GetFileName(r.GetValue(vaeWeights))}): {vl}.").Trim() };
+            if (!license.CommercialUse)
+                AnsiConsole.MarkupLineInterpolated($"[yellow]Licence {license.Id}: commercial use is NOT allowed; the package says so and the Plugin exposes it.[/]");
             var request = ModelPackageRequest.FromCheckpoint(c, r.GetValue(name) ?? Path.GetFileNameWithoutExtension(ckptPath)) with
             {
                 Weights = ema.state_dict(),
                 Description = r.GetValue(description)!,
-                License = new LicenseInfo(r.GetValue(licenseId)!, r.GetValue(commercial), r.GetValue(licenseText)!, r.GetValue(attribution)!),
+                License = license,
                 Batch = r.GetValue(batch),
                 GuidedChannels = r.GetValue(guided),
-                IncludeFp16 = r.GetValue(fp16) || r.GetValue(fp16Only),
+                IncludeFp16 = fp16Wanted,
                 IncludeFp32 = !r.GetValue(fp16Only),
                 Dataset = r.GetValue(dataset),
                 FinalLoss = r.GetValue(finalLoss) ?? LoggedLoss(ckptPath, c.Step),
                 ColorSpace = r.GetValue(colorSpace)!,
                 VaeDecoderPath = r.GetValue(vae),
                 LatentScale = r.GetValue(latentScale),
+                VaeDecoders = decoders,
+                TileOverlap = r.GetValue(vaeTileOverlap),
             };
             var output = r.GetValue(outPath)!;
             var started = DateTime.UtcNow;
@@ -67,6 +86,25 @@ internal static class ExportCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The SD VAE decoder as ONNX for this DiT's latent side (or a tile of it): fp32, and fp16 when asked.</summary>
+    private static List<VaeDecoderGraph> VaeDecoders(string path, DiTConfig config, int batch, int? tile, bool fp16)
+    {
+        var (weights, what) = WeightFiles.Load(path, key: null);
+        using var vae = AutoencoderKL.Load(weights, VaeStateDict.InferConfig(weights));
+        if (vae.Config.LatentChannels != config.InChannels)
+            throw new InvalidDataException($"The VAE '{path}' has {vae.Config.LatentChannels} latent channels but the DiT takes {config.InChannels}.");
+        int side = tile ?? config.InputSize;
+        if (side < 1 || side > config.InputSize) throw new ArgumentException($"--vae-tile {side} must be in 1..{config.InputSize} (the latent side).");
+        AnsiConsole.MarkupLineInterpolated($"VAE: {what}; decoder for {side}x{side} latents → {side * vae.Config.DownsampleFactor}px{(tile is null ? "" : " tiles")}");
+        var list = new List<VaeDecoderGraph>();
+        foreach (bool half in fp16 ? new[] { false, true } : new[] { false })
+        {
+            var graph = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { Batch = batch, LatentSize = side, Fp16 = half });
+            list.Add(new VaeDecoderGraph(graph.ToBytes(), graph.Precision, tile));
+        }
+        return list;
     }
 
     /// <summary>The loss logged at or before <paramref name="step"/> in the run's loss.csv, when there is one.</summary>

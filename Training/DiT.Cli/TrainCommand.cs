@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Threading;
 using DiTPlugin.Training.Trainer;
+using DiTPlugin.Training.Vae;
 using Spectre.Console;
 
 namespace DiTPlugin.Cli;
@@ -9,6 +10,12 @@ namespace DiTPlugin.Cli;
 /// <summary>`dit train`: the training loop with a live progress bar, a loss CSV, sample grids and checkpoints.</summary>
 internal static class TrainCommand
 {
+    private static DiTPlugin.Training.Vae.AutoencoderKL LoadVae(string path)
+    {
+        var (weights, _) = WeightFiles.Load(path, key: null);
+        return DiTPlugin.Training.Vae.AutoencoderKL.Load(weights);
+    }
+
     public static Command Create()
     {
         var m = new ModelOptions();
@@ -29,9 +36,10 @@ internal static class TrainCommand
         var ckptEvery = new Option<long>("--checkpoint-every") { DefaultValueFactory = _ => 500 };
         var sampler = new Option<string>("--sampler") { Description = "Sampler for the preview grids: ddimN or a step count (DDPM).", DefaultValueFactory = _ => "ddim50" };
         var cfg = new Option<double>("--cfg") { Description = "Guidance scale for the preview grids.", DefaultValueFactory = _ => 4.0 };
+        var vae = new Option<string?>("--vae") { Description = "Train in the latent space of this SD VAE (diffusers weights): batches are flipped, then encoded (posterior sample x 0.18215), as in the paper." };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0 = default).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("train", "Train a class-conditional DiT.")
-            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads };
+            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae };
         m.AddTo(cmd);
         cmd.SetAction(r =>
         {
@@ -43,6 +51,10 @@ internal static class TrainCommand
                 OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
             };
+            using var vaeModel = r.GetValue(vae) is { } vaePath ? LoadVae(vaePath) : null;
+            var codec = vaeModel is null ? null : new VaeLatentCodec(vaeModel, System.IO.Path.GetFileName(r.GetValue(vae))!);
+            opts = opts with { LatentCodec = codec?.Description };
+            int f = codec?.Downsample ?? 1;
             var resumePath = r.GetValue(resume);
             // On resume the checkpoint's recipe stands; only options given explicitly on this command line change it.
             TrainOptions Adjust(TrainOptions o) => o with
@@ -64,8 +76,8 @@ internal static class TrainCommand
             };
             bool Given(Option o) => r.GetResult(o) is { Implicit: false };
             using var trainer = resumePath is null
-                ? new DiTTrainer(m.Build(r, dataset.Height, dataset.Channels, dataset.ClassNames.Count), dataset, opts)
-                : DiTTrainer.Resume(resumePath, dataset, Adjust);
+                ? new DiTTrainer(m.Build(r, dataset.Height / f, codec?.LatentChannels ?? dataset.Channels, dataset.ClassNames.Count), dataset, opts, codec)
+                : DiTTrainer.Resume(resumePath, dataset, o => Adjust(o) with { LatentCodec = o.LatentCodec ?? codec?.Description }, codec);
             var c = trainer.Model.Config;
             AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
 

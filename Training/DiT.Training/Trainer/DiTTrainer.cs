@@ -24,17 +24,26 @@ public sealed class DiTTrainer : IDisposable
     private readonly AdamW optimizer;
     private readonly MixedPrecision? mixed;
     private readonly BatchSampler sampler;
+    private readonly ILatentCodec? codec;
 
     public DiT Model { get; }
     public Ema Ema { get; }
     public TrainOptions Options { get; }
     public long Step { get; private set; }
 
-    public DiTTrainer(DiTConfig config, IImageDataset data, TrainOptions options)
+    /// <param name="codec">Encodes each (augmented) image batch into the latent space the model trains in; null trains on the data as is.</param>
+    public DiTTrainer(DiTConfig config, IImageDataset data, TrainOptions options, ILatentCodec? codec = null)
     {
-        if (data.Channels != config.InChannels || data.Height != config.InputSize || data.Width != config.InputSize)
-            throw new ArgumentException($"The data is {data.Channels}x{data.Height}x{data.Width} but the model expects " +
-                $"{config.InChannels}x{config.InputSize}x{config.InputSize}.");
+        int f = codec?.Downsample ?? 1;
+        if (codec is not null && (data.Height % f != 0 || data.Width % f != 0))
+            throw new ArgumentException($"The images are {data.Height}x{data.Width}, not a multiple of the latent downsampling {f}.");
+        if ((codec?.LatentChannels ?? data.Channels) != config.InChannels || data.Height / f != config.InputSize || data.Width / f != config.InputSize)
+            throw new ArgumentException($"The data is {data.Channels}x{data.Height}x{data.Width}" +
+                (codec is null ? "" : $" ({codec.LatentChannels}x{data.Height / f}x{data.Width / f} latents)") +
+                $" but the model expects {config.InChannels}x{config.InputSize}x{config.InputSize}.");
+        if (options.LatentCodec is not null && codec is null)
+            throw new ArgumentException($"This run trains on latents of {options.LatentCodec}; give that VAE (--vae) to encode the images.");
+        this.codec = codec;
         if (data.ClassNames.Count > config.NumClasses)
             throw new ArgumentException($"The data has {data.ClassNames.Count} classes but the model only {config.NumClasses}.");
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be >= 1, got {options.BatchSize}.");
@@ -56,14 +65,15 @@ public sealed class DiTTrainer : IDisposable
     /// may change options (more steps, another output folder); the run stays bit-identical to an uninterrupted one
     /// as long as it leaves the seed, batch size, learning rate and the other recipe fields alone.
     /// </summary>
-    public static DiTTrainer Resume(string checkpointPath, IImageDataset data, Func<TrainOptions, TrainOptions>? adjust = null)
+    public static DiTTrainer Resume(string checkpointPath, IImageDataset data, Func<TrainOptions, TrainOptions>? adjust = null,
+        ILatentCodec? codec = null)
     {
         using var ckpt = Checkpoint.Load(checkpointPath);
         if (!ckpt.CanResume)
             throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds weights only (no raw weights or optimizer state); " +
                 "it can be sampled from but not resumed. Resume from a full checkpoint such as latest.ckpt.");
         var opts = adjust is null ? ckpt.Options : adjust(ckpt.Options);
-        var trainer = new DiTTrainer(ckpt.Config, data, opts);
+        var trainer = new DiTTrainer(ckpt.Config, data, opts, codec);
         Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
         Checkpoint.LoadInto(trainer.Ema.Model, ckpt.Ema, $"Checkpoint '{checkpointPath}' (ema)");
         ckpt.RestoreOptimizer(trainer.optimizer);
@@ -146,7 +156,12 @@ public sealed class DiTTrainer : IDisposable
         var labels = Enumerable.Range(0, Options.SampleRows).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
         using var images = ClassSampler.Sample(Ema.Model, labels, Options.SampleRespacing, Options.SampleCfgScale,
             seed: Options.Seed, schedule: Options.Schedule, cancel: cancel);
-        ImageGrid.SaveGrid(path, images, cols: classes);
+        if (codec is null) ImageGrid.SaveGrid(path, images, cols: classes);
+        else
+        {
+            using var pixels = codec.Decode(images);
+            ImageGrid.SaveGrid(path, pixels, cols: classes);
+        }
     }
 
     /// <summary>The seed of step k's generator: distinct per (seed, step), stable across runs and resumes.</summary>
@@ -171,6 +186,7 @@ public sealed class DiTTrainer : IDisposable
             using var flip = rand(new long[] { n }, generator: g) < 0.5;
             x = Augment.HorizontalFlip(x, flip);
         }
+        if (codec is not null) x = codec.Encode(x, g);
         return (x, tensor(labels));
     }
 

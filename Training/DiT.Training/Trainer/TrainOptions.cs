@@ -20,6 +20,8 @@ public sealed record TrainOptions
     public long Seed { get; init; }
     public string Schedule { get; init; } = "linear";
     public int DiffusionSteps { get; init; } = 1000;
+    /// <summary>The latent codec the run encodes batches with (its description, e.g. the VAE file); null = trains on the data as is.</summary>
+    public string? LatentCodec { get; init; }
     /// <summary>Where checkpoints, the loss CSV and sample grids go.</summary>
     public string OutputDir { get; init; } = "runs/dit";
     public long CheckpointEvery { get; init; } = 5000;
