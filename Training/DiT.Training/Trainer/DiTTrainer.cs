@@ -34,6 +34,8 @@ public sealed class DiTTrainer : IDisposable
     /// <param name="codec">Encodes each (augmented) image batch into the latent space the model trains in; null trains on the data as is.</param>
     public DiTTrainer(DiTConfig config, IImageDataset data, TrainOptions options, ILatentCodec? codec = null)
     {
+        if (options.LatentCodec is not null && codec is null)
+            throw new ArgumentException($"This run trains on latents of {options.LatentCodec}; give that VAE (--vae) to encode the images.");
         int f = codec?.Downsample ?? 1;
         if (codec is not null && (data.Height % f != 0 || data.Width % f != 0))
             throw new ArgumentException($"The images are {data.Height}x{data.Width}, not a multiple of the latent downsampling {f}.");
@@ -41,8 +43,6 @@ public sealed class DiTTrainer : IDisposable
             throw new ArgumentException($"The data is {data.Channels}x{data.Height}x{data.Width}" +
                 (codec is null ? "" : $" ({codec.LatentChannels}x{data.Height / f}x{data.Width / f} latents)") +
                 $" but the model expects {config.InChannels}x{config.InputSize}x{config.InputSize}.");
-        if (options.LatentCodec is not null && codec is null)
-            throw new ArgumentException($"This run trains on latents of {options.LatentCodec}; give that VAE (--vae) to encode the images.");
         this.codec = codec;
         if (data.ClassNames.Count > config.NumClasses)
             throw new ArgumentException($"The data has {data.ClassNames.Count} classes but the model only {config.NumClasses}.");
