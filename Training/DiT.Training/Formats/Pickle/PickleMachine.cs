@@ -271,7 +271,7 @@ public sealed class PickleMachine
     {
         if (n > MaxLongBytes) throw Fail($"integer of {n} bytes (at most {MaxLongBytes})");
         var v = new BigInteger(Take(n), isUnsigned: false, isBigEndian: false);
-        return v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+        return v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v; // box the long: a plain ternary would widen it back to BigInteger
     }
 
     // ---- stack, marks, memo -----------------------------------------------------------------------------------
