@@ -53,6 +53,7 @@ public class TorchCheckpointTests : TempDirectoryTest
 
     [TestCase("torch_state_dict.pt")]
     [TestCase("torch_state_dict_proto4.pt")]
+    [TestCase("torch_state_dict_zip64.pt")] // the same entries with zip64 local headers, as torch writes past 4 GB
     public void EveryDtypeAndLayoutMatchesTheReferenceBitExactly(string file)
     {
         using var reference = Safetensors.Load(Fixture("torch_reference.safetensors"));
@@ -194,6 +195,17 @@ public class TorchCheckpointTests : TempDirectoryTest
     }
 
     [Test]
+    public void OverlappingViewsCannotRequestHugeAllocations()
+    {
+        // A 1-element storage viewed as 2^20 x 2^10 with zero strides (what expand() saves) would materialise 4 GiB.
+        var pickle = PickleBytes.Proto().EmptyDict().Str("w").Tensor("FloatStorage", "0", 1, 0, new long[] { 1 << 20, 1 << 10 }, new long[] { 0, 0 })
+            .SetItem().Stop().ToArray();
+        using var ckpt = TorchZipCheckpoint.FromBytes(PickleBytes.Zip(("data.pkl", pickle), ("data/0", PickleBytes.Floats(7))), "expand.pt");
+        var e = Assert.Throws<InvalidDataException>(() => ckpt.ReadTensor((TorchTensorRef)Get(ckpt.Root, "w")!).Dispose())!;
+        Assert.That(e.Message, Does.Contain("1073741824-element view of a 1-element storage"));
+    }
+
+    [Test]
     public void BigEndianRecordsAreSwapped()
     {
         var pickle = PickleBytes.Proto().EmptyDict().Str("w").Tensor("FloatStorage", "0", 2, 0, new long[] { 2 }, new long[] { 1 }).SetItem().Stop().ToArray();
@@ -243,8 +255,9 @@ public class TorchCheckpointTests : TempDirectoryTest
     }
 
     /// <summary>
-    /// Bytes changed inside data.pkl and inside the zip's central directory: each variant loads (a change the format
-    /// cannot notice, e.g. in a timestamp) or fails with InvalidDataException, and never crashes, hangs or over-allocates.
+    /// Bytes changed inside data.pkl are always refused (CRC-32, then the pickle checks); bytes changed in the zip's
+    /// central directory either load (a field nothing reads, e.g. a timestamp) or fail with InvalidDataException.
+    /// Neither ever crashes, hangs or over-allocates.
     /// </summary>
     [Test]
     public void CorruptedBytesFailCleanly()
@@ -256,28 +269,48 @@ public class TorchCheckpointTests : TempDirectoryTest
         Assert.That(pklStart, Is.GreaterThan(0));
         Assert.That(directory, Is.GreaterThan(pklStart));
 
-        var positions = Enumerable.Range(pklStart, pickle.Length).Where(i => i % 3 == 0)
-            .Concat(Enumerable.Range(directory, data.Length - directory)).ToList();
-        int refused = 0;
-        foreach (int pos in positions)
+        void LoadEverything(byte[] bytes)
+        {
+            using var ckpt = TorchZipCheckpoint.FromBytes(bytes, "bad.pt");
+            if (ckpt.Root is PickleDict d)
+                ckpt.ReadTensors(d.Entries.Where(kv => kv.Key is string && kv.Value is TorchTensorRef)
+                        .Select(kv => new KeyValuePair<string, TorchTensorRef>((string)kv.Key!, (TorchTensorRef)kv.Value!)))
+                    .ForEach(kv => kv.Value.Dispose());
+        }
+
+        for (int pos = pklStart; pos < pklStart + pickle.Length; pos += 3)
+        {
+            var bad = (byte[])data.Clone();
+            bad[pos] ^= 0x01;
+            Assert.Throws<InvalidDataException>(() => LoadEverything(bad), $"data.pkl byte {pos - pklStart}");
+        }
+
+        int refused = 0, total = 0;
+        for (int pos = directory; pos < data.Length; pos++)
             foreach (byte x in new byte[] { 0xff, 0x01 })
             {
                 var bad = (byte[])data.Clone();
                 bad[pos] ^= x;
-                try
-                {
-                    using var ckpt = TorchZipCheckpoint.FromBytes(bad, "bad.pt");
-                    if (ckpt.Root is PickleDict d)
-                        ckpt.ReadTensors(d.Entries.Where(kv => kv.Key is string && kv.Value is TorchTensorRef)
-                                .Select(kv => new KeyValuePair<string, TorchTensorRef>((string)kv.Key!, (TorchTensorRef)kv.Value!)))
-                            .ForEach(kv => kv.Value.Dispose());
-                }
-                catch (InvalidDataException)
-                {
-                    refused++;
-                }
+                total++;
+                try { LoadEverything(bad); }
+                catch (InvalidDataException) { refused++; }
             }
-        Assert.That(refused, Is.GreaterThan(positions.Count / 2), $"{refused} of {positions.Count * 2} variants refused");
+        TestContext.Out.WriteLine($"zip directory: {refused} of {total} corrupted variants refused, the rest loaded");
+        Assert.That(refused, Is.GreaterThan(total / 3));
+    }
+
+    [Test]
+    public void AChangedByteInATensorRecordFailsTheCrcCheck()
+    {
+        // Zip's CRC-32 is the only thing that can tell a flipped bit in raw tensor data from a real value.
+        var data = File.ReadAllBytes(Fixture("torch_state_dict.pt"));
+        var record = ReadEntry(data, "torch_state_dict/data/0");
+        int at = data.AsSpan().IndexOf(record);
+        Assert.That(at, Is.GreaterThan(0));
+        data[at + 5] ^= 0x10;
+        using var ckpt = TorchZipCheckpoint.FromBytes(data, "flipped.pt");
+        var e = Assert.Throws<InvalidDataException>(() => ReadAll(ckpt, (PickleDict)ckpt.Root!).ForEach(kv => kv.Value.Dispose()))!;
+        Assert.That(e.Message, Does.Contain("'torch_state_dict/data/0' fails its CRC-32 check"));
     }
 
     internal static byte[] ReadEntry(byte[] zipBytes, string name)

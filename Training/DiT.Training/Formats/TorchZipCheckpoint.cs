@@ -243,7 +243,7 @@ public sealed class TorchZipCheckpoint : IDisposable
 
     /// <summary>
     /// Reads a whole entry of at most <paramref name="max"/> bytes. The directory's sizes come from the file, so the
-    /// read is bounded by <paramref name="max"/> and checked against what actually arrives.
+    /// read is bounded by <paramref name="max"/> and checked against what actually arrives, and against the CRC-32.
     /// </summary>
     private byte[] ReadEntry(string name, long max, bool exact = false)
     {
@@ -266,6 +266,9 @@ public sealed class TorchZipCheckpoint : IDisposable
             throw Bad($"record '{name}' cannot be read (truncated or corrupt: {e.Message})", e);
         }
         if (extra) throw Bad($"record '{name}' holds more bytes than its directory entry says");
+        uint crc = Crc32.Compute(data);
+        if (crc != entry.Crc32)
+            throw Bad($"record '{name}' fails its CRC-32 check (stored {entry.Crc32:x8}, computed {crc:x8}): the file is corrupt");
         return data;
     }
 
