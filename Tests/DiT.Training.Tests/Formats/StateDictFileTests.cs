@@ -136,6 +136,26 @@ public class StateDictFileTests : TempDirectoryTest
         Assert.That(e.Message, Does.Contain("no tensors under 'ema.'").And.Contain("weights, input, output"));
     }
 
+    /// <summary>Header lengths whose first bytes look like a legacy pickle (80 02 = 640) or a zip ("PK" = 0x4b50) are still safetensors.</summary>
+    [TestCase(640)]
+    [TestCase(0x4b50)]
+    public void SafetensorsWhoseLengthPrefixLooksLikeAnotherFormat(int headerLength)
+    {
+        using var t = tensor(new float[] { 5, 6 });
+        byte[]? bytes = null;
+        for (int pad = 0; pad < headerLength && bytes is null; pad++)
+        {
+            var b = Safetensors.Serialize(new Dictionary<string, Tensor> { ["w"] = t }, new Dictionary<string, string> { ["pad"] = new string('x', pad) });
+            if (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b) == (ulong)headerLength) bytes = b;
+        }
+        Assert.That(bytes, Is.Not.Null, "no padding gives that header length");
+        string path = Path.Combine(Dir, "tricky.bin");
+        File.WriteAllBytes(path, bytes!);
+        Assert.That(StateDictFile.Sniff(path), Is.EqualTo(StateDictFileKind.Safetensors));
+        using var sd = StateDictFile.Load(path);
+        Assert.That(sd["w"].data<float>().ToArray(), Is.EqualTo(new[] { 5f, 6f }));
+    }
+
     [Test]
     public void DiTPluginSafetensorsCheckpointDefaultsToEma()
     {
@@ -164,7 +184,11 @@ public class StateDictFileTests : TempDirectoryTest
         File.WriteAllText(text, "just some text");
         Assert.That(Assert.Throws<InvalidDataException>(() => StateDictFile.Load(text))!.Message,
             Does.Contain("neither a safetensors file nor a PyTorch").And.Contain("0x6A75737420736F6D"));
+        Assert.That(StateDictFile.Sniff(Fixture("torch_legacy.pt")), Is.EqualTo(StateDictFileKind.TorchLegacy));
         Assert.That(Assert.Throws<InvalidDataException>(() => StateDictFile.Load(Fixture("torch_legacy.pt")))!.Message, Does.Contain("legacy"));
+        string pickle = Path.Combine(Dir, "plain.pkl"); // pickle.dump output: protocol 4, not torch.save
+        File.WriteAllBytes(pickle, PickleBytes.Proto(4).None().Stop().ToArray());
+        Assert.That(Assert.Throws<InvalidDataException>(() => TorchZipCheckpoint.Open(pickle).Dispose())!.Message, Does.Contain("bare pickle (protocol 4)"));
         Assert.Throws<FileNotFoundException>(() => StateDictFile.Load(Path.Combine(Dir, "missing.pt")));
     }
 }

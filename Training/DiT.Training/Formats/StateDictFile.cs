@@ -49,11 +49,12 @@ public static class StateDictFile
         Span<byte> head = stackalloc byte[9];
         int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         head = head[..n];
-        if (TorchZipCheckpoint.HasZipMagic(head)) return StateDictFileKind.TorchZip;
-        if (TorchZipCheckpoint.HasLegacyMagic(head)) return StateDictFileKind.TorchLegacy;
-        // safetensors: u64 LE header length that fits the file, then the JSON object's '{'.
+        // safetensors first: its u64 LE header length can begin with any bytes ("PK" is 19280 + ..., 80 02 is 640),
+        // but it must fit the file and be followed by the JSON object's '{', which a zip or pickle never has at byte 8.
         if (n == 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)fs.Length - 8)
             return StateDictFileKind.Safetensors;
+        if (TorchZipCheckpoint.HasZipMagic(head)) return StateDictFileKind.TorchZip;
+        if (TorchZipCheckpoint.HasLegacyMagic(head)) return StateDictFileKind.TorchLegacy;
         return StateDictFileKind.Unknown;
     }
 

@@ -55,7 +55,8 @@ public sealed class TorchZipCheckpoint : IDisposable
             {
                 _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen);
                 _entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
-                foreach (var e in _zip.Entries) _entries.TryAdd(e.FullName, e);
+                foreach (var e in _zip.Entries)
+                    if (!_entries.TryAdd(e.FullName, e)) throw Bad($"the archive has two entries named '{e.FullName}' (ambiguous)");
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException and not FileNotFoundException)
             {
@@ -94,9 +95,11 @@ public sealed class TorchZipCheckpoint : IDisposable
 
     /// <summary>
     /// torch &lt; 1.6 (or <c>_use_new_zipfile_serialization=False</c>) wrote a bare pickle stream that begins with
-    /// PROTO 2 and the legacy magic number; its storages follow in a custom layout we do not read.
+    /// PROTO 2 and LONG1 of the 10-byte legacy magic number (80 02 8a 0a); its storages follow in a custom layout we
+    /// do not read. The full 4 bytes matter: a safetensors header length of 640 also starts 80 02.
     /// </summary>
-    public static bool HasLegacyMagic(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x80 && head[1] <= 5;
+    public static bool HasLegacyMagic(ReadOnlySpan<byte> head) =>
+        head.Length >= 4 && head[0] == 0x80 && head[1] == 0x02 && head[2] == 0x8a && head[3] == 0x0a;
 
     private static void CheckNotLegacy(Stream stream, string source)
     {
@@ -107,6 +110,9 @@ public sealed class TorchZipCheckpoint : IDisposable
             throw new InvalidDataException(
                 $"torch checkpoint '{source}' uses the legacy (non-zip) torch.save format of torch < 1.6, which this reader does not " +
                 "support. Re-save it with a current torch: torch.save(torch.load(path, map_location='cpu'), new_path).");
+        if (n >= 2 && head[0] == 0x80)
+            throw new InvalidDataException(
+                $"torch checkpoint '{source}' is a bare pickle (protocol {head[1]}), not a torch.save zip archive; only the zip format is read.");
         if (!HasZipMagic(head[..n]))
             throw new InvalidDataException($"torch checkpoint '{source}' is not a zip archive (it starts with {Convert.ToHexString(head[..n])}), so not a torch.save file.");
     }
