@@ -313,6 +313,29 @@ public class TorchCheckpointTests : TempDirectoryTest
         Assert.That(e.Message, Does.Contain("'torch_state_dict/data/0' fails its CRC-32 check"));
     }
 
+    [Test]
+    public void Crc32MatchesKnownValues()
+    {
+        // The standard check value, and lengths around the 8-byte step against the plain bitwise definition.
+        Assert.That(Crc32Of("123456789"u8.ToArray()), Is.EqualTo(0xCBF43926u));
+        Assert.That(Crc32Of(Array.Empty<byte>()), Is.EqualTo(0u));
+        var rng = new Random(5);
+        for (int n = 1; n < 40; n++)
+        {
+            var b = new byte[n];
+            rng.NextBytes(b);
+            uint c = 0xFFFFFFFF;
+            foreach (var x in b)
+            {
+                c ^= x;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            Assert.That(Crc32Of(b), Is.EqualTo(~c), $"length {n}");
+        }
+    }
+
+    private static uint Crc32Of(byte[] data) => Crc32.Compute(data);
+
     internal static byte[] ReadEntry(byte[] zipBytes, string name)
     {
         using var zip = new ZipArchive(new MemoryStream(zipBytes), ZipArchiveMode.Read);
