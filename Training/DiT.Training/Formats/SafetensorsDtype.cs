@@ -3,8 +3,11 @@ using TorchSharp;
 
 namespace DiTPlugin.Training.Formats;
 
-/// <summary>The safetensors dtypes this project reads and writes (names as spelled in the header JSON).</summary>
-public enum SafetensorsDtype { F32, F16, BF16, F64, I64, I32, U8, BOOL }
+/// <summary>
+/// The safetensors dtypes this project reads and writes (names as spelled in the header JSON). I16/I8 were added
+/// last (values appended) so PyTorch checkpoints' int16/int8 tensors have a safetensors equivalent.
+/// </summary>
+public enum SafetensorsDtype { F32, F16, BF16, F64, I64, I32, U8, BOOL, I16, I8 }
 
 public static class SafetensorsDtypes
 {
@@ -12,8 +15,8 @@ public static class SafetensorsDtypes
     {
         SafetensorsDtype.F64 or SafetensorsDtype.I64 => 8,
         SafetensorsDtype.F32 or SafetensorsDtype.I32 => 4,
-        SafetensorsDtype.F16 or SafetensorsDtype.BF16 => 2,
-        SafetensorsDtype.U8 or SafetensorsDtype.BOOL => 1,
+        SafetensorsDtype.F16 or SafetensorsDtype.BF16 or SafetensorsDtype.I16 => 2,
+        SafetensorsDtype.U8 or SafetensorsDtype.BOOL or SafetensorsDtype.I8 => 1,
         _ => throw new ArgumentOutOfRangeException(nameof(d)),
     };
 
@@ -30,6 +33,8 @@ public static class SafetensorsDtypes
             case "I32": dtype = SafetensorsDtype.I32; return true;
             case "U8": dtype = SafetensorsDtype.U8; return true;
             case "BOOL": dtype = SafetensorsDtype.BOOL; return true;
+            case "I16": dtype = SafetensorsDtype.I16; return true;
+            case "I8": dtype = SafetensorsDtype.I8; return true;
             default: dtype = default; return false;
         }
     }
@@ -44,6 +49,8 @@ public static class SafetensorsDtypes
         SafetensorsDtype.I32 => torch.ScalarType.Int32,
         SafetensorsDtype.U8 => torch.ScalarType.Byte,
         SafetensorsDtype.BOOL => torch.ScalarType.Bool,
+        SafetensorsDtype.I16 => torch.ScalarType.Int16,
+        SafetensorsDtype.I8 => torch.ScalarType.Int8,
         _ => throw new ArgumentOutOfRangeException(nameof(d)),
     };
 
@@ -57,6 +64,8 @@ public static class SafetensorsDtypes
         torch.ScalarType.Int32 => SafetensorsDtype.I32,
         torch.ScalarType.Byte => SafetensorsDtype.U8,
         torch.ScalarType.Bool => SafetensorsDtype.BOOL,
-        _ => throw new NotSupportedException($"safetensors: tensor dtype {t} is not supported (F32, F16, BF16, F64, I64, I32, U8, BOOL are)."),
+        torch.ScalarType.Int16 => SafetensorsDtype.I16,
+        torch.ScalarType.Int8 => SafetensorsDtype.I8,
+        _ => throw new NotSupportedException($"safetensors: tensor dtype {t} is not supported (F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL are)."),
     };
 }
