@@ -57,7 +57,7 @@ public class ImportedPipelineTests
 
         // 2. Import: config from the shapes.
         DiT imported;
-        using (var file = Safetensors.Load(ditFile))
+        using (var file = StateDictFile.Load(ditFile))
             imported = DiTImporter.Import(file.Tensors, ditFile);
         using var _ = imported;
         Assert.That(imported.Config, Is.EqualTo(cfg));

@@ -28,8 +28,14 @@ internal static class CacheLatentsCommand
         {
             var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), grayscale: false, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
             if (dataset.Channels != 3) throw new ArgumentException($"The SD VAE encodes RGB images; '{r.GetValue(data)}' has {dataset.Channels} channel(s).");
-            var (weights, what) = WeightFiles.Load(r.GetValue(vae)!, key: null);
-            using var model = AutoencoderKL.Load(weights);
+            AutoencoderKL model;
+            string what;
+            using (var weights = StateDictFile.Load(r.GetValue(vae)!))
+            {
+                model = AutoencoderKL.Load(weights.Tensors);
+                what = weights.Description;
+            }
+            using var _ = model;
             var options = model.CacheOptions($"{r.GetValue(data)} encoded by {what}", r.GetValue(batch),
                 r.GetValue(fp32) ? SafetensorsDtype.F32 : SafetensorsDtype.F16);
             var started = DateTime.UtcNow;

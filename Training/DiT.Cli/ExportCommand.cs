@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
@@ -91,8 +92,9 @@ internal static class ExportCommand
     /// <summary>The SD VAE decoder as ONNX for this DiT's latent side (or a tile of it): fp32, and fp16 when asked.</summary>
     private static List<VaeDecoderGraph> VaeDecoders(string path, DiTConfig config, int batch, int? tile, bool fp16)
     {
-        var (weights, what) = WeightFiles.Load(path, key: null);
-        using var vae = AutoencoderKL.Load(weights, VaeStateDict.InferConfig(weights));
+        using var weights = StateDictFile.Load(path);
+        string what = weights.Description;
+        using var vae = AutoencoderKL.Load(weights.Tensors);
         if (vae.Config.LatentChannels != config.InChannels)
             throw new InvalidDataException($"The VAE '{path}' has {vae.Config.LatentChannels} latent channels but the DiT takes {config.InChannels}.");
         int side = tile ?? config.InputSize;

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Import;
 using DiTPlugin.Training.Model;
@@ -43,14 +44,16 @@ internal static class ImportCommand
         {
             var path = r.GetValue(dit)!;
             var started = DateTime.UtcNow;
-            var (weights, what) = WeightFiles.Load(path, r.GetValue(key));
+            var weights = StateDictFile.Load(path, r.GetValue(key));
+            string what = weights.Description;
             var options = new DiTImporter.Options
             {
                 ModelName = r.GetValue(model),
                 Hints = new DiTConfigInference.Hints { NumHeads = r.GetValue(heads), NumClasses = r.GetValue(classes) },
             };
-            using var dm = DiTImporter.Import(weights, path, options);
-            foreach (var w in weights.Values) w.Dispose();
+            DiT dm;
+            using (weights) dm = DiTImporter.Import(weights.Tensors, path, options);
+            using var _ = dm;
             var cfg = dm.Config;
             var names = r.GetValue(classNames) is { } namesPath ? ReadClassNames(namesPath, cfg.NumClasses)
                 : Enumerable.Range(0, cfg.NumClasses).Select(i => $"class {i}").ToList();

@@ -12,8 +12,8 @@ internal static class TrainCommand
 {
     private static DiTPlugin.Training.Vae.AutoencoderKL LoadVae(string path)
     {
-        var (weights, _) = WeightFiles.Load(path, key: null);
-        return DiTPlugin.Training.Vae.AutoencoderKL.Load(weights);
+        using var weights = DiTPlugin.Training.Formats.StateDictFile.Load(path);
+        return DiTPlugin.Training.Vae.AutoencoderKL.Load(weights.Tensors);
     }
 
     public static Command Create()
