@@ -11,6 +11,7 @@ using DiTPlugin.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
 using PluginDiT = DiTPlugin.DiT;
+using TorchDiT = DiTPlugin.Training.Model.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -45,7 +46,7 @@ public class ImportedPipelineTests
         //    values there make every block and the output depend on the weights.
         var ditFile = Path.Combine(dir, $"DiT-XL-2-{latent * 8}x{latent * 8}.safetensors");
         var cfg = DiTConfig.FromName("DiT-XL/2", inputSize: latent);
-        using (var source = new DiT(cfg))
+        using (var source = new TorchDiT(cfg))
         {
             using (no_grad())
                 foreach (var (name, p) in source.named_parameters())
@@ -56,7 +57,7 @@ public class ImportedPipelineTests
         Log($"wrote {ditFile} ({new FileInfo(ditFile).Length / 1e9:F2} GB)");
 
         // 2. Import: config from the shapes.
-        DiT imported;
+        TorchDiT imported;
         using (var file = StateDictFile.Load(ditFile))
             imported = DiTImporter.Import(file.Tensors, ditFile);
         using var _ = imported;
@@ -81,7 +82,7 @@ public class ImportedPipelineTests
             Weights = imported.state_dict(),
             ClassNames = Enumerable.Range(0, 1000).Select(i => $"class {i}").ToList(),
             Name = $"dit-xl-2-{latent * 8}-generated-weights",
-            License = new LicenseInfo("CC-BY-NC-4.0", false, "DiT weights: CC-BY-NC 4.0, no commercial use.", "Peebles & Xie"),
+            License = new DiTPlugin.Training.Export.LicenseInfo("CC-BY-NC-4.0", false, "DiT weights: CC-BY-NC 4.0, no commercial use.", "Peebles & Xie"),
             IncludeFp32 = false,
             IncludeFp16 = true,
             GuidedChannels = 3,
@@ -99,10 +100,10 @@ public class ImportedPipelineTests
         Assert.That(dit.Classes, Has.Count.EqualTo(1000));
         var job = dit.CreateJob(new GenerationOptions { ClassIds = new[] { 207 }, Steps = 2, Sampler = SamplerKind.Ddim, CfgScale = 4f, Seed = 1 });
         var step = Stopwatch.StartNew();
-        job.StepOnce();
+        job.Step(System.TimeSpan.Zero);
         Log($"one DiT step (CFG, batch 2 inside the graph): {step.Elapsed.TotalSeconds:F1} s");
         step.Restart();
-        while (!job.IsCompleted) job.StepOnce();
+        while (!job.IsCompleted) job.Step(System.TimeSpan.Zero);
         Log($"last step + VAE decode{(vaeTile is null ? "" : " (tiled)")}: {step.Elapsed.TotalSeconds:F1} s");
         var image = job.Result[0];
         Assert.That((image.Width, image.Height), Is.EqualTo((latent * 8, latent * 8)));

@@ -1,5 +1,8 @@
+using System;
 using System.CommandLine;
+using System.IO;
 using DiTPlugin.Cli;
+using Spectre.Console;
 
 // The Training console: each command parses its options and calls into DiT.Training.
 var root = new RootCommand("dit: train, sample, export and inspect Diffusion Transformers (DiT, Peebles & Xie 2023).");
@@ -11,4 +14,16 @@ root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(CacheLatentsCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
-return root.Parse(args).Invoke();
+
+// Bad input (a missing, corrupt or mismatched file, a wrong option value) is the user's to fix: one clear line,
+// no stack trace. Anything else is a bug and keeps its stack trace.
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is InvalidDataException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
+                              or NotSupportedException or UnauthorizedAccessException)
+{
+    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    return 2;
+}
