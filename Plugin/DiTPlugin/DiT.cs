@@ -45,6 +45,7 @@ namespace DiTPlugin
             foreach (var w in package.Warnings) options.Log?.Invoke("DiTPlugin: " + w);
             Catalog = new ClassCatalog(m.Classes.Names, m.Classes.Synonyms);
             License = new LicenseInfo(m.License.Id, m.License.CommercialUse, m.License.Text, m.License.Attribution);
+            if (License.CommercialUseWarning is { } warning) options.Log?.Invoke($"DiTPlugin: {m.Name}: {warning}");
             Schedule = NoiseSchedule.Create(m.Schedule.Kind, m.Schedule.Timesteps, m.Schedule.Betas);
 
             var g = m.SelectDiTGraph(options.PreferFp16);

@@ -39,6 +39,7 @@ public class EndToEndTests
         Assert.That(_dit.Classes, Is.EqualTo(TinyOnnxModel.ClassNames));
         Assert.That(_dit.License.Id, Is.EqualTo("CC-BY-4.0"));
         Assert.That(_dit.License.CommercialUse, Is.True);
+        Assert.That(_dit.License.CommercialUseWarning, Is.Null);
         Assert.That(_dit.Timesteps, Is.EqualTo(100));
         Assert.That(_dit.FindClass("tee"), Is.EqualTo(0));
     }

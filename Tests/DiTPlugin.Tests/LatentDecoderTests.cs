@@ -101,7 +101,8 @@ public class LatentDecoderTests
     {
         using var dir = new TempDir();
         TinyOnnxModel.WriteLatentPackage(dir.Path, Size, ("vae_decoder.onnx", "fp32", null, 1f), ("vae_decoder_fp16.onnx", "fp16", 4, float.NaN));
-        using var plain = DiT.Load(dir.Path);
+        var log = new List<string>();
+        using var plain = DiT.Load(dir.Path, new DiTOptions { Log = log.Add });
         using var fp16 = DiT.Load(dir.Path, new DiTOptions { PreferFp16 = true });
         var a = plain.Generate(new GenerationOptions { ClassIds = new[] { 1 }, Steps = 5, Seed = 7 })[0];
         var b = fp16.Generate(new GenerationOptions { ClassIds = new[] { 1 }, Steps = 5, Seed = 7 })[0];
@@ -109,6 +110,8 @@ public class LatentDecoderTests
         Assert.That(b.Rgba8, Is.EqualTo(a.Rgba8), "the fp16 decoder's NaN must be replaced by the fp32 decode");
         Assert.That(plain.License.Id, Is.EqualTo("CC-BY-NC-4.0"));
         Assert.That(plain.License.CommercialUse, Is.False);
+        Assert.That(plain.License.CommercialUseWarning, Does.Contain("CC-BY-NC-4.0").And.Contain("does not allow commercial use"));
+        Assert.That(log, Has.Some.Contains("tiny-test: The model's licence (CC-BY-NC-4.0) does not allow commercial use"));
     }
 
     [Test]

@@ -1,7 +1,9 @@
 using System;
 using System.CommandLine;
 using System.Linq;
+using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Vae;
 using DiTPlugin.Training.Trainer;
 using Spectre.Console;
 
@@ -20,11 +22,15 @@ internal static class SampleCommand
         var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale (1 = off).", DefaultValueFactory = _ => 4.0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var raw = new Option<bool>("--no-ema") { Description = "Sample from the raw weights instead of the EMA." };
-        var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw };
+        var vae = new Option<string?>("--vae") { Description = "For latent models (e.g. imported DiT-XL/2): SD VAE weights to decode the latents into images." };
+        var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae };
         cmd.SetAction(r =>
         {
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel(ema: !r.GetValue(raw));
+            using var decoder = r.GetValue(vae) is { } vaePath ? LoadVae(vaePath) : null;
+            if (decoder is null && c.Config.InChannels == 4 && c.Provenance is not null)
+                AnsiConsole.MarkupLine("[yellow]This looks like a latent model; without --vae the grid shows raw latent channels.[/]");
             var ids = ParseClasses(r.GetValue(classes), c.ClassNames, c.Config.NumClasses);
             int rows = r.GetValue(perClass);
             var labels = Enumerable.Range(0, rows).SelectMany(_ => ids).ToArray();
@@ -36,12 +42,24 @@ internal static class SampleCommand
                 var task = ctx.AddTask("denoising");
                 using var images = ClassSampler.Sample(model, labels, steps, r.GetValue(cfg), r.GetValue(seed), c.Options.Schedule,
                     progress: (done, total) => { task.MaxValue = total; task.Value = done; });
-                ImageGrid.SaveGrid(r.GetValue(outPath)!, images, cols: ids.Length);
+                if (decoder is null) ImageGrid.SaveGrid(r.GetValue(outPath)!, images, cols: ids.Length);
+                else
+                {
+                    using var _ = TorchSharp.torch.no_grad();
+                    using var pixels = decoder.DecodeScaled(images).clamp(-1, 1);
+                    ImageGrid.SaveGrid(r.GetValue(outPath)!, pixels, cols: ids.Length);
+                }
             });
             AnsiConsole.MarkupLineInterpolated($"Wrote {r.GetValue(outPath)} in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
             return 0;
         });
         return cmd;
+    }
+
+    private static AutoencoderKL LoadVae(string path)
+    {
+        using var weights = StateDictFile.Load(path);
+        return AutoencoderKL.Load(weights.Tensors);
     }
 
     /// <summary>"3,Sneaker" → class ids; unknown names or out-of-range ids name the valid choices.</summary>
