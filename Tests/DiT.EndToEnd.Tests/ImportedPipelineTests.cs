@@ -20,10 +20,10 @@ namespace DiTPlugin.EndToEnd.Tests;
 /// DiT-XL/2 in the official state-dict layout, read from a file and imported with its config inferred, plus the
 /// SD VAE (83.7M parameters) → a package with the fp16 DiT graph (fp32 XL/2 exceeds one ONNX file's 2 GB) and
 /// the VAE decoder → the Plugin loads it and generates 256x256 and 512x512 images, with the licence surfaced.
-/// Each test takes minutes and ~12 GB of memory on a 2-core machine, so they are explicit; the notes of the
+/// Each test takes 2-3 minutes and up to 15 GB of memory on a 2-core machine, so they are explicit; the notes of the
 /// stop that added them record a run.
 /// </summary>
-[Explicit("minutes per test and ~12 GB: DiT-XL/2 (675M parameters) and the SD VAE at full size")]
+[Explicit("2-3 minutes per test and up to 15 GB: DiT-XL/2 (675M parameters) and the SD VAE at full size")]
 [Category("RealShapes")]
 public class ImportedPipelineTests
 {
