@@ -10,6 +10,7 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(SampleCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
+root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(CacheLatentsCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
