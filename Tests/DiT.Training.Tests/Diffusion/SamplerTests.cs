@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Threading;
@@ -52,6 +53,68 @@ public class SamplerTests
         using var diff = GaussianDiffusion.Create("250", learnSigma: false);
         using var sample = diff.PSampleLoop(Oracle(x0, false), Shape, generator: new Generator(3));
         Assert.That((sample - x0).abs().max().item<float>(), Is.LessThan(1e-3f));
+    }
+
+    [Test]
+    public void DpmSolverWithOracleStaysOnTheExactOdePath()
+    {
+        // For a point mass at x0 the probability-flow ODE's solution is x_t = alpha_t x0 + sigma_t e with e fixed by
+        // x_T; DPM-Solver++ with the exact x0 must follow it at every step (first and second order alike).
+        using var x0 = KnownX0();
+        using var diff = (SpacedDiffusion)GaussianDiffusion.Create("20");
+        var ac = DiffusionSchedule.FromName("linear", 1000).AlphasCumprod;
+        var seen = new List<(int T, double[] X)>();
+        var oracle = Oracle(x0, true);
+        DenoiseFn recording = (x, t) => { seen.Add(((int)t.data<long>()[0], x.to_type(ScalarType.Float64).data<double>().ToArray())); return oracle(x, t); };
+        using var sample = diff.DpmSolverSampleLoop(recording, Shape, generator: new Generator(4));
+        Assert.That(seen.Select(v => v.T), Is.EqualTo(diff.UseTimesteps.Reverse()));
+        var x0d = x0.to_type(ScalarType.Float64).data<double>().ToArray();
+        double aT = Math.Sqrt(ac[seen[0].T]), sT = Math.Sqrt(1 - ac[seen[0].T]);
+        var e = seen[0].X.Select((v, i) => (v - aT * x0d[i]) / sT).ToArray();
+        double worst = 0;
+        foreach (var (t, x) in seen.Skip(1))
+        {
+            double a = Math.Sqrt(ac[t]), sg = Math.Sqrt(1 - ac[t]);
+            for (int i = 0; i < x.Length; i++) worst = Math.Max(worst, Math.Abs(x[i] - (a * x0d[i] + sg * e[i])));
+        }
+        TestContext.Out.WriteLine($"DPM-Solver++ oracle path: max deviation {worst:E2}");
+        Assert.That(worst, Is.LessThan(1e-4));
+        Assert.That((sample - x0).abs().max().item<float>(), Is.LessThan(1e-5f));
+    }
+
+    [Test]
+    public void DpmSolverMatchesAlgorithm2ByHandForALinearModel()
+    {
+        // eps(x) = 0.5 x, no clipping: three steps of Lu et al. (2022) Algorithm 2 computed here in double.
+        using var diff = (SpacedDiffusion)GaussianDiffusion.Create("3", learnSigma: false);
+        var ac = DiffusionSchedule.FromName("linear", 1000).AlphasCumprod;
+        using var xT = randn(Shape, generator: new Generator(9));
+        using var sample = diff.DpmSolverSampleLoop((x, t) => 0.5 * x, Shape, noise: xT, clipDenoised: false);
+
+        var ts = diff.UseTimesteps.Reverse().ToArray();                 // original timesteps, high to low
+        double[] x = xT.to_type(ScalarType.Float64).data<double>().ToArray();
+        double[]? prevX0 = null;
+        double prevLambda = 0;
+        for (int k = 0; k < ts.Length; k++)
+        {
+            double abarS = ac[ts[k]], abarT = k + 1 < ts.Length ? ac[ts[k + 1]] : 1.0;
+            double aS = Math.Sqrt(abarS), sS = Math.Sqrt(1 - abarS), lambdaS = Math.Log(aS / sS);
+            var x0 = x.Select(v => (v - sS * 0.5 * v) / aS).ToArray();
+            if (abarT >= 1.0) { x = x0; break; }
+            double aT = Math.Sqrt(abarT), sT = Math.Sqrt(1 - abarT), h = Math.Log(aT / sT) - lambdaS;
+            var d = x0;
+            if (prevX0 != null)
+            {
+                double r = (lambdaS - prevLambda) / h;
+                d = x0.Select((v, i) => (1 + 1 / (2 * r)) * v - 1 / (2 * r) * prevX0[i]).ToArray();
+            }
+            x = x.Select((v, i) => sT / sS * v - aT * (Math.Exp(-h) - 1) * d[i]).ToArray();
+            prevX0 = x0;
+            prevLambda = lambdaS;
+        }
+        var got = sample.to_type(ScalarType.Float64).data<double>().ToArray();
+        double err = got.Zip(x, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(b))).Max();
+        Assert.That(err, Is.LessThan(1e-4));
     }
 
     [Test]

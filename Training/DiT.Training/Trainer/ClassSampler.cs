@@ -10,8 +10,9 @@ namespace DiTPlugin.Training.Trainer;
 public static class ClassSampler
 {
     /// <summary>
-    /// Returns (N, C, H, W) samples in [-1, 1] for the given labels. <paramref name="respacing"/> is "250", "ddim50"…
-    /// ("ddimN" selects DDIM with eta 0, anything else ancestral DDPM). The noise comes from a generator seeded by
+    /// Returns (N, C, H, W) samples in [-1, 1] for the given labels. <paramref name="respacing"/> is "250", "ddim50",
+    /// "dpm20"… ("ddimN" selects DDIM with eta 0, "dpmN" DPM-Solver++(2M) over N respaced steps, anything else
+    /// ancestral DDPM). The noise comes from a generator seeded by
     /// <paramref name="seed"/>, so the same call gives the same pixels.
     /// </summary>
     public static Tensor Sample(DiT model, int[] labels, string respacing, double cfgScale, long seed,
@@ -27,7 +28,8 @@ public static class ClassSampler
         try
         {
             using var _ = no_grad();
-            using var diffusion = GaussianDiffusion.Create(respacing, schedule, 1000, cfg.LearnSigma);
+            bool dpm = respacing.StartsWith("dpm", StringComparison.Ordinal);
+            using var diffusion = GaussianDiffusion.Create(dpm ? respacing[3..] : respacing, schedule, 1000, cfg.LearnSigma);
             using var y = tensor(Array.ConvertAll(labels, l => (long)l));
             bool guided = model.UsesGuidance(cfgScale);
             var fn = model.AsDenoiseFn(y, cfgScale, guidedChannels);
@@ -39,6 +41,7 @@ public static class ClassSampler
             bool ddim = respacing.StartsWith("ddim", StringComparison.Ordinal);
             using var samples = ddim
                 ? diffusion.DdimSampleLoop(fn, shape, eta: 0.0, generator: g, noise: noise, progress: progress, cancellationToken: cancel)
+                : dpm ? diffusion.DpmSolverSampleLoop(fn, shape, generator: g, noise: noise, progress: progress, cancellationToken: cancel)
                 : diffusion.PSampleLoop(fn, shape, generator: g, noise: noise, progress: progress, cancellationToken: cancel);
             return samples[..labels.Length].clamp(-1, 1);
         }
