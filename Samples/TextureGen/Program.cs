@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using DiTPlugin;
+
+// texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N]
+// With no class names it makes one texture of every class of the model. The default model is the one shipped in
+// models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
+var classes = new List<string>();
+string? model = null, outDir = "textures";
+ulong seed = 0;
+int steps = 25, count = 1;
+float cfg = 4f;
+try
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+        switch (args[i])
+        {
+            case "--model": model = Next(); break;
+            case "--out": outDir = Next(); break;
+            case "--seed": seed = ulong.Parse(Next()); break;
+            case "--steps": steps = int.Parse(Next()); break;
+            case "--cfg": cfg = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
+            case "--count": count = int.Parse(Next()); break;
+            case "-h" or "--help":
+                Console.WriteLine("texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N]");
+                return 0;
+            default:
+                if (args[i].StartsWith("--")) throw new ArgumentException($"Unknown option {args[i]}.");
+                classes.Add(args[i]);
+                break;
+        }
+    }
+    model ??= FindDefaultModel();
+    var clock = Stopwatch.StartNew();
+    using var dit = DiT.Load(model, new DiTOptions { Log = m => Console.Error.WriteLine(m) });
+    Console.WriteLine($"{dit.Name}: {dit.Classes.Count} classes ({string.Join(", ", dit.Classes)}); licence {dit.License}; loaded in {clock.Elapsed.TotalSeconds:F1} s on {dit.Provider}");
+    var names = classes.Count > 0 ? classes : dit.Classes.ToList();
+    Directory.CreateDirectory(outDir);
+    foreach (var name in names)
+    {
+        clock.Restart();
+        var images = dit.Generate(new GenerationOptions
+        {
+            ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, CfgScale = cfg,
+        });
+        for (int k = 0; k < images.Count; k++)
+        {
+            var img = images[k];
+            string file = Path.Combine(outDir, $"{Safe(img.Recipe.ClassName)}_{seed}_{k}.png");
+            img.SavePng(file);
+            Console.WriteLine($"{file}  ({img.Width}x{img.Height}, {img.Recipe.Sampler} {img.Recipe.Steps} steps, cfg {img.Recipe.CfgScale})");
+        }
+        Console.WriteLine($"  {name}: {clock.Elapsed.TotalSeconds / images.Count:F2} s per texture");
+    }
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or DiTPlugin.Runtime.ModelPackageException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+static string FindDefaultModel()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
+    {
+        var candidate = Path.Combine(dir.FullName, "models", "openarena-textures", "package");
+        if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
+    }
+    throw new DirectoryNotFoundException("The default model (models/openarena-textures/package) was not found above the working directory; give --model PACKAGE.");
+}
+
+static string Safe(string s) => string.Concat(s.Select(ch => char.IsLetterOrDigit(ch) || ch == '-' ? ch : '_'));
