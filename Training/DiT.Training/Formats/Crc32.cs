@@ -29,10 +29,16 @@ public static class Crc32
         return t;
     }
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
+
+    /// <summary>
+    /// The CRC of (the bytes whose CRC is <paramref name="crc"/>) followed by <paramref name="data"/>; start from 0.
+    /// Lets a writer that streams gigabytes (the .npz sample export) checksum each chunk as it goes.
+    /// </summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         var t = Tables;
-        uint c = 0xFFFFFFFFu;
+        uint c = crc ^ 0xFFFFFFFFu;
         while (data.Length >= 8)
         {
             uint one = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ c;
