@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using DiTPlugin.Training.Data;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Eval;
+
+/// <summary>One sampler setting: "ddpm250" (ancestral, 250 respaced steps), "ddim50", "dpm20" (DPM-Solver++(2M)), and a guidance scale.</summary>
+public sealed record EvalSetting(string Sampler, double Cfg)
+{
+    /// <summary>The respacing string ClassSampler takes ("ddpm250" → "250").</summary>
+    public string Respacing => Sampler.StartsWith("ddpm", StringComparison.Ordinal) ? Sampler[4..] : Sampler;
+
+    public static EvalSetting Parse(string sampler, double cfg)
+    {
+        bool ok = (sampler.StartsWith("ddpm") || sampler.StartsWith("ddim") || sampler.StartsWith("dpm"))
+                  && int.TryParse(sampler.TrimStart('d', 'p', 'm', 'i'), out int n) && n >= 1 && n <= 1000;
+        if (!ok) throw new ArgumentException($"Sampler '{sampler}' is not ddpmN, ddimN or dpmN with N in 1..1000 (e.g. ddpm250, ddim50, dpm20).");
+        if (!(cfg >= 0)) throw new ArgumentException($"Guidance scale {cfg} must be >= 0.");
+        return new EvalSetting(sampler, cfg);
+    }
+}
+
+/// <summary>What one setting scored; FID/sFID/precision/recall against the held-out real images, on the extractor's features.</summary>
+public sealed record EvalResult(string Sampler, double Cfg, int Samples, double Fid, double SFid, double InceptionScore,
+    double Precision, double Recall, double? ClassAccuracy, double SecondsPerImage);
+
+/// <summary>Feature statistics of the real (held-out) images, computed once per evaluation.</summary>
+public sealed class RealReference : IDisposable
+{
+    public required FeatureStats Pooled { get; init; }
+    public required FeatureStats Spatial { get; init; }
+    public required Tensor PooledFeatures { get; init; }
+    public required double InceptionScore { get; init; }
+    /// <summary>The classifier's accuracy on the real images: the ceiling for the samples' class accuracy.</summary>
+    public required double? ClassAccuracy { get; init; }
+    public int Count => (int)PooledFeatures.shape[0];
+
+    public void Dispose()
+    {
+        Pooled.Dispose();
+        Spatial.Dispose();
+        PooledFeatures.Dispose();
+    }
+}
+
+/// <summary>
+/// Scores a DiT the way the ADM evaluation suite does, over a pluggable feature extractor: samples per class for
+/// each sampler and guidance scale, their FID and sFID against held-out real images, Inception Score,
+/// precision/recall (k = 3), and, with a classifier, class accuracy (the share classified as the class asked for).
+/// </summary>
+public static class SampleEvaluation
+{
+    public const int Batch = 64;
+
+    public static RealReference Reference(IImageDataset real, IFeatureExtractor features, IFeatureExtractor? classifier = null)
+    {
+        using var pooled = new FeatureStatsAccumulator();
+        using var spatial = new FeatureStatsAccumulator();
+        var all = new List<Tensor>();
+        var logits = new List<Tensor>();
+        long right = 0;
+        for (int start = 0; start < real.Count; start += 256)
+        {
+            var idx = Enumerable.Range(start, Math.Min(256, real.Count - start)).ToArray();
+            using var scope = NewDisposeScope();
+            var (x, y) = Classifier.ClassifierTrainer.Batch(real, idx);
+            x = ToRgb(x);
+            var f = features.Extract(x);
+            pooled.Add(f.Pooled);
+            spatial.Add(f.Spatial);
+            all.Add(f.Pooled.MoveToOuterDisposeScope());
+            logits.Add(f.Logits.MoveToOuterDisposeScope());
+            if (classifier is not null)
+            {
+                var c = ReferenceEquals(classifier, features) ? f : classifier.Extract(x);
+                right += c.Logits.argmax(1).eq(y).sum().item<long>();
+            }
+        }
+        using var allLogits = cat(logits, 0);
+        foreach (var t in logits) t.Dispose();
+        var features2 = cat(all, 0);
+        foreach (var t in all) t.Dispose();
+        return new RealReference
+        {
+            Pooled = pooled.ToStats(), Spatial = spatial.ToStats(), PooledFeatures = features2,
+            InceptionScore = Eval.InceptionScore.FromLogits(allLogits),
+            ClassAccuracy = classifier is null ? null : (double)right / real.Count,
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="perClass"/> samples of every class with one setting. Batch k of the run draws its noise from seed
+    /// (seed, k), so a setting's samples are reproducible. <paramref name="decode"/> maps latents to images for latent
+    /// models; <paramref name="npz"/> receives every sample as uint8 NHWC.
+    /// </summary>
+    public static EvalResult Evaluate(DiT model, EvalSetting setting, int perClass, long seed, IFeatureExtractor features,
+        RealReference reference, IFeatureExtractor? classifier = null, string schedule = "linear", int? guidedChannels = null,
+        Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
+        int classes = model.Config.NumClasses;
+        var labels = Enumerable.Range(0, perClass).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
+        using var pooled = new FeatureStatsAccumulator();
+        using var spatial = new FeatureStatsAccumulator();
+        var fakes = new List<Tensor>();
+        var logits = new List<Tensor>();
+        var classLogits = new List<Tensor>();
+        var clock = new Stopwatch();
+        try
+        {
+            for (int start = 0, k = 0; start < labels.Length; start += Batch, k++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var chunk = labels[start..Math.Min(labels.Length, start + Batch)];
+                using var scope = NewDisposeScope();
+                clock.Start();
+                var images = ClassSampler.Sample(model, chunk, setting.Respacing, setting.Cfg, seed * 1_000_003L + k, schedule, guidedChannels,
+                    cancel: cancel);
+                if (decode is not null) images = decode(images);
+                clock.Stop();
+                images = ToRgb(images);
+                npz?.Write(SampleImages.ToUint8Nhwc(images));
+                var f = features.Extract(images);
+                pooled.Add(f.Pooled);
+                spatial.Add(f.Spatial);
+                fakes.Add(f.Pooled.MoveToOuterDisposeScope());
+                logits.Add(f.Logits.MoveToOuterDisposeScope());
+                if (classifier is not null)
+                    classLogits.Add((ReferenceEquals(classifier, features) ? f : classifier.Extract(images)).Logits.MoveToOuterDisposeScope());
+                progress?.Invoke(Math.Min(labels.Length, start + Batch), labels.Length);
+            }
+            using var fakeStats = pooled.ToStats();
+            using var fakeSpatial = spatial.ToStats();
+            using var fakeAll = cat(fakes, 0);
+            using var logitsAll = cat(logits, 0);
+            var pr = PrecisionRecall.Compute(reference.PooledFeatures, fakeAll);
+            double? accuracy = null;
+            if (classifier is not null)
+            {
+                using var cl = cat(classLogits, 0);
+                using var asked = tensor(labels.Select(l => (long)l).ToArray());
+                accuracy = ClassAccuracy.Compute(cl, asked);
+            }
+            return new EvalResult(setting.Sampler, setting.Cfg, labels.Length, Fid.Compute(reference.Pooled, fakeStats),
+                Fid.Compute(reference.Spatial, fakeSpatial), Eval.InceptionScore.FromLogits(logitsAll), pr.Precision, pr.Recall, accuracy,
+                clock.Elapsed.TotalSeconds / labels.Length);
+        }
+        finally
+        {
+            foreach (var t in fakes.Concat(logits).Concat(classLogits)) t.Dispose();
+        }
+    }
+
+    /// <summary>Grey images are repeated to three channels, as feature networks for RGB expect.</summary>
+    private static Tensor ToRgb(Tensor x) => x.shape[1] == 1 ? x.expand(-1, 3, -1, -1).contiguous() : x;
+}
