@@ -192,6 +192,11 @@ public sealed class InceptionFid : Module<Tensor, Tensor>, IFeatureExtractor
     /// Returns, on the CPU in float32: Pooled (B, 2048) = pool3; Spatial (B, 2023) = ADM's sFID features, the first 7
     /// channels of <c>mixed_6/conv</c> flattened in TF's NHWC order (index (h·17 + w)·7 + c); Logits (B, 1008).
     /// Runs on the device the module is on.
+    /// <para>Not bit-for-bit ADM: its evaluator feeds [0, 255] images to the TF graph, which maps them by
+    /// (x - 128) / 128 (so [-1, 1] images land on 0.996·x - 0.004) and resizes inside the graph with TF1's
+    /// ResizeBilinear (align_corners=False without half-pixel centres: source = destination · in/out). Like
+    /// pytorch-fid, this class resizes with half-pixel centres, which moves features slightly for inputs that are not
+    /// 299x299.</para>
     /// </summary>
     public Features Extract(Tensor images)
     {
@@ -210,6 +215,7 @@ public sealed class InceptionFid : Module<Tensor, Tensor>, IFeatureExtractor
         var logits = new List<Tensor>();
         for (long start = 0; start < n; start += MaxBatch)
         {
+            using var chunk = NewDisposeScope(); // frees each chunk's input copy and activations before the next
             long len = Math.Min(MaxBatch, n - start);
             var x = images.narrow(0, start, len).to(float32, device);
             if (x.shape[2] != InputSize || x.shape[3] != InputSize)
@@ -217,9 +223,9 @@ public sealed class InceptionFid : Module<Tensor, Tensor>, IFeatureExtractor
             var (pool, map, logit) = Run(x);
             // ADM: spatial[..., :7] of the NHWC map, then reshape (B, -1).
             var spatial = map.narrow(1, 0, SpatialChannels).permute(0, 2, 3, 1).reshape(len, -1);
-            pools.Add(pool.cpu());
-            spatials.Add(spatial.cpu());
-            logits.Add(logit.cpu());
+            pools.Add(pool.cpu().MoveToOuterDisposeScope());
+            spatials.Add(spatial.cpu().MoveToOuterDisposeScope());
+            logits.Add(logit.cpu().MoveToOuterDisposeScope());
         }
         Tensor Join(List<Tensor> parts) => (parts.Count == 1 ? parts[0].contiguous() : cat(parts, 0)).MoveToOuterDisposeScope();
         return new Features(Join(pools), Join(spatials), Join(logits));
