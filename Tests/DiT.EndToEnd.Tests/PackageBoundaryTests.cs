@@ -65,14 +65,15 @@ public class PackageBoundaryTests
         Assert.That(again.Rgba8, Is.EqualTo(dark.Rgba8), "a recipe regenerates the same pixels");
     }
 
-    [Test]
-    public void DdimTrajectoryInThePluginMatchesTorchSharpOnTheSameNoise()
+    [TestCase(SamplerKind.Ddim)]
+    [TestCase(SamplerKind.DpmSolverPlusPlus2M)]
+    public void TrajectoryInThePluginMatchesTorchSharpOnTheSameNoise(SamplerKind sampler)
     {
         const ulong seed = 5;
         const int steps = 10, cls = 1;
         const float cfgScale = 2f;
         using var dit = PluginDiT.Load(package);
-        var img = dit.Generate(new GenerationOptions { ClassIds = new[] { cls }, Seed = seed, Steps = steps, CfgScale = cfgScale, Sampler = SamplerKind.Ddim })[0];
+        var img = dit.Generate(new GenerationOptions { ClassIds = new[] { cls }, Seed = seed, Steps = steps, CfgScale = cfgScale, Sampler = sampler })[0];
 
         // The same model, sampler and x_T in TorchSharp: the Plugin's x_T is a pure function of (seed, image, draw 0).
         using var model = ckpt!.CreateModel();
@@ -82,11 +83,14 @@ public class PackageBoundaryTests
         using var diffusion = GaussianDiffusion.Create(steps.ToString(), "linear", 1000, learnSigma: true);
         var z = tensor(xT).view(1, 1, 8, 8);
         var y = tensor(new long[] { cls });
-        var x0 = diffusion.DdimSampleLoop(model.AsDenoiseFn(y, cfgScale), new long[] { 2, 1, 8, 8 }, noise: cat(new[] { z, z }, 0));
+        var fn = model.AsDenoiseFn(y, cfgScale);
+        var shape = new long[] { 2, 1, 8, 8 };
+        var noise = cat(new[] { z, z }, 0);
+        var x0 = sampler == SamplerKind.Ddim ? diffusion.DdimSampleLoop(fn, shape, noise: noise) : diffusion.DpmSolverSampleLoop(fn, shape, noise: noise);
         var ours = x0[0].reshape(-1).data<float>().ToArray();
         var theirs = Gray(new PluginDiTImage(img.Rgba8, img.Width, img.Height));
         double maxDiff = ours.Zip(theirs, (a, b) => Math.Abs(Math.Clamp(a, -1, 1) - b)).Max();
-        TestContext.Out.WriteLine($"max |TorchSharp - Plugin| over the image: {maxDiff:E2} (one 8-bit level = {2.0 / 255:E2})");
+        TestContext.Out.WriteLine($"{sampler}: max |TorchSharp - Plugin| over the image: {maxDiff:E2} (one 8-bit level = {2.0 / 255:E2})");
         Assert.That(maxDiff, Is.LessThanOrEqualTo(1.01 * 2.0 / 255), "within one 8-bit quantisation level");
     }
 

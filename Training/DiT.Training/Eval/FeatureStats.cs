@@ -96,9 +96,10 @@ public sealed class FeatureStatsAccumulator : IDisposable
                                         "the feature extractor or the images it was given are broken.", nameof(batch));
         if (_shift is null)
         {
-            _shift = x.mean(new long[] { 0 }).MoveToOuterDisposeScope();
-            _sum = zeros_like(_shift).MoveToOuterDisposeScope();
-            _sumOuter = zeros(new[] { _shift.shape[0], _shift.shape[0] }, ScalarType.Float64, _shift.device).MoveToOuterDisposeScope();
+            // The running sums belong to the accumulator, not to whatever dispose scope the caller's Add runs in.
+            _shift = x.mean(new long[] { 0 }).DetachFromDisposeScope();
+            _sum = zeros_like(_shift).DetachFromDisposeScope();
+            _sumOuter = zeros(new[] { _shift.shape[0], _shift.shape[0] }, ScalarType.Float64, _shift.device).DetachFromDisposeScope();
         }
         var centred = x - _shift;
         _sum!.add_(centred.sum(new long[] { 0 }));

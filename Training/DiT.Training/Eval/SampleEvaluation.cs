@@ -103,7 +103,20 @@ public static class SampleEvaluation
         RealReference reference, IFeatureExtractor? classifier = null, string schedule = "linear", int? guidedChannels = null,
         Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default)
     {
-        int classes = model.Config.NumClasses;
+        Tensor Sample(int[] labels, long batchSeed)
+        {
+            var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, batchSeed, schedule, guidedChannels, cancel: cancel);
+            if (decode is null) return images;
+            using (images) return decode(images);
+        }
+        return Evaluate(Sample, model.Config.NumClasses, setting, perClass, seed, features, reference, classifier, npz, progress, cancel);
+    }
+
+    /// <summary>The same for any class-conditional image source: <paramref name="sample"/>(labels, seed) → images in [-1, 1].</summary>
+    public static EvalResult Evaluate(Func<int[], long, Tensor> sample, int classes, EvalSetting setting, int perClass, long seed,
+        IFeatureExtractor features, RealReference reference, IFeatureExtractor? classifier = null, NpzWriter? npz = null,
+        Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
         var labels = Enumerable.Range(0, perClass).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
         using var pooled = new FeatureStatsAccumulator();
         using var spatial = new FeatureStatsAccumulator();
@@ -119,9 +132,7 @@ public static class SampleEvaluation
                 var chunk = labels[start..Math.Min(labels.Length, start + Batch)];
                 using var scope = NewDisposeScope();
                 clock.Start();
-                var images = ClassSampler.Sample(model, chunk, setting.Respacing, setting.Cfg, seed * 1_000_003L + k, schedule, guidedChannels,
-                    cancel: cancel);
-                if (decode is not null) images = decode(images);
+                var images = sample(chunk, seed * 1_000_003L + k);
                 clock.Stop();
                 images = ToRgb(images);
                 npz?.Write(SampleImages.ToUint8Nhwc(images));

@@ -38,8 +38,9 @@ public static class ClassifierTrainer
             InChannels = train.Channels, ImageSize = train.Height, NumClasses = train.ClassNames.Count, Widths = o.Widths,
         });
         var opt = optim.AdamW(model.parameters(), lr: o.LearningRate, weight_decay: o.WeightDecay);
-        int stepsPerEpoch = (train.Count + o.BatchSize - 1) / o.BatchSize, total = stepsPerEpoch * o.Epochs;
-        var sampler = new BatchSampler(train.Count, o.BatchSize, (ulong)o.Seed);
+        int batch = Math.Min(o.BatchSize, train.Count);
+        int stepsPerEpoch = train.Count / batch, total = stepsPerEpoch * o.Epochs;   // whole batches, as the sampler draws them
+        var sampler = new BatchSampler(train.Count, batch, (ulong)o.Seed);
         int step = 0;
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using DiTPlugin.Training.Eval;
+using DiTPlugin.Training.Eval.Classifier;
+using DiTPlugin.Training.Formats;
+using DiTPlugin.Training.Trainer;
+using DiTPlugin.Training.Vae;
+using Spectre.Console;
+
+namespace DiTPlugin.Cli;
+
+/// <summary>
+/// `dit eval`: sample-quality figures for a checkpoint (ADM's FID, sFID, Inception Score, precision/recall; class
+/// accuracy with a classifier) for every sampler x guidance scale asked for, with the time per image, as a Markdown
+/// table and JSON. `--npz-dir` keeps each setting's samples in the .npz layout the ADM evaluator reads.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var ckpt = new Option<string>("--checkpoint") { Required = true };
+        var real = new Option<string>("--real") { Description = "Held-out real images (ImageFolder, fashion-mnist:test) of the same classes.", Required = true };
+        var classifier = new Option<string?>("--classifier") { Description = "A classifier from dit train-classifier: class accuracy, and the features when no --inception is given." };
+        var inception = new Option<string?>("--inception") { Description = "The FID InceptionV3 weights (pt_inception-2015-12-05-6726825d.pth): FID/sFID/IS/precision-recall on its features." };
+        var samplers = new Option<string>("--samplers") { DefaultValueFactory = _ => "ddpm250,ddim50,dpm10,dpm20,dpm25" };
+        var cfgs = new Option<string>("--cfg") { DefaultValueFactory = _ => "1,1.5,4" };
+        var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 50 };
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default all; 3 for the official latent DiTs)." };
+        var vae = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights to decode samples." };
+        var imageSize = new Option<int>("--image-size") { Description = "Side of the real images as loaded (default: the model's output side)." };
+        var outPath = new Option<string>("--out") { Description = "Results as JSON; a Markdown table is written beside it (.md).", DefaultValueFactory = _ => "eval.json" };
+        var npzDir = new Option<string?>("--npz-dir") { Description = "Write each setting's samples as <sampler>_cfg<s>.npz (uint8 NHWC arr_0)." };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
+        var cmd = new Command("eval", "Sample-quality evaluation: FID, sFID, IS, precision/recall and class accuracy per sampler and guidance scale.")
+            { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, vae, imageSize, outPath, npzDir, threads };
+        cmd.SetAction(r =>
+        {
+            if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
+            if (r.GetValue(classifier) is null && r.GetValue(inception) is null)
+                throw new ArgumentException("Give --classifier (from dit train-classifier) and/or --inception (FID InceptionV3 weights).");
+            var settings = r.GetValue(samplers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .SelectMany(s => r.GetValue(cfgs)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(c => EvalSetting.Parse(s, double.Parse(c, CultureInfo.InvariantCulture)))).ToList();
+
+            using var c = Checkpoint.Load(r.GetValue(ckpt)!);
+            using var model = c.CreateModel();
+            using var decoder = r.GetValue(vae) is { } vaePath ? LoadVae(vaePath) : null;
+            Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? decode = decoder is null ? null : z => decoder.DecodeScaled(z).clamp(-1, 1);
+            int side = r.GetValue(imageSize) > 0 ? r.GetValue(imageSize) : c.Config.InputSize * (decoder?.Config.DownsampleFactor ?? 1);
+            var realData = DataSources.Open(r.GetValue(real)!, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
+            if (!realData.ClassNames.SequenceEqual(c.ClassNames))
+                throw new ArgumentException($"--real has classes [{string.Join(", ", realData.ClassNames)}] but the model [{string.Join(", ", c.ClassNames)}].");
+
+            ImageClassifier? clfModel = null;
+            InceptionFid? inceptionModel = null;
+            try
+            {
+                IFeatureExtractor? clf = null;
+                if (r.GetValue(classifier) is { } clfPath)
+                {
+                    var (m, info) = ClassifierFile.Load(clfPath);
+                    clfModel = m;
+                    if (!info.ClassNames.SequenceEqual(c.ClassNames))
+                        throw new ArgumentException($"The classifier knows [{string.Join(", ", info.ClassNames)}], the model [{string.Join(", ", c.ClassNames)}].");
+                    clf = new ClassifierFeatures(m, $"classifier {Path.GetFileName(clfPath)} (held-out accuracy {info.TestAccuracy:P1})");
+                }
+                if (r.GetValue(inception) is { } incPath) inceptionModel = InceptionFid.Load(incPath);
+                IFeatureExtractor features = (IFeatureExtractor?)inceptionModel ?? clf!;
+                AnsiConsole.MarkupLineInterpolated($"Features: {features.Name}; {realData.Count} real images; {settings.Count} settings x {r.GetValue(perClass)} per class x {c.Config.NumClasses} classes");
+                using var reference = SampleEvaluation.Reference(realData, features, clf);
+                AnsiConsole.MarkupLineInterpolated($"Real images: IS {reference.InceptionScore:F2}{(reference.ClassAccuracy is { } ra ? $", classifier accuracy {ra:P1}" : "")}");
+
+                var results = new List<EvalResult>();
+                foreach (var s in settings)
+                {
+                    NpzWriter? npz = null;
+                    if (r.GetValue(npzDir) is { } dir)
+                    {
+                        Directory.CreateDirectory(dir);
+                        int n = r.GetValue(perClass) * c.Config.NumClasses;
+                        npz = new NpzWriter(Path.Combine(dir, $"{s.Sampler}_cfg{s.Cfg.ToString(CultureInfo.InvariantCulture)}.npz"), n, side, side, 3);
+                    }
+                    using (npz)
+                    {
+                        EvalResult res = null!;
+                        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                            .Start(ctx =>
+                            {
+                                var task = ctx.AddTask($"{s.Sampler} cfg {s.Cfg}");
+                                res = SampleEvaluation.Evaluate(model, s, r.GetValue(perClass), r.GetValue(seed), features, reference, clf,
+                                    c.Options.Schedule, r.GetValue(guided), decode, npz, (done, total) => { task.MaxValue = total; task.Value = done; });
+                            });
+                        npz?.Complete();
+                        results.Add(res);
+                        AnsiConsole.WriteLine(Row(res));
+                    }
+                }
+                var json = JsonSerializer.Serialize(new
+                {
+                    checkpoint = r.GetValue(ckpt), step = c.Step, features = features.Name, real = r.GetValue(real), realCount = realData.Count,
+                    realInceptionScore = reference.InceptionScore, realClassAccuracy = reference.ClassAccuracy, perClass = r.GetValue(perClass),
+                    seed = r.GetValue(seed), results,
+                }, new JsonSerializerOptions { WriteIndented = true });
+                var outFile = r.GetValue(outPath)!;
+                AtomicFile.Write(outFile, st => st.Write(Encoding.UTF8.GetBytes(json)));
+                AtomicFile.Write(Path.ChangeExtension(outFile, ".md"), st => st.Write(Encoding.UTF8.GetBytes(Markdown(results, features.Name, reference, realData.Count))));
+                AnsiConsole.MarkupLineInterpolated($"Wrote {outFile} and {Path.ChangeExtension(outFile, ".md")}");
+            }
+            finally
+            {
+                clfModel?.Dispose();
+                inceptionModel?.Dispose();
+            }
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static AutoencoderKL LoadVae(string path)
+    {
+        using var weights = StateDictFile.Load(path);
+        return AutoencoderKL.Load(weights.Tensors);
+    }
+
+    private static string Row(EvalResult x) =>
+        $"| {x.Sampler} | {x.Cfg.ToString(CultureInfo.InvariantCulture)} | {x.Samples} | {(x.ClassAccuracy is { } a ? $"{a:P1}" : "-")} | {x.Fid:F2} | {x.SFid:F2} | {x.InceptionScore:F2} | {x.Precision:F3} | {x.Recall:F3} | {x.SecondsPerImage * 1000:F0} |";
+
+    private static string Markdown(List<EvalResult> results, string features, RealReference reference, int realCount)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"Features: {features}. Reference: {realCount} held-out real images (IS {reference.InceptionScore:F2}" +
+                      (reference.ClassAccuracy is { } a ? $", classifier accuracy {a:P1}" : "") + ").");
+        sb.AppendLine();
+        sb.AppendLine("| sampler | cfg | samples | class accuracy | FID | sFID | IS | precision | recall | ms / image |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var x in results) sb.AppendLine(Row(x));
+        return sb.ToString();
+    }
+}
