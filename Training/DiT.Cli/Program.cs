@@ -16,6 +16,7 @@ root.Subcommands.Add(CacheLatentsCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(TrainClassifierCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(SampleNpzCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 
 // Bad input (a missing, corrupt or mismatched file, a wrong option value) is the user's to fix: one clear line,
