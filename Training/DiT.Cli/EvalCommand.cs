@@ -78,6 +78,20 @@ internal static class EvalCommand
                 AnsiConsole.MarkupLineInterpolated($"Real images: IS {reference.InceptionScore:F2}{(reference.ClassAccuracy is { } ra ? $", classifier accuracy {ra:P1}" : "")}");
 
                 var results = new List<EvalResult>();
+                var outFile = r.GetValue(outPath)!;
+                // Written after every setting, so a long evaluation that stops keeps what it finished.
+                void Save()
+                {
+                    var json = JsonSerializer.Serialize(new
+                    {
+                        checkpoint = r.GetValue(ckpt), step = c.Step, features = features.Name, real = r.GetValue(real), realCount = realData.Count,
+                        realInceptionScore = reference.InceptionScore, realClassAccuracy = reference.ClassAccuracy, perClass = r.GetValue(perClass),
+                        seed = r.GetValue(seed), results,
+                    }, new JsonSerializerOptions { WriteIndented = true });
+                    AtomicFile.Write(outFile, st => st.Write(Encoding.UTF8.GetBytes(json)));
+                    AtomicFile.Write(Path.ChangeExtension(outFile, ".md"), st => st.Write(Encoding.UTF8.GetBytes(Markdown(results, features.Name, reference, realData.Count))));
+                }
+
                 foreach (var s in settings)
                 {
                     NpzWriter? npz = null;
@@ -100,17 +114,9 @@ internal static class EvalCommand
                         npz?.Complete();
                         results.Add(res);
                         AnsiConsole.WriteLine(Row(res));
+                        Save();
                     }
                 }
-                var json = JsonSerializer.Serialize(new
-                {
-                    checkpoint = r.GetValue(ckpt), step = c.Step, features = features.Name, real = r.GetValue(real), realCount = realData.Count,
-                    realInceptionScore = reference.InceptionScore, realClassAccuracy = reference.ClassAccuracy, perClass = r.GetValue(perClass),
-                    seed = r.GetValue(seed), results,
-                }, new JsonSerializerOptions { WriteIndented = true });
-                var outFile = r.GetValue(outPath)!;
-                AtomicFile.Write(outFile, st => st.Write(Encoding.UTF8.GetBytes(json)));
-                AtomicFile.Write(Path.ChangeExtension(outFile, ".md"), st => st.Write(Encoding.UTF8.GetBytes(Markdown(results, features.Name, reference, realData.Count))));
                 AnsiConsole.MarkupLineInterpolated($"Wrote {outFile} and {Path.ChangeExtension(outFile, ".md")}");
             }
             finally

@@ -78,6 +78,7 @@ internal static class TrainCommand
             using var trainer = resumePath is null
                 ? new DiTTrainer(m.Build(r, dataset.Height / f, codec?.LatentChannels ?? dataset.Channels, dataset.ClassNames.Count), dataset, opts, codec)
                 : DiTTrainer.Resume(resumePath, dataset, o => Adjust(o) with { LatentCodec = o.LatentCodec ?? codec?.Description }, codec);
+            trainer.Warning = w => AnsiConsole.MarkupLineInterpolated($"[yellow]{w}[/]");
             var c = trainer.Model.Config;
             AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
 

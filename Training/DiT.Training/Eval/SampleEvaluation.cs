@@ -132,7 +132,8 @@ public static class SampleEvaluation
                 var chunk = labels[start..Math.Min(labels.Length, start + Batch)];
                 using var scope = NewDisposeScope();
                 clock.Start();
-                var images = sample(chunk, seed * 1_000_003L + k);
+                long batchSeed = seed * 1_000_003L + k;
+                var images = NativeRetry.Run(() => sample(chunk, batchSeed), null, $"sampling batch {k}");
                 clock.Stop();
                 images = ToRgb(images);
                 npz?.Write(SampleImages.ToUint8Nhwc(images));

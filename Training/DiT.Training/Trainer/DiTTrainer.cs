@@ -82,9 +82,27 @@ public sealed class DiTTrainer : IDisposable
         return trainer;
     }
 
-    /// <summary>One optimisation step; returns the batch-mean loss terms.</summary>
-    public (double Loss, double Mse, double Vb) TrainStep()
+    /// <summary>
+    /// One optimisation step; returns the batch-mean loss terms. A native error raised before the weights change is
+    /// retried (see <see cref="NativeRetry"/>): every draw of step k comes from the (seed, k) generator, so a retry
+    /// computes the same step. After the update starts, errors propagate.
+    /// </summary>
+    public (double Loss, double Mse, double Vb) TrainStep() =>
+        NativeRetry.Run(() =>
+        {
+            try { return TrainStepOnce(); }
+            catch (System.Runtime.InteropServices.ExternalException) when (stepApplied) { throw new InvalidOperationException("A native error after the weight update; resume from the last checkpoint."); }
+            catch (System.Runtime.InteropServices.ExternalException) { optimizer.zero_grad(); throw; }
+        }, Warning, $"step {Step + 1}");
+
+    /// <summary>Receives warnings (retried steps).</summary>
+    public Action<string>? Warning { get; set; }
+
+    private bool stepApplied;
+
+    private (double Loss, double Mse, double Vb) TrainStepOnce()
     {
+        stepApplied = false;
         using var scope = NewDisposeScope();
         using var g = new Generator((ulong)StepSeed(Options.Seed, Step));
         var (x, y) = LoadBatch(sampler.BatchAt(Step), g);
@@ -101,6 +119,7 @@ public sealed class DiTTrainer : IDisposable
         var loss = terms.Loss.mean();
         loss.backward();
         mixed?.StoreGradients();
+        stepApplied = true;                  // from here on a failure must not be retried: the weights may have changed
         optimizer.step();
         Ema.Update(Step, Options.EmaWarmup);
         Step++;

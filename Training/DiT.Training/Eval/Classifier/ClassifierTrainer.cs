@@ -19,6 +19,7 @@ public sealed record ClassifierTrainOptions
     public long Seed { get; init; }
     /// <summary>Called after each epoch with (epoch, train loss, held-out accuracy or NaN).</summary>
     public Action<int, double, double>? Progress { get; init; }
+    public Action<string>? Warning { get; init; }
 }
 
 /// <summary>
@@ -50,15 +51,22 @@ public static class ClassifierTrainer
             {
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                using var g = new Generator((ulong)(o.Seed * 1_000_003 + step));
-                var (x, y) = Batch(train, sampler.BatchAt(step));
-                x = Augment.HorizontalFlip(x, rand(new long[] { x.shape[0] }, generator: g) < 0.5);
-                x = where((rand(new long[] { x.shape[0], 1, 1, 1 }, generator: g) < 0.5).expand_as(x), x.flip(2), x);
+                int k = step;
+                // Forward and backward are retried on TorchSharp's intermittent native error (see NativeRetry); the
+                // batch and augmentation come from the step's own generator, so a retry computes the same gradients.
+                var loss = NativeRetry.Run(() =>
+                {
+                    using var g = new Generator((ulong)(o.Seed * 1_000_003 + k));
+                    var (x, y) = Batch(train, sampler.BatchAt(k));
+                    x = Augment.HorizontalFlip(x, rand(new long[] { x.shape[0] }, generator: g) < 0.5);
+                    x = where((rand(new long[] { x.shape[0], 1, 1, 1 }, generator: g) < 0.5).expand_as(x), x.flip(2), x);
+                    opt.zero_grad();
+                    var l = nn.functional.cross_entropy(model.forward(x), y, label_smoothing: 0.1);
+                    l.backward();
+                    return l;
+                }, o.Warning, $"classifier step {k + 1}");
                 foreach (var group in opt.ParamGroups)
                     group.LearningRate = o.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / total));
-                opt.zero_grad();
-                var loss = nn.functional.cross_entropy(model.forward(x), y, label_smoothing: 0.1);
-                loss.backward();
                 opt.step();
                 lossSum += loss.item<float>();
             }
