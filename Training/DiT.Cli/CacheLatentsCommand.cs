@@ -28,14 +28,8 @@ internal static class CacheLatentsCommand
         {
             var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), grayscale: false, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
             if (dataset.Channels != 3) throw new ArgumentException($"The SD VAE encodes RGB images; '{r.GetValue(data)}' has {dataset.Channels} channel(s).");
-            AutoencoderKL model;
-            string what;
-            using (var weights = StateDictFile.Load(r.GetValue(vae)!))
-            {
-                model = AutoencoderKL.Load(weights.Tensors);
-                what = weights.Description;
-            }
-            using var _ = model;
+            using var model = AutoencoderKL.FromFile(r.GetValue(vae)!);
+            string what = System.IO.Path.GetFileName(r.GetValue(vae)!);
             var options = model.CacheOptions($"{r.GetValue(data)} encoded by {what}", r.GetValue(batch),
                 r.GetValue(fp32) ? SafetensorsDtype.F32 : SafetensorsDtype.F16);
             var started = DateTime.UtcNow;

@@ -51,7 +51,7 @@ internal static class EvalCommand
 
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel();
-            using var decoder = r.GetValue(vae) is { } vaePath ? LoadVae(vaePath) : null;
+            using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? decode = decoder is null ? null : z => decoder.DecodeScaled(z).clamp(-1, 1);
             int side = r.GetValue(imageSize) > 0 ? r.GetValue(imageSize) : c.Config.InputSize * (decoder?.Config.DownsampleFactor ?? 1);
             var realData = DataSources.Open(r.GetValue(real)!, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
@@ -127,12 +127,6 @@ internal static class EvalCommand
             return 0;
         });
         return cmd;
-    }
-
-    private static AutoencoderKL LoadVae(string path)
-    {
-        using var weights = StateDictFile.Load(path);
-        return AutoencoderKL.Load(weights.Tensors);
     }
 
     private static string Row(EvalResult x) =>

@@ -28,7 +28,7 @@ internal static class SampleCommand
         {
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel(ema: !r.GetValue(raw));
-            using var decoder = r.GetValue(vae) is { } vaePath ? LoadVae(vaePath) : null;
+            using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             if (decoder is null && c.Config.InChannels == 4 && c.Provenance is not null)
                 AnsiConsole.MarkupLine("[yellow]This looks like a latent model; without --vae the grid shows raw latent channels.[/]");
             var ids = ParseClasses(r.GetValue(classes), c.ClassNames, c.Config.NumClasses);
@@ -54,12 +54,6 @@ internal static class SampleCommand
             return 0;
         });
         return cmd;
-    }
-
-    private static AutoencoderKL LoadVae(string path)
-    {
-        using var weights = StateDictFile.Load(path);
-        return AutoencoderKL.Load(weights.Tensors);
     }
 
     /// <summary>"3,Sneaker" → class ids; unknown names or out-of-range ids name the valid choices.</summary>

@@ -38,10 +38,7 @@ internal static class SampleNpzCommand
             if (n < 1 || b < 1) throw new ArgumentException("--count and --batch must be positive.");
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel();
-            AutoencoderKL? decoder = null;
-            if (r.GetValue(vae) is { } vaePath)
-                using (var w = StateDictFile.Load(vaePath)) decoder = AutoencoderKL.Load(w.Tensors);
-            using var _ = decoder;
+            using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             int side = c.Config.InputSize * (decoder?.Config.DownsampleFactor ?? 1);
             using var cts = new System.Threading.CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };

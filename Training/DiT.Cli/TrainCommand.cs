@@ -10,12 +10,6 @@ namespace DiTPlugin.Cli;
 /// <summary>`dit train`: the training loop with a live progress bar, a loss CSV, sample grids and checkpoints.</summary>
 internal static class TrainCommand
 {
-    private static DiTPlugin.Training.Vae.AutoencoderKL LoadVae(string path)
-    {
-        using var weights = DiTPlugin.Training.Formats.StateDictFile.Load(path);
-        return DiTPlugin.Training.Vae.AutoencoderKL.Load(weights.Tensors);
-    }
-
     public static Command Create()
     {
         var m = new ModelOptions();
@@ -51,7 +45,7 @@ internal static class TrainCommand
                 OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
             };
-            using var vaeModel = r.GetValue(vae) is { } vaePath ? LoadVae(vaePath) : null;
+            using var vaeModel = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             var codec = vaeModel is null ? null : new VaeLatentCodec(vaeModel, System.IO.Path.GetFileName(r.GetValue(vae))!);
             opts = opts with { LatentCodec = codec?.Description };
             int f = codec?.Downsample ?? 1;

@@ -144,20 +144,20 @@ public class VaeLoadingTests : TempDirectoryTest
     }
 
     [Test]
-    public void FromSafetensorsReadsADiffusersFile()
+    public void FromFileReadsADiffusersSafetensorsFile()
     {
         using var f = Open();
         using var scope = NewDisposeScope();
         var path = Path.Combine(Dir, "diffusion_pytorch_model.safetensors");
         Safetensors.Save(path, Legacy(Weights(f), asConv: true));
-        using var vae = AutoencoderKL.FromSafetensors(path, TinyConfig);
+        using var vae = AutoencoderKL.FromFile(path, config: TinyConfig);
         using var reference = AutoencoderKL.Load(Weights(f), TinyConfig);
         Assert.That(MaxAbsDiff(Outputs(vae, f).Decoded, Outputs(reference, f).Decoded), Is.EqualTo(0.0));
 
         var w = Weights(f);
         w.Remove("encoder.conv_in.bias");
         Safetensors.Save(path, w);
-        var e = Assert.Throws<InvalidDataException>(() => AutoencoderKL.FromSafetensors(path, TinyConfig))!;
+        var e = Assert.Throws<InvalidDataException>(() => AutoencoderKL.FromFile(path, config: TinyConfig))!;
         Assert.That(e.Message, Does.StartWith(path).And.Contain("missing [encoder.conv_in.bias]"));
     }
 }

@@ -65,10 +65,14 @@ public sealed class AutoencoderKL : Module<Tensor, Tensor>
         return model;
     }
 
-    /// <summary>Loads a diffusers AutoencoderKL safetensors file (e.g. sd-vae-ft-mse's diffusion_pytorch_model.safetensors).</summary>
-    public static AutoencoderKL FromSafetensors(string path, VaeConfig? config = null)
+    /// <summary>
+    /// Loads diffusers AutoencoderKL weights from a file: .safetensors (e.g. sd-vae-ft-mse's
+    /// diffusion_pytorch_model.safetensors) or a PyTorch .bin/.pt through <see cref="StateDictFile"/>; <paramref name="key"/>
+    /// picks an entry of a wrapped checkpoint. Errors name the file.
+    /// </summary>
+    public static AutoencoderKL FromFile(string path, string? key = null, VaeConfig? config = null)
     {
-        using var file = Safetensors.Load(path);
+        using var file = StateDictFile.Load(path, key);
         try
         {
             return Load(file.Tensors, config);
