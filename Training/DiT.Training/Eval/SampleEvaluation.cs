@@ -69,7 +69,7 @@ public static class SampleEvaluation
         {
             var idx = Enumerable.Range(start, Math.Min(256, real.Count - start)).ToArray();
             using var scope = NewDisposeScope();
-            var (x, y) = Classifier.ClassifierTrainer.Batch(real, idx);
+            var (x, y) = DatasetBatch.Load(real, idx);
             x = ToRgb(x);
             var f = features.Extract(x);
             pooled.Add(f.Pooled);

@@ -188,25 +188,14 @@ public sealed class DiTTrainer : IDisposable
 
     private (Tensor x, Tensor y) LoadBatch(int[] indices, Generator g)
     {
-        int c = data.Channels, h = data.Height, w = data.Width, n = indices.Length;
-        var pixels = new float[n * c * h * w];
-        var labels = new long[n];
-        // Decoding (JPEG for ImageFolder) dominates for real data; samples are independent, each lands in its own
-        // slot, so decoding in parallel changes nothing about the batch.
-        System.Threading.Tasks.Parallel.For(0, n, i =>
-        {
-            var ex = data.Get(indices[i]);
-            ex.Chw.CopyTo(pixels, i * c * h * w);
-            labels[i] = ex.Label;
-        });
-        var x = tensor(pixels, new long[] { n, c, h, w });
+        var (x, y) = DatasetBatch.Load(data, indices);
         if (Options.HorizontalFlip)
         {
-            using var flip = rand(new long[] { n }, generator: g) < 0.5;
+            using var flip = rand(new long[] { indices.Length }, generator: g) < 0.5;
             x = Augment.HorizontalFlip(x, flip);
         }
         if (codec is not null) x = codec.Encode(x, g);
-        return (x, tensor(labels));
+        return (x, y);
     }
 
     public void Dispose()

@@ -57,7 +57,7 @@ public static class ClassifierTrainer
                 var loss = NativeRetry.Run(() =>
                 {
                     using var g = new Generator((ulong)(o.Seed * 1_000_003 + k));
-                    var (x, y) = Batch(train, sampler.BatchAt(k));
+                    var (x, y) = DatasetBatch.Load(train, sampler.BatchAt(k));
                     x = Augment.HorizontalFlip(x, rand(new long[] { x.shape[0] }, generator: g) < 0.5);
                     x = where((rand(new long[] { x.shape[0], 1, 1, 1 }, generator: g) < 0.5).expand_as(x), x.flip(2), x);
                     opt.zero_grad();
@@ -88,24 +88,10 @@ public static class ClassifierTrainer
             for (int start = 0; start < data.Count; start += 256)
             {
                 using var scope = NewDisposeScope();
-                var (x, y) = Batch(data, Enumerable.Range(start, Math.Min(256, data.Count - start)).ToArray());
+                var (x, y) = DatasetBatch.Load(data, Enumerable.Range(start, Math.Min(256, data.Count - start)).ToArray());
                 right += model.forward(x).argmax(1).eq(y).sum().item<long>();
             }
         model.train(was);
         return (double)right / data.Count;
-    }
-
-    internal static (Tensor X, Tensor Y) Batch(IImageDataset data, int[] indices)
-    {
-        int c = data.Channels, h = data.Height, w = data.Width, per = c * h * w;
-        var pixels = new float[indices.Length * per];
-        var labels = new long[indices.Length];
-        System.Threading.Tasks.Parallel.For(0, indices.Length, i =>
-        {
-            var ex = data.Get(indices[i]);
-            ex.Chw.CopyTo(pixels, i * per);
-            labels[i] = ex.Label;
-        });
-        return (tensor(pixels, new long[] { indices.Length, c, h, w }), tensor(labels));
     }
 }
