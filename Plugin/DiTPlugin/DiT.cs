@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DiTPlugin.Runtime;
 using DiTPlugin.Sampling;
+using DiTPlugin.Textures;
 
 namespace DiTPlugin
 {
@@ -35,6 +36,11 @@ namespace DiTPlugin
 
         internal OnnxGraph Graph { get; }
         internal LatentDecoder? Decoder { get; }
+        private readonly Lazy<LatentDecoder>? _seamlessDecoder;
+
+        /// <summary>The decoder for a generation: the circular-padding one for seamless textures.</summary>
+        internal LatentDecoder DecoderFor(bool seamless) =>
+            (seamless ? _seamlessDecoder?.Value : Decoder) ?? throw new InvalidOperationException("This package has no VAE decoder.");
         internal int Batch { get; }
 
         private DiT(ModelPackage package, DiTOptions options)
@@ -62,15 +68,15 @@ namespace DiTPlugin
             Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
             if (m.Input.Space == "latent" && m.Latent != null)
             {
-                try
-                {
-                    // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
-                    Decoder = new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
-                        new[] { new TensorSpec("latent", typeof(float), b, c, t, t) },
-                        new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
-                        options.ExecutionProvider, options.Log, options.DeviceId), options.Log);
-                }
+                // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
+                Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
+                    new[] { new TensorSpec("latent", typeof(float), b, c, t, t) },
+                    new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
+                    options.ExecutionProvider, options.Log, options.DeviceId), options.Log, circular);
+                try { Decoder = makeDecoder(false); }
                 catch { Graph.Dispose(); throw; }
+                // The circular-padding decoder (seamless textures) is opened on first use: most games never ask for it.
+                _seamlessDecoder = new Lazy<LatentDecoder>(() => makeDecoder(true), LazyThreadSafetyMode.ExecutionAndPublication);
             }
         }
 
@@ -96,9 +102,17 @@ namespace DiTPlugin
 
         /// <summary>Generates on a worker thread, reporting progress after each step; cancellation is checked between steps.</summary>
         public Task<IReadOnlyList<GeneratedImage>> GenerateAsync(GenerationOptions options,
+            IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            GenerateAsync(options, null, progress, cancellationToken);
+
+        /// <summary>
+        /// As above, streaming into texture targets (one per image, or null) from the worker thread: give targets that
+        /// hand the data to the uploading thread, such as <see cref="CpuTextureTarget"/>.
+        /// </summary>
+        public Task<IReadOnlyList<GeneratedImage>> GenerateAsync(GenerationOptions options, IReadOnlyList<ITextureTarget?>? targets,
             IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
         {
-            var job = CreateJob(options);
+            var job = CreateJob(options, targets);
             return Task.Run(() =>
             {
                 while (!job.IsCompleted)
@@ -112,7 +126,14 @@ namespace DiTPlugin
         }
 
         /// <summary>A job to advance from a game loop with <see cref="GenerationJob.Step(TimeSpan)"/>.</summary>
-        public GenerationJob CreateJob(GenerationOptions options)
+        public GenerationJob CreateJob(GenerationOptions options) => CreateJob(options, null);
+
+        /// <summary>
+        /// A job that also streams each image into a texture target: <paramref name="targets"/> has one entry per
+        /// image (null for none). Each target is allocated here, gets the previews (every PreviewEvery steps) and then
+        /// the final image.
+        /// </summary>
+        public GenerationJob CreateJob(GenerationOptions options, IReadOnlyList<ITextureTarget?>? targets)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
             var classIds = ResolveClasses(options);
@@ -124,8 +145,10 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
             if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
+            if (options.Seamless && Manifest.Input.Space == "latent" && !Manifest.DecoderGraphs().Any(g => g.Padding == ManifestGraph.CircularPadding))
+                throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
-            return new GenerationJob(this, options, classIds, chain);
+            return new GenerationJob(this, options, classIds, chain, targets);
         }
 
         private int[] ResolveClasses(GenerationOptions options)
@@ -153,6 +176,7 @@ namespace DiTPlugin
         {
             Graph.Dispose();
             Decoder?.Dispose();
+            if (_seamlessDecoder is { IsValueCreated: true }) _seamlessDecoder.Value.Dispose();
         }
     }
 }

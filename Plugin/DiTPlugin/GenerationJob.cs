@@ -4,6 +4,7 @@ using System.Diagnostics;
 using DiTPlugin.Imaging;
 using DiTPlugin.Random;
 using DiTPlugin.Sampling;
+using DiTPlugin.Textures;
 
 namespace DiTPlugin
 {
@@ -11,6 +12,8 @@ namespace DiTPlugin
     /// A generation advanced in small pieces, e.g. a few denoising steps a frame. Images are sampled in batches of
     /// the graph's batch size; one step is one graph run over one batch. A job is not thread-safe: step it from one
     /// thread at a time (the DiT behind it may be shared).
+    /// Texture targets, one per image (or null), receive the predicted x₀ of their image every
+    /// <see cref="GenerationOptions.PreviewEvery"/> steps and the finished image, encoded in the target's layout.
     /// </summary>
     public sealed class GenerationJob
     {
@@ -21,6 +24,11 @@ namespace DiTPlugin
         private readonly ISampler _sampler;
         private readonly int _batch, _perImage;
         private readonly float[] _x, _noise, _t, _cfg;
+        private readonly float[]? _rolled, _eps, _v;           // seamless: the rolled model input, outputs rolled back
+        private readonly int _channels, _size;
+        private readonly ITextureTarget?[] _targets;
+        private readonly TextureLayout?[] _layouts;
+        private readonly byte[]?[] _encoded;                    // per target, reused for every update
         private readonly long[] _y;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
         private readonly Stopwatch _active = new Stopwatch();
@@ -33,7 +41,7 @@ namespace DiTPlugin
         /// <summary>The latest progress (with the latest preview when one was due at the last step).</summary>
         public GenerationProgress Progress { get; private set; }
 
-        internal GenerationJob(DiT dit, GenerationOptions options, int[] classIds, SpacedSchedule chain)
+        internal GenerationJob(DiT dit, GenerationOptions options, int[] classIds, SpacedSchedule chain, IReadOnlyList<ITextureTarget?>? targets = null)
         {
             _dit = dit;
             _options = options;
@@ -42,12 +50,38 @@ namespace DiTPlugin
             _sampler = Samplers.Create(options.Sampler, chain, dit.Manifest.Architecture.LearnSigma);
             _batch = dit.Batch;
             var input = dit.Manifest.Input;
+            _channels = input.Channels;
+            _size = input.Size;
             _perImage = input.Channels * input.Size * input.Size;
             _x = new float[_batch * _perImage];
             _noise = new float[_x.Length];
             _t = new float[_batch];
             _y = new long[_batch];
             _cfg = new[] { options.CfgScale };
+            if (options.Seamless)
+            {
+                _rolled = new float[_x.Length];
+                _eps = new float[_x.Length];
+                _v = new float[_x.Length];
+            }
+            _targets = new ITextureTarget?[classIds.Length];
+            _layouts = new TextureLayout?[classIds.Length];
+            _encoded = new byte[]?[classIds.Length];
+            if (targets != null)
+            {
+                if (targets.Count != classIds.Length)
+                    throw new ArgumentException($"Give one texture target (or null) per image: {classIds.Length} images, {targets.Count} targets.", nameof(targets));
+                var o = dit.Manifest.Output;
+                for (int k = 0; k < targets.Count; k++)
+                {
+                    if (targets[k] is not { } target) continue;
+                    var layout = new TextureLayout(o.Width, o.Height, target.Settings);
+                    target.Allocate(layout);
+                    _targets[k] = target;
+                    _layouts[k] = layout;
+                    _encoded[k] = new byte[layout.ByteSize];
+                }
+            }
             int chunks = (classIds.Length + _batch - 1) / _batch;
             TotalSteps = chunks * chain.Steps;
             Progress = new GenerationProgress(0, TotalSteps, 0, null);
@@ -90,13 +124,19 @@ namespace DiTPlugin
                     _t[j] = _chain.TimestepMap[i];
                     _y[j] = j < count ? _classIds[first + j] : nullClass;
                 }
-                var outs = _dit.Graph.Run(_x, _t, _y, _cfg);
-                float[] eps = outs[0], v = outs[1];
+                float[] eps, v;
+                if (_rolled is null)
+                {
+                    var outs = _dit.Graph.Run(_x, _t, _y, _cfg);
+                    eps = outs[0];
+                    v = outs[1];
+                }
+                else (eps, v) = RunRolled(i, first, count);
 
                 GeneratedImage? preview = null;
                 int done = _chain.Steps - i;
                 if (_options.PreviewEvery > 0 && (done % _options.PreviewEvery == 0) && i > 0)
-                    preview = MakePreview(eps, i, first);
+                    preview = MakePreview(eps, i, first, count, done);
 
                 ReadOnlySpan<float> noise = default;
                 if (_sampler.NeedsNoise(i))
@@ -121,6 +161,28 @@ namespace DiTPlugin
             }
         }
 
+        /// <summary>
+        /// Seamless: the model sees each image rolled by this step's offset; its outputs are rolled back, so the
+        /// sampler, its multistep state and the previews all stay in the image's own frame.
+        /// </summary>
+        private (float[] Eps, float[] V) RunRolled(int index, int first, int count)
+        {
+            var offsets = new (int Dy, int Dx)[count];
+            for (int j = 0; j < count; j++)
+            {
+                offsets[j] = SeamlessRoll.Offset(_options.Seed, ImageIndex(first + j), index, _size);
+                SeamlessRoll.Roll(_x.AsSpan(j * _perImage, _perImage), _rolled.AsSpan(j * _perImage, _perImage), _channels, _size, offsets[j].Dy, offsets[j].Dx);
+            }
+            var outs = _dit.Graph.Run(_rolled!, _t, _y, _cfg);
+            for (int j = 0; j < count; j++)
+            {
+                var (dy, dx) = offsets[j];
+                SeamlessRoll.Roll(outs[0].AsSpan(j * _perImage, _perImage), _eps.AsSpan(j * _perImage, _perImage), _channels, _size, -dy, -dx);
+                SeamlessRoll.Roll(outs[1].AsSpan(j * _perImage, _perImage), _v.AsSpan(j * _perImage, _perImage), _channels, _size, -dy, -dx);
+            }
+            return (_eps!, _v!);
+        }
+
         private uint ImageIndex(int k) => unchecked(_options.FirstImageIndex + (uint)k);
 
         private void StartChunk(int first, int count)
@@ -135,7 +197,11 @@ namespace DiTPlugin
         private void FinishChunk(int first, int count)
         {
             var images = Decode(_x);
-            for (int j = 0; j < count; j++) _results.Add(ToImage(images, j, first + j));
+            for (int j = 0; j < count; j++)
+            {
+                _results.Add(ToImage(images, j, first + j));
+                Stream(images, j, first + j, _chain.Steps, isFinal: true);
+            }
             _chunk++;
             _index = -1;
         }
@@ -144,11 +210,12 @@ namespace DiTPlugin
         private float[] Decode(float[] x)
         {
             var latent = _dit.Manifest.Latent;
-            if (_dit.Decoder is null || latent is null) return x;
+            if (latent is null) return x;
+            var decoder = _dit.DecoderFor(_options.Seamless);
             var scaled = new float[x.Length];
             float inv = (float)(1.0 / latent.Scale);
             for (int k = 0; k < x.Length; k++) scaled[k] = x[k] * inv;
-            return _dit.Decoder.Decode(scaled);
+            return decoder.Decode(scaled);
         }
 
         private GeneratedImage ToImage(float[] pixels, int slot, int imageNumber)
@@ -159,12 +226,29 @@ namespace DiTPlugin
             return new GeneratedImage(rgba, o.Width, o.Height, MakeRecipe(imageNumber));
         }
 
-        private GeneratedImage MakePreview(float[] eps, int index, int first)
+        /// <summary>
+        /// The predicted x₀ of the batch, decoded once (for latent models this is a decoder run: PreviewEvery sets the
+        /// cost), streamed to the images' targets; returns the first image's preview for <see cref="Progress"/>.
+        /// </summary>
+        private GeneratedImage MakePreview(float[] eps, int index, int first, int count, int done)
         {
             var x0 = new float[_x.Length];
             _chain.PredictX0(_x, eps, index, x0);
             var pixels = Decode(x0);
+            for (int j = 0; j < count; j++) Stream(pixels, j, first + j, done, isFinal: false);
             return ToImage(pixels, 0, first);
+        }
+
+        /// <summary>Encodes slot <paramref name="slot"/> of decoded pixels into image <paramref name="imageNumber"/>'s target, if it has one.</summary>
+        private void Stream(float[] pixels, int slot, int imageNumber, int done, bool isFinal)
+        {
+            if (_targets[imageNumber] is not { } target) return;
+            var o = _dit.Manifest.Output;
+            int size = o.Channels * o.Width * o.Height;
+            var layout = _layouts[imageNumber]!;
+            var bytes = _encoded[imageNumber]!;
+            TextureEncoder.Encode(pixels.AsSpan(slot * size, size), o.Channels, o.ColorSpace, layout, bytes);
+            target.Write(new TextureUpdate(layout, bytes, isFinal, done, _chain.Steps, MakeRecipe(imageNumber)));
         }
 
         private Recipe MakeRecipe(int imageNumber) => new Recipe
@@ -177,6 +261,7 @@ namespace DiTPlugin
             Steps = _options.Steps,
             Sampler = _options.Sampler,
             CfgScale = _options.CfgScale,
+            Seamless = _options.Seamless,
         };
     }
 }

@@ -20,9 +20,14 @@ namespace DiTPlugin
         public float CfgScale { get; set; } = 4.0f;
         /// <summary>Report a preview of the predicted x₀ every this many steps (0 = never).</summary>
         public int PreviewEvery { get; set; }
+        /// <summary>
+        /// Make textures that repeat without seams: the image is rolled by a random offset each step (and a latent model
+        /// decodes with its circular-padding decoder). Part of the recipe: it changes the pixels.
+        /// </summary>
+        public bool Seamless { get; set; }
 
         /// <summary>Options that regenerate exactly the image a recipe describes.</summary>
-        public static GenerationOptions FromRecipe(Recipe recipe) => new GenerationOptions
+        public static GenerationOptions FromRecipe(Recipe recipe) => recipe is null ? throw new System.ArgumentNullException(nameof(recipe)) : new GenerationOptions
         {
             ClassIds = new[] { recipe.ClassId },
             Seed = recipe.Seed,
@@ -30,6 +35,7 @@ namespace DiTPlugin
             Steps = recipe.Steps,
             Sampler = recipe.Sampler,
             CfgScale = recipe.CfgScale,
+            Seamless = recipe.Seamless,
         };
     }
 }

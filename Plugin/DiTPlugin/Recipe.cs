@@ -17,6 +17,8 @@ namespace DiTPlugin
         [JsonConverter(typeof(JsonStringEnumConverter))]
         public SamplerKind Sampler { get; set; }
         public float CfgScale { get; set; }
+        /// <summary>Generated to tile seamlessly (absent in recipes written before it existed: false).</summary>
+        public bool Seamless { get; set; }
 
         private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
         {
@@ -30,6 +32,6 @@ namespace DiTPlugin
             JsonSerializer.Deserialize<Recipe>(json, Options) ?? throw new JsonException("The recipe JSON is empty.");
 
         public override string ToString() =>
-            $"class {ClassId} ({ClassName}), seed {Seed}#{ImageIndex}, {Sampler} {Steps} steps, cfg {CfgScale}, model {ModelHash}";
+            $"class {ClassId} ({ClassName}), seed {Seed}#{ImageIndex}, {Sampler} {Steps} steps, cfg {CfgScale}{(Seamless ? ", seamless" : "")}, model {ModelHash}";
     }
 }

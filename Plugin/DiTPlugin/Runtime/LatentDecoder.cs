@@ -24,10 +24,12 @@ namespace DiTPlugin.Runtime
         public string FileName => _current.File;
         public int TileSize => _current.TileSize ?? _latent;
 
-        public LatentDecoder(ModelManifest m, bool preferFp16, Func<ManifestGraph, int, OnnxGraph> open, Action<string>? log)
+        /// <param name="circular">Use the graphs exported with circular padding (seamless textures) instead of the zero-padded ones.</param>
+        public LatentDecoder(ModelManifest m, bool preferFp16, Func<ManifestGraph, int, OnnxGraph> open, Action<string>? log, bool circular = false)
         {
-            var graphs = m.DecoderGraphs();
-            if (graphs.Count == 0) throw new ArgumentException("The package has no VAE decoder.", nameof(m));
+            var graphs = m.DecoderGraphs().Where(g => (g.Padding == ManifestGraph.CircularPadding) == circular).ToList();
+            if (graphs.Count == 0)
+                throw new ArgumentException(circular ? "The package has no VAE decoder with circular padding." : "The package has no VAE decoder.", nameof(m));
             _batch = m.SelectDiTGraph(preferFp16).Batch;
             _channels = m.Input.Channels;
             _latent = m.Input.Size;

@@ -83,5 +83,13 @@ namespace DiTPlugin.Runtime
         /// decoder is run over overlapping tiles and blended, which bounds the decoder's memory for large outputs.
         /// </summary>
         public int? TileSize { get; set; }
+        /// <summary>
+        /// vae_decoder graphs only: how its convolutions pad, "zeros" (default, the trained decoder) or "circular"
+        /// (wrap-around, for textures that tile seamlessly; such a graph decodes whole latents, no tileSize).
+        /// </summary>
+        public string Padding { get; set; } = ZeroPadding;
+
+        public const string ZeroPadding = "zeros";
+        public const string CircularPadding = "circular";
     }
 }

@@ -125,6 +125,12 @@ namespace DiTPlugin.Runtime
                     throw new ModelPackageException(file, "is a vae_decoder but input.space is not 'latent'.");
                 if (g.TileSize is int tile && (tile < 1 || tile > Input.Size))
                     throw new ModelPackageException(file, $"tileSize {tile} must be in 1..input.size ({Input.Size}).");
+                if (g.Padding != ManifestGraph.ZeroPadding && g.Padding != ManifestGraph.CircularPadding)
+                    throw new ModelPackageException(file, $"padding '{g.Padding}' is not '{ManifestGraph.ZeroPadding}' or '{ManifestGraph.CircularPadding}'.");
+                if (g.Padding == ManifestGraph.CircularPadding && g.Role != DecoderRole)
+                    throw new ModelPackageException(file, $"padding 'circular' is for '{DecoderRole}' graphs only.");
+                if (g.Padding == ManifestGraph.CircularPadding && g.TileSize is int ct && ct < Input.Size)
+                    throw new ModelPackageException(file, "a circular-padding decoder decodes whole latents: it cannot have a tileSize below input.size.");
                 if (g.Opset != SupportedOpset)
                     throw new ModelPackageException(file, $"opset {g.Opset} is not supported (this plugin runs opset {SupportedOpset} only).");
                 if (g.Batch < 1) throw new ModelPackageException(file, $"batch {g.Batch} must be at least 1.");
@@ -134,7 +140,7 @@ namespace DiTPlugin.Runtime
             var decoders = Graphs.Where(g => g.Role == DecoderRole).ToList();
             if (decoders.Count > 0 && Latent != null)
             {
-                if (!decoders.Any(g => g.File == Latent.Decoder))
+                if (!decoders.Any(g => g.File == Latent.Decoder && g.Padding == ManifestGraph.ZeroPadding))
                     throw Bad($"latent.decoder '{Latent.Decoder}' is not among the graphs with role '{DecoderRole}'.");
                 int ditBatch = Graphs.First(g => g.Role == DiTRole).Batch;
                 foreach (var g in decoders.Where(g => g.Batch != ditBatch))
