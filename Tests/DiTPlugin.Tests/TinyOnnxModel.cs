@@ -134,13 +134,17 @@ public static class TinyOnnxModel
     /// A latent package: the tiny DiT on 4 channels of side <paramref name="size"/> plus the given decoder graphs
     /// (file, precision, tile side or null, gain), each listed in graphs with role vae_decoder; latent.decoder is the first.
     /// </summary>
-    public static JsonObject WriteLatentPackage(string folder, int size, params (string File, string Precision, int? Tile, float Gain)[] decoders)
+    public static JsonObject WriteLatentPackage(string folder, int size, params (string File, string Precision, int? Tile, float Gain)[] decoders) =>
+        WriteLatentPackage(folder, size, decoders.Select(d => (d.File, d.Precision, d.Tile, d.Gain, (string?)null)).ToArray());
+
+    /// <summary>As above; a non-null Padding ("circular") is written as the graph's padding field.</summary>
+    public static JsonObject WriteLatentPackage(string folder, int size, (string File, string Precision, int? Tile, float Gain, string? Padding)[] decoders)
     {
         var spec = new Spec { Size = size, Channels = 4 };
         var manifest = WritePackage(folder, spec);
         var graphs = (JsonArray)manifest["graphs"]!;
         var shas = new List<string> { (string)graphs[0]!["sha256"]! };
-        foreach (var (file, precision, tile, gain) in decoders)
+        foreach (var (file, precision, tile, gain, padding) in decoders)
         {
             var bytes = BuildDecoderGraph(spec.Batch, tile ?? size, gain);
             File.WriteAllBytes(Path.Combine(folder, file), bytes);
@@ -148,6 +152,7 @@ public static class TinyOnnxModel
             shas.Add(sha);
             var entry = new JsonObject { ["role"] = "vae_decoder", ["file"] = file, ["precision"] = precision, ["batch"] = spec.Batch, ["opset"] = 17, ["sha256"] = sha };
             if (tile != null) entry["tileSize"] = tile;
+            if (padding != null) entry["padding"] = padding;
             graphs.Add(entry);
         }
         manifest["input"]!["space"] = "latent";

@@ -38,7 +38,7 @@ namespace DiTPlugin.Textures
         /// <summary>binary16 bits → float (exact).</summary>
         public static float ToFloat(ushort bits)
         {
-            int sign = (bits & 0x8000) != 0 ? -1 : 1;
+            float sign = (bits & 0x8000) != 0 ? -1f : 1f;   // a float, so that −0 keeps its sign
             int exp = (bits >> 10) & 0x1f, mant = bits & 0x3ff;
             if (exp == 0x1f) return mant == 0 ? sign * float.PositiveInfinity : float.NaN;
             if (exp == 0) return sign * mant * (1f / 16777216f);           // m·2⁻²⁴
