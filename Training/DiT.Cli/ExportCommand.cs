@@ -37,13 +37,14 @@ internal static class ExportCommand
         var vaeWeights = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights (diffusers layout, .safetensors or .bin) whose decoder is exported as vae_decoder.onnx (+ vae_decoder_fp16.onnx with --fp16)." };
         var vaeTile = new Option<int?>("--vae-tile") { Description = "Export the decoder for latent tiles of this side (the Plugin decodes larger latents tile by tile, bounding memory)." };
         var vaeTileOverlap = new Option<int?>("--vae-tile-overlap") { Description = "Latent pixels shared by neighbouring tiles (default tile/4)." };
+        var vaeCircular = new Option<bool>("--vae-circular") { Description = "Also export the decoder with circular padding (whole latents), so the Plugin can make seamless, tiling textures." };
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (not visible in the weights' shapes; SD: 32).", DefaultValueFactory = _ => 32 };
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
             ckpt, outPath, batch, fp16, fp16Only, guided, name, description, licenseId, licenseText, attribution, commercial, dataset,
-            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense,
+            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular,
         };
         cmd.SetAction(r =>
         {
@@ -55,7 +56,7 @@ internal static class ExportCommand
                 ? new LicenseInfo(r.GetValue(licenseId)!, r.GetValue(commercial), r.GetValue(licenseText)!, r.GetValue(attribution)!)
                 : new LicenseInfo(c.Provenance.LicenseId, c.Provenance.CommercialUse, c.Provenance.LicenseText, c.Provenance.Attribution);
             var (decoders, vaeConfig) = r.GetValue(vaeWeights) is { } vaePath
-                ? VaeDecoders(vaePath, r.GetValue(vaeKey), r.GetValue(vaeGroups), c.Config, r.GetValue(batch), r.GetValue(vaeTile), fp16Wanted)
+                ? VaeDecoders(vaePath, r.GetValue(vaeKey), r.GetValue(vaeGroups), c.Config, r.GetValue(batch), r.GetValue(vaeTile), fp16Wanted, r.GetValue(vaeCircular))
                 : (new List<VaeDecoderGraph>(), null);
             if (r.GetValue(vaeLicense) is { } vl)
                 license = license with { Text = (license.Text + $"\nVAE decoder weights ({Path.GetFileName(r.GetValue(vaeWeights))}): {vl}.").Trim() };
@@ -94,7 +95,7 @@ internal static class ExportCommand
     }
 
     /// <summary>The SD VAE decoder as ONNX for this DiT's latent side (or a tile of it): fp32, and fp16 when asked.</summary>
-    private static (List<VaeDecoderGraph>, VaeConfig) VaeDecoders(string path, string? key, int groups, DiTConfig config, int batch, int? tile, bool fp16)
+    private static (List<VaeDecoderGraph>, VaeConfig) VaeDecoders(string path, string? key, int groups, DiTConfig config, int batch, int? tile, bool fp16, bool circular)
     {
         using var weights = StateDictFile.Load(path, key);
         string what = weights.Description;
@@ -110,6 +111,9 @@ internal static class ExportCommand
         {
             var graph = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { Batch = batch, LatentSize = side, Fp16 = half });
             list.Add(new VaeDecoderGraph(graph.ToBytes(), graph.Precision, tile));
+            if (!circular) continue;
+            var wrapped = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { Batch = batch, LatentSize = config.InputSize, Fp16 = half, CircularPadding = true });
+            list.Add(new VaeDecoderGraph(wrapped.ToBytes(), wrapped.Precision, null, Circular: true));
         }
         return (list, vae.Config);
     }

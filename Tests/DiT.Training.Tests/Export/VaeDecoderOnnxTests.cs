@@ -212,3 +212,56 @@ public class VaeDecoderOnnxTests
         }
     }
 }
+
+/// <summary>
+/// The circular-padding decoder works on the torus: rolling the latent by (dy, dx) rolls the image by (f·dy, f·dx),
+/// exactly up to float rounding (GroupNorm statistics and attention do not see a roll; nearest upsampling maps it).
+/// The zero-padded decoder is far from that at the edges, which is the seam seamless textures must not have.
+/// </summary>
+public class CircularVaeDecoderTests
+{
+    private static float[] Decode(byte[] onnx, Tensor latent)
+    {
+        using var session = Session(onnx);
+        var data = latent.contiguous().data<float>().ToArray();
+        using var x = OrtValue.CreateTensorValueFromMemory(data, latent.shape);
+        using var ro = new RunOptions();
+        using var outs = session.Run(ro, new Dictionary<string, OrtValue> { [VaeDecoderOnnxExporter.InputName] = x }, new[] { VaeDecoderOnnxExporter.OutputName });
+        return outs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static float[] Roll(float[] data, long[] shape, long dy, long dx)
+    {
+        using var scope = NewDisposeScope();
+        return tensor(data, shape).roll(new[] { dy, dx }, new long[] { 2, 3 }).contiguous().data<float>().ToArray();
+    }
+
+    [Test]
+    public void RollingTheLatentRollsTheImage([Values(false, true)] bool fp16)
+    {
+        using var f = VaeFixture.Open();
+        using var vae = AutoencoderKL.Load(VaeFixture.Weights(f), VaeFixture.TinyConfig);
+        var latent = f["input.latent"];                                          // (2, 4, 8, 8)
+        var options = new VaeExportOptions { Batch = 2, LatentSize = 8, ClipOutput = false, Fp16 = fp16 };
+        var circular = VaeDecoderOnnxExporter.Build(vae, options with { CircularPadding = true });
+        var zeros = VaeDecoderOnnxExporter.Build(vae, options);
+        Assert.That(circular.ParameterCount, Is.EqualTo(zeros.ParameterCount), "same weights, only the padding differs");
+        Assert.That(circular.Model.Graph.Node.Where(n => n.OpType == "Conv").SelectMany(n => n.Attribute).Where(a => a.Name == "pads")
+                            .All(a => a.Ints.All(p => p == 0)), Is.True, "every conv pads through the wrap-around Concat, none with zeros");
+        Assert.That(circular.Model.MetadataProps.Single(p => p.Key == "ditplugin.padding").Value, Is.EqualTo("circular"));
+
+        long factor = 2;                                                          // the tiny config: 8x8 latents → 16x16 images
+        var shape = new long[] { 2, 3, 16, 16 };
+        var latentData = latent.contiguous().data<float>().ToArray();
+        foreach (var (dy, dx) in new[] { (1L, 0L), (3L, 5L), (7L, 2L) })
+        {
+            var rolledLatent = tensor(Roll(latentData, latent.shape, dy, dx), latent.shape);
+            double scale = MaxAbs(Decode(circular.ToBytes(), latent));
+            double circ = MaxAbs(Roll(Decode(circular.ToBytes(), latent), shape, dy * factor, dx * factor), Decode(circular.ToBytes(), rolledLatent));
+            double zero = MaxAbs(Roll(Decode(zeros.ToBytes(), latent), shape, dy * factor, dx * factor), Decode(zeros.ToBytes(), rolledLatent));
+            TestContext.Out.WriteLine($"{(fp16 ? "fp16" : "fp32")} roll ({dy},{dx}): circular {circ:E2}, zero-padded {zero:E2}, |image| max {scale:F2}");
+            Assert.That(circ, Is.LessThanOrEqualTo((fp16 ? 2e-2 : 1e-4) * Math.Max(1, scale)));
+            Assert.That(zero, Is.GreaterThan(20 * Math.Max(circ, 1e-4)), "zero padding is not roll-equivariant: the control");
+        }
+    }
+}

@@ -70,6 +70,7 @@ public sealed record GuidanceInfo(int GuidedChannels);
 /// latent tiles smaller than the model input.
 /// </summary>
 public sealed record GraphInfo(string Role, string File, string Precision, int Batch, int Opset, string Sha256,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TileSize = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TileSize = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Padding = null);
 
 public sealed record TrainingInfo(long Steps, string? Dataset, double? FinalLoss);

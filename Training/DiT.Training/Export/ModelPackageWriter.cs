@@ -55,8 +55,11 @@ public sealed record ModelPackageRequest
     };
 }
 
-/// <summary>A VAE decoder ONNX graph for a package; <paramref name="TileSize"/> is its latent side when it decodes tiles.</summary>
-public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSize = null);
+/// <summary>
+/// A VAE decoder ONNX graph for a package; <paramref name="TileSize"/> is its latent side when it decodes tiles;
+/// <paramref name="Circular"/> marks a graph exported with circular padding (seamless textures; whole latents only).
+/// </summary>
+public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSize = null, bool Circular = false);
 
 /// <summary>
 /// Writes a model package (docs/model-package.md): a folder, or a .zip of the same files when the path ends in
@@ -70,6 +73,8 @@ public static class ModelPackageWriter
     public const string Fp16File = "dit_fp16.onnx";
     public const string DecoderFile = "vae_decoder.onnx";
     public const string DecoderFp16File = "vae_decoder_fp16.onnx";
+    public const string CircularDecoderFile = "vae_decoder_circular.onnx";
+    public const string CircularDecoderFp16File = "vae_decoder_circular_fp16.onnx";
 
     public static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
@@ -131,16 +136,22 @@ public static class ModelPackageWriter
         }
         if (decoders.Count > 0)
         {
-            if (decoders.GroupBy(d => d.Precision).Any(g => g.Count() > 1) || decoders.Any(d => d.Precision is not ("fp32" or "fp16")))
-                throw new ArgumentException($"VAE decoders must be at most one fp32 and one fp16 graph, got {string.Join(", ", decoders.Select(d => d.Precision))}.");
+            if (decoders.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || decoders.Any(d => d.Precision is not ("fp32" or "fp16")))
+                throw new ArgumentException("VAE decoders must be at most one fp32 and one fp16 graph (each also once with circular padding), got " +
+                                            string.Join(", ", decoders.Select(d => d.Precision + (d.Circular ? " circular" : ""))) + ".");
+            if (!decoders.Any(d => !d.Circular)) throw new ArgumentException("A circular-padding VAE decoder needs the ordinary (zero-padded) decoder beside it.");
+            foreach (var d in decoders.Where(d => d.Circular && d.TileSize is int t && t < cfg.InputSize))
+                throw new ArgumentException($"A circular-padding VAE decoder decodes whole latents: tile size {d.TileSize} is below the latent side {cfg.InputSize}.");
             foreach (var d in decoders.Where(d => d.TileSize is int t && (t < 1 || t > cfg.InputSize)))
                 throw new ArgumentException($"VAE decoder tile size {d.TileSize} must be in 1..{cfg.InputSize} (the latent side).");
-            // fp32 first: latent.decoder names it, and it is what readers fall back to.
-            foreach (var d in decoders.OrderBy(d => d.Precision == "fp32" ? 0 : 1))
+            // Zero-padded fp32 first: latent.decoder names it, and it is what readers fall back to.
+            foreach (var d in decoders.OrderBy(d => d.Circular ? 1 : 0).ThenBy(d => d.Precision == "fp32" ? 0 : 1))
             {
-                string file = d.Precision == "fp32" ? DecoderFile : DecoderFp16File;
+                string file = d.Circular ? (d.Precision == "fp32" ? CircularDecoderFile : CircularDecoderFp16File)
+                                         : (d.Precision == "fp32" ? DecoderFile : DecoderFp16File);
                 files.Add((file, d.Onnx));
-                graphs.Add(new GraphInfo("vae_decoder", file, d.Precision, r.Batch, (int)GraphBuilder.Opset, Sha256Hex(d.Onnx), d.TileSize));
+                graphs.Add(new GraphInfo("vae_decoder", file, d.Precision, r.Batch, (int)GraphBuilder.Opset, Sha256Hex(d.Onnx), d.TileSize,
+                    d.Circular ? "circular" : null));
             }
             var primary = graphs.First(g => g.Role == "vae_decoder");
             latent = new LatentInfo(r.LatentScale, r.LatentDownsample, primary.File, primary.Sha256, r.TileOverlap);

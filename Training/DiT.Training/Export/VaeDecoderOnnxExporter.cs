@@ -24,6 +24,13 @@ public sealed record VaeExportOptions
 
     /// <summary>Clip the image to [-1, 1] as the package contract says; tests turn it off to compare raw values.</summary>
     public bool ClipOutput { get; init; } = true;
+
+    /// <summary>
+    /// Pad every convolution circularly (wrap-around) instead of with zeros: the decoder then works on the torus, so a
+    /// latent that tiles decodes to an image that tiles (seamless textures). Same weights; the manifest lists the graph
+    /// with padding "circular".
+    /// </summary>
+    public bool CircularPadding { get; init; }
 }
 
 /// <summary>An exported decoder graph and what a reader needs to know about it.</summary>
@@ -108,7 +115,26 @@ public static class VaeDecoderOnnxExporter
         {
             var wt = Param(prefix + ".weight", ct);
             long k = wt.Dim(2), p = (k - 1) / 2;
+            if (o.CircularPadding && p > 0)
+                return g.Conv(WrapPad(x, p, prefix), wt, Param(prefix + ".bias", ct), stride, new long[] { 0, 0, 0, 0 }, prefix);
             return g.Conv(x, wt, Param(prefix + ".bias", ct), stride, new[] { p, p, p, p }, prefix);
+        }
+
+        /// <summary>
+        /// Circular padding by p on H and W as Slice + Concat: opset 17 Pad has no "wrap" mode (it came in opset 19),
+        /// and DirectML wants opset ≤ 17. Rows first, then columns, so the corners come from the opposite corner.
+        /// </summary>
+        private OnnxValue WrapPad(OnnxValue x, long p, string prefix)
+        {
+            for (int axis = 2; axis <= 3; axis++)
+            {
+                long n = x.Dim(axis);
+                if (p > n) throw new InvalidOperationException($"{prefix}: circular padding {p} exceeds the side {n}.");
+                var head = g.Slice(x, axis, n - p, n, $"{prefix}.wrap{axis}_head");
+                var tail = g.Slice(x, axis, 0, p, $"{prefix}.wrap{axis}_tail");
+                x = g.Concat(new[] { head, x, tail }, axis, $"{prefix}.wrap{axis}");
+            }
+            return x;
         }
 
         /// <summary>nn.Linear on (B, N, C) as MatMul with the weight stored transposed ([in, out]) plus Add bias.</summary>
@@ -212,6 +238,7 @@ public static class VaeDecoderOnnxExporter
             Meta("ditplugin.format", "ditplugin-model-package/1");
             Meta("ditplugin.role", "vae_decoder");
             Meta("ditplugin.precision", precision);
+            Meta("ditplugin.padding", o.CircularPadding ? "circular" : "zeros");
             Meta("ditplugin.latentScale", cfg.ScalingFactor.ToString("R", CultureInfo.InvariantCulture));
             Meta("ditplugin.downsample", f.ToString(CultureInfo.InvariantCulture));
             return new VaeDecoderExport(model, model.CalculateSize(), latent, output, precision, model.Graph.Node.Count, parameters);
