@@ -28,10 +28,11 @@ namespace DiTPlugin.Vulkan
         public CommandPool CommandPool { get; }
         public string DeviceName { get; }
         /// <summary>Taken around every queue submission and command pool use of this library.</summary>
-        public object QueueLock { get; } = new object();
+        public object QueueLock { get; }
 
-        private VulkanDevice(Vk api, Instance instance, PhysicalDevice physicalDevice, Device device, Queue queue, uint queueFamilyIndex, bool ownsDevice)
+        private VulkanDevice(Vk api, Instance instance, PhysicalDevice physicalDevice, Device device, Queue queue, uint queueFamilyIndex, bool ownsDevice, object? queueLock = null)
         {
+            QueueLock = queueLock ?? new object();
             Api = api;
             Instance = instance;
             PhysicalDevice = physicalDevice;
@@ -117,6 +118,11 @@ namespace DiTPlugin.Vulkan
             {
                 // A broken driver can fail anywhere in the sequence; report it rather than take the caller down.
                 reason = $"Vulkan initialisation failed: {e.GetType().Name}: {e.Message}";
+                if (instance.Handle != IntPtr.Zero)
+                {
+                    try { api.DestroyInstance(instance, null); } catch (Exception) { /* already failing: keep the first error */ }
+                }
+                api.Dispose();
                 return false;
             }
         }
@@ -125,8 +131,16 @@ namespace DiTPlugin.Vulkan
         /// Wraps a device the engine owns. Dispose then destroys only the command pool this object creates; the
         /// engine keeps destroying its own device and instance. The queue must support graphics and transfer.
         /// </summary>
-        public static VulkanDevice Wrap(Vk api, Instance instance, PhysicalDevice physicalDevice, Device device, Queue queue, uint queueFamilyIndex)
+        public static VulkanDevice Wrap(Vk api, Instance instance, PhysicalDevice physicalDevice, Device device, Queue queue, uint queueFamilyIndex) =>
+            Wrap(api, instance, physicalDevice, device, queue, queueFamilyIndex, new object());
+
+        /// <summary>
+        /// As <see cref="Wrap(Vk, Instance, PhysicalDevice, Device, Queue, uint)"/>, sharing the engine's own lock for
+        /// the queue, so submissions from the engine and from this library never overlap.
+        /// </summary>
+        public static VulkanDevice Wrap(Vk api, Instance instance, PhysicalDevice physicalDevice, Device device, Queue queue, uint queueFamilyIndex, object queueLock)
         {
+            if (queueLock is null) throw new ArgumentNullException(nameof(queueLock));
             if (api is null) throw new ArgumentNullException(nameof(api));
             if (instance.Handle == IntPtr.Zero) throw new ArgumentException("The instance handle is null.", nameof(instance));
             if (physicalDevice.Handle == IntPtr.Zero) throw new ArgumentException("The physical device handle is null.", nameof(physicalDevice));
@@ -135,7 +149,7 @@ namespace DiTPlugin.Vulkan
             // Silk.NET resolves entry points through these; an engine's own Vk object already has them set.
             api.CurrentInstance ??= instance;
             api.CurrentDevice ??= device;
-            return new VulkanDevice(api, instance, physicalDevice, device, queue, queueFamilyIndex, ownsDevice: false);
+            return new VulkanDevice(api, instance, physicalDevice, device, queue, queueFamilyIndex, ownsDevice: false, queueLock);
         }
 
         /// <summary>The index of a memory type allowed by <paramref name="typeBits"/> (VkMemoryRequirements) with all the <paramref name="required"/> properties.</summary>

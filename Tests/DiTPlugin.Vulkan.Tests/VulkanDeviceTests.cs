@@ -1,4 +1,5 @@
 using System;
+using DiTPlugin.Textures;
 using NUnit.Framework;
 using Silk.NET.Vulkan;
 
@@ -63,6 +64,37 @@ namespace DiTPlugin.Vulkan.Tests
             var e = Assert.Throws<VulkanException>(() => VulkanException.Check(Result.ErrorOutOfDeviceMemory, "vkAllocateMemory"));
             Assert.That(e!.Message, Does.Contain("vkAllocateMemory").And.Contain("ErrorOutOfDeviceMemory"));
             Assert.DoesNotThrow(() => VulkanException.Check(Result.Success, "vkAllocateMemory"));
+        }
+
+        [Test]
+        public void A_wrapped_device_works_and_disposing_it_leaves_the_engine_device_alive()
+        {
+            var engine = VulkanSetup.Device;
+            var layout = new TextureLayout(5, 3, new TextureSettings());
+            var data = TestData.RandomBytes(layout.ByteSize, 11);
+            using (var wrapped = VulkanDevice.Wrap(engine.Api, engine.Instance, engine.PhysicalDevice, engine.Device, engine.Queue, engine.QueueFamilyIndex, engine.QueueLock))
+            {
+                Assert.That(wrapped.DeviceName, Is.EqualTo(engine.DeviceName));
+                Assert.That(wrapped.QueueLock, Is.SameAs(engine.QueueLock));
+                Assert.That(wrapped.CommandPool.Handle, Is.Not.EqualTo(engine.CommandPool.Handle), "the wrapper makes its own pool");
+                using var target = new VulkanTextureTarget(wrapped, layout.Settings);
+                target.Allocate(layout);
+                target.Write(TestData.Update(layout, data));
+                Assert.That(target.ReadBack(), Is.EqualTo(data));
+            }
+            // Only the wrapper's pool is gone: the engine's device still records and submits.
+            using var after = new VulkanTextureTarget(engine, layout.Settings);
+            after.Allocate(layout);
+            after.Write(TestData.Update(layout, data));
+            Assert.That(after.ReadBack(), Is.EqualTo(data));
+        }
+
+        [Test]
+        public void Wrapping_null_handles_is_refused_by_name()
+        {
+            var engine = VulkanSetup.Device;
+            var e = Assert.Throws<ArgumentException>(() => VulkanDevice.Wrap(engine.Api, engine.Instance, engine.PhysicalDevice, default, engine.Queue, 0));
+            Assert.That(e!.ParamName, Is.EqualTo("device"));
         }
     }
 }

@@ -191,5 +191,41 @@ namespace DiTPlugin.Vulkan.Tests
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => renderer.Render(Matrix4x4.Identity, new[] { FullScreen(1) }, Clear));
             Assert.That(e!.Message, Does.Contain("texture 1").And.Contain("0..0"));
         }
+            [Test]
+        public void Frames_rendered_while_another_thread_writes_never_show_a_torn_texture()
+        {
+            // The job thread writes solid red / green over and over while frames render: each frame holds the target,
+            // so it sees one whole upload (or the grey it starts with), never a mix; the last write shows afterwards.
+            var device = VulkanSetup.Device;
+            var layout = new TextureLayout(16, 16, new TextureSettings(TextureFormat.Rgba8, TextureColorSpace.Srgb, RowOrder.TopDown, mipmaps: true));
+            byte[] Solid(byte[] texel) { var d = new byte[layout.ByteSize]; for (int i = 0; i < d.Length; i += 4) texel.CopyTo(d, i); return d; }
+            byte[] red = Solid(Red), green = Solid(Green), blue = Solid(Blue);
+            using var texture = new VulkanTextureTarget(device, layout.Settings);
+            texture.Allocate(layout);
+            using var renderer = new VulkanSceneRenderer(device, 8, 8, new[] { texture });
+            var quads = new[] { FullScreen(0) };
+
+            var writer = System.Threading.Tasks.Task.Run(() =>
+            {
+                for (int i = 0; i < 200; i++) texture.Write(TestData.Update(layout, i % 2 == 0 ? red : green, step: i));
+                texture.Write(TestData.Update(layout, blue, isFinal: true));
+            });
+            var seen = new System.Collections.Generic.HashSet<string>();
+            while (!writer.IsCompleted)
+            {
+                var frame = renderer.Render(Matrix4x4.Identity, quads, Clear);
+                var first = Pixel(frame, 8, 0, 0);
+                Assert.That(first, Is.EqualTo(Red).Or.EqualTo(Green).Or.EqualTo(Blue).Or.EqualTo(new byte[] { 128, 128, 128, 255 }));
+                for (int y = 0; y < 8; y++)
+                    for (int x = 0; x < 8; x++) AssertPixel(frame, 8, x, y, first, tolerance: 0);
+                seen.Add(string.Join(",", first));
+            }
+            writer.Wait();
+            TestContext.Out.WriteLine($"colours seen while writing: {string.Join(" | ", seen)}");
+
+            AssertPixel(renderer.Render(Matrix4x4.Identity, quads, Clear), 8, 4, 4, Blue, tolerance: 0);
+            Assert.That(texture.Version, Is.EqualTo(201));
+            Assert.That(texture.IsFinal, Is.True);
+        }
     }
 }

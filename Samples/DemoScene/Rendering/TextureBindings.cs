@@ -15,7 +15,7 @@ namespace DiTPlugin.Samples.DemoScene.Rendering
     {
         private readonly VulkanDevice _device;
         private readonly IReadOnlyList<VulkanTextureTarget> _textures;
-        private readonly DescriptorSet[] _sets;
+        private readonly DescriptorSet[] _sets = Array.Empty<DescriptorSet>();
         private readonly VulkanTextureTarget _placeholder;
         private readonly Sampler _sampler;
         private readonly DescriptorPool _pool;
@@ -24,11 +24,23 @@ namespace DiTPlugin.Samples.DemoScene.Rendering
         {
             _device = device;
             _textures = textures;
-            var vk = device.Api;
             // Allocate grey, never written: exactly what the contract asks for a texture without data.
             _placeholder = new VulkanTextureTarget(device, new TextureSettings(TextureFormat.Rgba8, TextureColorSpace.Srgb));
-            _placeholder.Allocate(new TextureLayout(1, 1, _placeholder.Settings));
+            try
+            {
+                _placeholder.Allocate(new TextureLayout(1, 1, _placeholder.Settings));
+                (_sampler, _pool, _sets) = CreateSets(device, textures, setLayout);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
 
+        private static (Sampler, DescriptorPool, DescriptorSet[]) CreateSets(VulkanDevice device, IReadOnlyList<VulkanTextureTarget> textures, DescriptorSetLayout setLayout)
+        {
+            var vk = device.Api;
             var samplerInfo = new SamplerCreateInfo
             {
                 SType = StructureType.SamplerCreateInfo,
@@ -43,25 +55,35 @@ namespace DiTPlugin.Samples.DemoScene.Rendering
             };
             Sampler sampler;
             VulkanException.Check(vk.CreateSampler(device.Device, &samplerInfo, null, &sampler), "vkCreateSampler");
-            _sampler = sampler;
 
             uint count = (uint)Math.Max(1, textures.Count);
             var size = new DescriptorPoolSize(DescriptorType.CombinedImageSampler, count);
             var poolInfo = new DescriptorPoolCreateInfo { SType = StructureType.DescriptorPoolCreateInfo, MaxSets = count, PoolSizeCount = 1, PPoolSizes = &size };
             DescriptorPool pool;
-            VulkanException.Check(vk.CreateDescriptorPool(device.Device, &poolInfo, null, &pool), "vkCreateDescriptorPool");
-            _pool = pool;
+            var result = vk.CreateDescriptorPool(device.Device, &poolInfo, null, &pool);
+            if (result != Result.Success)
+            {
+                vk.DestroySampler(device.Device, sampler, null);
+                throw new VulkanException("vkCreateDescriptorPool", result);
+            }
 
-            _sets = new DescriptorSet[textures.Count];
-            if (textures.Count == 0) return;
+            var sets = new DescriptorSet[textures.Count];
+            if (textures.Count == 0) return (sampler, pool, sets);
             var layouts = new DescriptorSetLayout[textures.Count];
             for (int i = 0; i < layouts.Length; i++) layouts[i] = setLayout;
             fixed (DescriptorSetLayout* l = layouts)
-            fixed (DescriptorSet* s = _sets)
+            fixed (DescriptorSet* s = sets)
             {
                 var alloc = new DescriptorSetAllocateInfo { SType = StructureType.DescriptorSetAllocateInfo, DescriptorPool = pool, DescriptorSetCount = (uint)layouts.Length, PSetLayouts = l };
-                VulkanException.Check(vk.AllocateDescriptorSets(device.Device, &alloc, s), "vkAllocateDescriptorSets");
+                result = vk.AllocateDescriptorSets(device.Device, &alloc, s);
             }
+            if (result != Result.Success)
+            {
+                vk.DestroyDescriptorPool(device.Device, pool, null);
+                vk.DestroySampler(device.Device, sampler, null);
+                throw new VulkanException("vkAllocateDescriptorSets", result);
+            }
+            return (sampler, pool, sets);
         }
 
         /// <summary>Points every set at its texture's current view; the caller holds the textures' SyncRoots until the frame is done.</summary>
