@@ -10,3 +10,5 @@ for stage in vert frag; do
   if command -v spirv-val >/dev/null; then spirv-val "scene.$stage.spv"; fi
   echo "scene.$stage.spv"
 done
+# Other glslang versions may emit different (equally valid) words: the staleness test compares only with this one.
+glslangValidator --version | head -n 1 > glslang.version

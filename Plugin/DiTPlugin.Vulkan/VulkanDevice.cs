@@ -11,7 +11,8 @@ namespace DiTPlugin.Vulkan
     /// demo) or wrapped around an engine's own device, in which case only the command pool belongs to this object.
     /// Thread safety: a VkQueue and a VkCommandPool must not be used from two threads at once, so every submission
     /// made through this library takes <see cref="QueueLock"/>; an engine that submits to the same queue from another
-    /// thread should take it too (or call the library from its render thread).
+    /// thread should take it too (or call the library from its render thread). Dispose the targets and renderers made
+    /// on a device before the device itself.
     /// </summary>
     public sealed unsafe class VulkanDevice : IDisposable
     {
