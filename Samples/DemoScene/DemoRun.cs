@@ -128,7 +128,7 @@ namespace DiTPlugin.Samples.DemoScene
         public static IDemoBackend ChooseBackend(bool forceCpu, TextWriter log)
         {
             if (forceCpu) return new CpuBackend();
-            string reason = "temporary";
+            if (VulkanBackend.TryCreate(out var vulkan, out string reason) && vulkan != null) return vulkan;
             log.WriteLine($"No Vulkan device ({reason}); using the CPU fallback.");
             return new CpuBackend();
         }

@@ -55,7 +55,7 @@ namespace DiTPlugin.Samples.DemoScene
         /// <summary>World → Vulkan clip space (y down, depth 0..1) for a camera outside the open front.</summary>
         public static Matrix4x4 ViewProjection(int width, int height)
         {
-            var view = Matrix4x4.CreateLookAt(new Vector3(0, 2.8f, 7.6f), new Vector3(0, 1.4f, 0), Vector3.UnitY);
+            var view = Matrix4x4.CreateLookAt(new Vector3(0, 3.0f, 8.6f), new Vector3(0, 1.4f, 0), Vector3.UnitY);
             var projection = Matrix4x4.CreatePerspectiveFieldOfView(MathF.PI / 3.2f, width / (float)height, 0.5f, 40f);
             return view * projection * Matrix4x4.CreateScale(1, -1, 1);
         }
@@ -67,7 +67,7 @@ namespace DiTPlugin.Samples.DemoScene
             return new Vector2((c.X / c.W + 1) * 0.5f * width, (c.Y / c.W + 1) * 0.5f * height);
         }
 
-        /// <summary>The background, linear RGB: a dark blue no texture of the demo resembles.</summary>
-        public static readonly Vector4 ClearLinear = new Vector4(0.02f, 0.03f, 0.08f, 1f);
+        /// <summary>The background, linear RGB: a teal (sRGB about 0, 130, 124) that none of the OpenArena materials resembles.</summary>
+        public static readonly Vector4 ClearLinear = new Vector4(0f, 0.22f, 0.2f, 1f);
     }
 }
