@@ -18,17 +18,26 @@ namespace DiTPlugin.EndToEnd.Tests;
 /// </summary>
 public class ImportedTinyPipelineTests
 {
+    /// <summary>The torch.save'd official-layout DiT and the diffusers-layout tiny VAE, imported.</summary>
+    private static (TorchDiT Model, AutoencoderKL Vae) ImportFixtures()
+    {
+        using var dit = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/dit_tiny_official.pt"));
+        var model = DiTImporter.Import(dit.Tensors, "dit_tiny_official.pt", new DiTImporter.Options { Hints = new() { NumHeads = 4 } });
+        using var vaeWeights = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/vae_tiny_reference.safetensors"), key: "weights");
+        var vaeConfig = VaeStateDict.InferConfig(VaeStateDict.Normalize(vaeWeights.Tensors), VaeConfig.StableDiffusion with { NormGroups = 8 });
+        return (model, AutoencoderKL.Load(vaeWeights.Tensors, vaeConfig));
+    }
+
     [Test]
     public void TorchCheckpointAndVaeBecomeAPackageThePluginGeneratesFrom()
     {
         var dir = Directory.CreateTempSubdirectory("dit-import-tiny-").FullName;
         try
         {
-            using var dit = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/dit_tiny_official.pt"));
-            using var model = DiTImporter.Import(dit.Tensors, "dit_tiny_official.pt", new DiTImporter.Options { Hints = new() { NumHeads = 4 } });
-            using var vaeWeights = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/vae_tiny_reference.safetensors"), key: "weights");
-            var vaeConfig = VaeStateDict.InferConfig(VaeStateDict.Normalize(vaeWeights.Tensors), VaeConfig.StableDiffusion with { NormGroups = 8 });
-            using var vae = AutoencoderKL.Load(vaeWeights.Tensors, vaeConfig);
+            var (model, vae) = ImportFixtures();
+            using var _m = model;
+            using var _v = vae;
+            var vaeConfig = vae.Config;
             var full = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes();
             var half = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8, Fp16 = true }).ToBytes();
             var tile = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 4 }).ToBytes();
@@ -83,11 +92,10 @@ public class ImportedTinyPipelineTests
         var dir = Directory.CreateTempSubdirectory("dit-seamless-tiny-").FullName;
         try
         {
-            using var dit = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/dit_tiny_official.pt"));
-            using var model = DiTImporter.Import(dit.Tensors, "dit_tiny_official.pt", new DiTImporter.Options { Hints = new() { NumHeads = 4 } });
-            using var vaeWeights = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/vae_tiny_reference.safetensors"), key: "weights");
-            var vaeConfig = VaeStateDict.InferConfig(VaeStateDict.Normalize(vaeWeights.Tensors), VaeConfig.StableDiffusion with { NormGroups = 8 });
-            using var vae = AutoencoderKL.Load(vaeWeights.Tensors, vaeConfig);
+            var (model, vae) = ImportFixtures();
+            using var _m = model;
+            using var _v = vae;
+            var vaeConfig = vae.Config;
             var zeros = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes();
             var circular = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8, CircularPadding = true }).ToBytes();
             var path = Path.Combine(dir, "seamless.zip");
