@@ -2,6 +2,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using DiTPlugin.Runtime;
 
 namespace DiTPlugin.TextureGen
 {
@@ -34,6 +38,22 @@ namespace DiTPlugin.TextureGen
                 if (File.Exists(c) || File.Exists(Path.Combine(c, "model.json"))) return c;
             throw new FileNotFoundException(
                 $"Model package '{path}' was not found; tried {string.Join(", ", tried)}. Put the package folder (or .zip) under Assets/StreamingAssets/ and set its path relative to it.");
+        }
+
+        /// <summary>
+        /// The package's model.json only (no graph is read or hashed): for listing classes and the licence in editor
+        /// UI without loading the model. <see cref="DiT.Load"/> still validates the whole package.
+        /// </summary>
+        public static ModelManifest ReadManifest(string packagePath)
+        {
+            if (Directory.Exists(packagePath))
+                return ModelManifest.Parse(File.ReadAllText(Path.Combine(packagePath, ModelManifest.ManifestFileName), Encoding.UTF8));
+            using var zip = ZipFile.OpenRead(packagePath);
+            var entry = zip.Entries.FirstOrDefault(e => e.FullName == ModelManifest.ManifestFileName)
+                        ?? zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/" + ModelManifest.ManifestFileName, StringComparison.Ordinal))
+                        ?? throw new ModelPackageException(ModelManifest.ManifestFileName, $"missing from the package zip {packagePath}.");
+            using var reader = new StreamReader(entry.Open(), Encoding.UTF8);
+            return ModelManifest.Parse(reader.ReadToEnd());
         }
     }
 
