@@ -21,11 +21,31 @@ namespace UnityEngine
         public static bool operator !=(Object x, Object y) => throw new NotImplementedException();
     }
 
-    public class GameObject : Object { }
+    public enum PrimitiveType { Sphere = 0, Capsule = 1, Cylinder = 2, Cube = 3, Plane = 4, Quad = 5 }
+
+    public sealed class GameObject : Object
+    {
+        public Transform transform => throw new NotImplementedException();
+        public static GameObject CreatePrimitive(PrimitiveType type) => throw new NotImplementedException();
+        public T AddComponent<T>() where T : Component => throw new NotImplementedException();
+    }
+
+    public struct Vector3
+    {
+        public float x, y, z;
+        public Vector3(float x, float y, float z) { this.x = x; this.y = y; this.z = z; }
+    }
+
+    public class Transform : Component
+    {
+        public Vector3 localPosition { get; set; }
+        public void SetParent(Transform parent, bool worldPositionStays) => throw new NotImplementedException();
+    }
 
     public class Component : Object
     {
         public GameObject gameObject => throw new NotImplementedException();
+        public Transform transform => throw new NotImplementedException();
         public T GetComponent<T>() => throw new NotImplementedException();
     }
 
