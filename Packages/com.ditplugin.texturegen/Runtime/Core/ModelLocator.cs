@@ -72,7 +72,9 @@ namespace DiTPlugin.TextureGen
         public static DiT Acquire(string fullPath, DiTOptions options)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
-            string key = Key(Path.GetFullPath(fullPath), options);
+            string full = Path.GetFullPath(fullPath);
+            string trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            string key = Key(trimmed.Length > 0 ? trimmed : full, options);
             lock (Gate)
             {
                 if (Models.TryGetValue(key, out var e))
