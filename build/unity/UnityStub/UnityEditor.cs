@@ -18,7 +18,7 @@ namespace UnityEditor
         public Object target { get; set; }
         public virtual void OnInspectorGUI() => throw new NotImplementedException();
         public bool DrawDefaultInspector() => throw new NotImplementedException();
-        public virtual void Repaint() => throw new NotImplementedException();
+        public void Repaint() => throw new NotImplementedException();
     }
 
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
