@@ -1,4 +1,4 @@
-// Compile-only declarations of UnityEditor types used by the package (Unity's public signatures, no behaviour).
+// Compile-only declarations of the UnityEditor types the package uses (Unity's public signatures; bodies throw).
 using System;
 using UnityEngine;
 using Object = UnityEngine.Object;

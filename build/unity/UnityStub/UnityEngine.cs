@@ -1,4 +1,5 @@
-// Compile-only declarations of UnityEngine types used by the package (Unity's public signatures, no behaviour).
+// Declarations of the UnityEngine types the package uses, with Unity's public signatures. Bodies are trivial where a
+// test drives the Runtime scripts without Unity (objects store what is set on them), and throw elsewhere.
 using System;
 
 namespace UnityEngine
@@ -14,11 +15,11 @@ namespace UnityEngine
     {
         public string name { get; set; }
         public HideFlags hideFlags { get; set; }
-        public static void Destroy(Object obj) => throw new NotImplementedException();
-        public static void DestroyImmediate(Object obj) => throw new NotImplementedException();
-        public static implicit operator bool(Object exists) => throw new NotImplementedException();
-        public static bool operator ==(Object x, Object y) => throw new NotImplementedException();
-        public static bool operator !=(Object x, Object y) => throw new NotImplementedException();
+        public static void Destroy(Object obj) { }
+        public static void DestroyImmediate(Object obj) { }
+        public static implicit operator bool(Object exists) => !ReferenceEquals(exists, null);
+        public static bool operator ==(Object x, Object y) => ReferenceEquals(x, y);
+        public static bool operator !=(Object x, Object y) => !ReferenceEquals(x, y);
     }
 
     public enum PrimitiveType { Sphere = 0, Capsule = 1, Cylinder = 2, Cube = 3, Plane = 4, Quad = 5 }
@@ -46,7 +47,7 @@ namespace UnityEngine
     {
         public GameObject gameObject => throw new NotImplementedException();
         public Transform transform => throw new NotImplementedException();
-        public T GetComponent<T>() => throw new NotImplementedException();
+        public T GetComponent<T>() => default;
     }
 
     public class Behaviour : Component
@@ -58,7 +59,7 @@ namespace UnityEngine
 
     public class ScriptableObject : Object
     {
-        public static T CreateInstance<T>() where T : ScriptableObject => throw new NotImplementedException();
+        public static T CreateInstance<T>() where T : ScriptableObject => Activator.CreateInstance<T>();
     }
 
     public enum TextureFormat { Alpha8 = 1, ARGB4444 = 2, RGB24 = 3, RGBA32 = 4, ARGB32 = 5, RGBAHalf = 17, RGBAFloat = 20 }
@@ -67,25 +68,44 @@ namespace UnityEngine
 
     public class Texture : Object
     {
-        public virtual int width { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
-        public virtual int height { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
-        public int mipmapCount => throw new NotImplementedException();
+        private protected int _width, _height, _mipmapCount = 1;
+        public virtual int width { get => _width; set => throw new NotImplementedException(); }
+        public virtual int height { get => _height; set => throw new NotImplementedException(); }
+        public int mipmapCount => _mipmapCount;
         public TextureWrapMode wrapMode { get; set; }
         public FilterMode filterMode { get; set; }
     }
 
     public sealed class Texture2D : Texture
     {
-        public Texture2D(int width, int height, TextureFormat textureFormat, bool mipChain, bool linear) => throw new NotImplementedException();
-        public void LoadRawTextureData(byte[] data) => throw new NotImplementedException();
-        public void Apply(bool updateMipmaps = true, bool makeNoLongerReadable = false) => throw new NotImplementedException();
+        private byte[] _data = Array.Empty<byte>();
+        private readonly TextureFormat _format;
+        private readonly bool _linear;
+
+        public Texture2D(int width, int height, TextureFormat textureFormat, bool mipChain, bool linear)
+        {
+            _width = width;
+            _height = height;
+            _format = textureFormat;
+            _linear = linear;
+            if (mipChain) for (int s = Math.Max(width, height); s > 1; s >>= 1) _mipmapCount++;
+        }
+
+        public TextureFormat format => _format;
+        public bool isDataSRGB => !_linear;
+        public void LoadRawTextureData(byte[] data) => _data = (byte[])data.Clone();
+        public byte[] GetRawTextureData() => (byte[])_data.Clone();
+        public void Apply(bool updateMipmaps = true, bool makeNoLongerReadable = false) { }
     }
 
     public class Material : Object
     {
-        public Texture mainTexture { get; set; }
-        public bool HasProperty(string name) => throw new NotImplementedException();
-        public void SetTexture(string name, Texture value) => throw new NotImplementedException();
+        private readonly System.Collections.Generic.Dictionary<string, Texture> _textures = new System.Collections.Generic.Dictionary<string, Texture>();
+        public Material(Material source) { }
+        public Texture mainTexture { get => GetTexture("_MainTex"); set => SetTexture("_MainTex", value); }
+        public bool HasProperty(string name) => true;
+        public void SetTexture(string name, Texture value) => _textures[name] = value;
+        public Texture GetTexture(string name) => _textures.TryGetValue(name, out var t) ? t : null;
     }
 
     public class Renderer : Component
@@ -96,26 +116,28 @@ namespace UnityEngine
 
     public static class Debug
     {
-        public static void Log(object message) => throw new NotImplementedException();
-        public static void Log(object message, Object context) => throw new NotImplementedException();
-        public static void LogWarning(object message) => throw new NotImplementedException();
-        public static void LogWarning(object message, Object context) => throw new NotImplementedException();
-        public static void LogError(object message) => throw new NotImplementedException();
-        public static void LogError(object message, Object context) => throw new NotImplementedException();
-        public static void LogException(Exception exception) => throw new NotImplementedException();
-        public static void LogException(Exception exception, Object context) => throw new NotImplementedException();
+        public static void Log(object message) => Console.WriteLine(message);
+        public static void Log(object message, Object context) => Console.WriteLine(message);
+        public static void LogWarning(object message) => Console.WriteLine("warning: " + message);
+        public static void LogWarning(object message, Object context) => Console.WriteLine("warning: " + message);
+        public static void LogError(object message) => Console.WriteLine("error: " + message);
+        public static void LogError(object message, Object context) => Console.WriteLine("error: " + message);
+        public static void LogException(Exception exception) => Console.WriteLine("exception: " + exception);
+        public static void LogException(Exception exception, Object context) => Console.WriteLine("exception: " + exception);
     }
 
     public static class Application
     {
-        public static string dataPath => throw new NotImplementedException();
-        public static string streamingAssetsPath => throw new NotImplementedException();
-        public static bool isPlaying => throw new NotImplementedException();
+        // Tests point these at a temporary project by reflection.
+        private static string s_dataPath = "Assets", s_streamingAssetsPath = "Assets/StreamingAssets";
+        public static string dataPath => s_dataPath;
+        public static string streamingAssetsPath => s_streamingAssetsPath;
+        public static bool isPlaying => true;
     }
 
     public static class Resources
     {
-        public static T Load<T>(string path) where T : Object => throw new NotImplementedException();
+        public static T Load<T>(string path) where T : Object => null;
     }
 
     public struct Vector2
