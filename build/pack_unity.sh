@@ -17,7 +17,7 @@ out="Packages/com.ditplugin.texturegen/Plugins"
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,16 +37,24 @@ rm -f "$out"/Managed/*.dll "$out"/Linux/x86_64/* "$out"/macOS/arm64/* "$out"/Win
 for f in "$tmp"/managed/*.dll; do cp "$f" "$out/Managed/"; done
 
 ort="$nuget/microsoft.ml.onnxruntime/$ort_version/runtimes"
-[ -d "$ort" ] || { echo "ONNX Runtime $ort_version is not in the NuGet cache ($ort): run 'dotnet restore Plugin/DiTPlugin' first." >&2; exit 1; }
-cp "$ort"/linux-x64/native/libonnxruntime.so "$ort"/linux-x64/native/libonnxruntime_providers_shared.so "$out/Linux/x86_64/"
-cp "$ort"/osx-arm64/native/libonnxruntime.dylib "$out/macOS/arm64/"
-
 dml="$nuget/microsoft.ml.onnxruntime.directml/$ort_version/runtimes/win-x64/native"
+# The CPU package restores on Linux and macOS, the DirectML one on Windows (see Plugin/DiTPlugin/DiTPlugin.csproj);
+# on Windows, 'dotnet add package Microsoft.ML.OnnxRuntime' in any scratch project puts the CPU one in the cache too.
+if [ ! -d "$ort" ] && [ ! -d "$dml" ]; then
+  echo "ONNX Runtime $ort_version is not in the NuGet cache ($nuget): run 'dotnet restore Plugin/DiTPlugin' first." >&2
+  exit 1
+fi
+if [ -d "$ort" ]; then
+  cp "$ort"/linux-x64/native/libonnxruntime.so "$ort"/linux-x64/native/libonnxruntime_providers_shared.so "$out/Linux/x86_64/"
+  cp "$ort"/osx-arm64/native/libonnxruntime.dylib "$out/macOS/arm64/"
+else
+  echo "warning: Microsoft.ML.OnnxRuntime $ort_version (CPU) is not in the NuGet cache: no Linux or macOS natives." >&2
+fi
 if [ -d "$dml" ]; then
   cp "$dml"/onnxruntime.dll "$out/Windows/x86_64/"
-  [ -f "$dml/onnxruntime_providers_shared.dll" ] && cp "$dml/onnxruntime_providers_shared.dll" "$out/Windows/x86_64/"
+  if [ -f "$dml/onnxruntime_providers_shared.dll" ]; then cp "$dml/onnxruntime_providers_shared.dll" "$out/Windows/x86_64/"; fi
   directml=$(ls -d "$nuget"/microsoft.ai.directml/*/bin/x64-win 2>/dev/null | sort -V | tail -1 || true)
-  if [ -n "$directml" ]; then cp "$directml/DirectML.dll" "$out/Windows/x86_64/"; fi
+  if [ -n "$directml" ]; then cp "$directml/DirectML.dll" "$out/Windows/x86_64/"; else echo "warning: Microsoft.AI.DirectML is not in the NuGet cache: no DirectML.dll." >&2; fi
   echo "Windows: DirectML build of ONNX Runtime."
 else
   cp "$ort"/win-x64/native/onnxruntime.dll "$ort"/win-x64/native/onnxruntime_providers_shared.dll "$out/Windows/x86_64/"
