@@ -15,8 +15,14 @@ namespace DiTPlugin.TextureGen.Editor
         /// <summary>Imports a saved PNG with settings that suit a generated texture, and its recipe sidecar.</summary>
         public static void ImportSaved(SavedTexture saved, bool seamless)
         {
-            AssetDatabase.ImportAsset(saved.AssetPath, ImportAssetOptions.ForceUpdate);
-            AssetDatabase.ImportAsset(saved.RecipeAssetPath, ImportAssetOptions.ForceUpdate);
+            string folder = saved.AssetPath.Substring(0, saved.AssetPath.LastIndexOf('/'));
+            if (!AssetDatabase.IsValidFolder(folder))
+                AssetDatabase.Refresh();                           // a new folder: import it with the files
+            else
+            {
+                AssetDatabase.ImportAsset(saved.AssetPath, ImportAssetOptions.ForceUpdate);
+                AssetDatabase.ImportAsset(saved.RecipeAssetPath, ImportAssetOptions.ForceUpdate);
+            }
             if (AssetImporter.GetAtPath(saved.AssetPath) is TextureImporter importer)
             {
                 importer.textureType = TextureImporterType.Default;

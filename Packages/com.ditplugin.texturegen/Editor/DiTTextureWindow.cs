@@ -43,6 +43,7 @@ namespace DiTPlugin.TextureGen.Editor
         private readonly List<(GeneratedImage Image, Texture2D Thumb)> _results = new List<(GeneratedImage, Texture2D)>();
         private Vector2 _scroll;
         private string? _status;
+        private bool _autoLoadTried;
 
         [MenuItem("Window/DiT/Texture Generator")]
         public static void Open()
@@ -80,6 +81,12 @@ namespace DiTPlugin.TextureGen.Editor
 
         private void OnGUI()
         {
+            if (!_autoLoadTried)
+            {
+                // After opening the window or a domain reload: load the configured model if it is there.
+                _autoLoadTried = true;
+                if (TryResolve() != null) LoadModel();
+            }
             _scroll = EditorGUILayout.BeginScrollView(_scroll);
             ModelSection();
             if (_model != null)
@@ -130,6 +137,12 @@ namespace DiTPlugin.TextureGen.Editor
                 if (showLicenceText) EditorGUILayout.HelpBox(l.Text, MessageType.None);
             }
             if (l.CommercialUseWarning is { } warning) EditorGUILayout.HelpBox(warning, MessageType.Warning);
+        }
+
+        private string? TryResolve()
+        {
+            try { return Settings.ResolveModelPath(modelPackage); }
+            catch (Exception) { return null; }
         }
 
         private void LoadModel()

@@ -110,6 +110,8 @@ namespace UnityEditor
     public sealed class AssetDatabase
     {
         public static void ImportAsset(string path, ImportAssetOptions options) => throw new NotImplementedException();
+        public static void Refresh() => throw new NotImplementedException();
+        public static bool IsValidFolder(string path) => throw new NotImplementedException();
         public static T LoadAssetAtPath<T>(string assetPath) where T : Object => throw new NotImplementedException();
     }
 
