@@ -1,0 +1,446 @@
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiTPlugin.Textures;
+using UnityEditor;
+using UnityEngine;
+
+namespace DiTPlugin.TextureGen.Editor
+{
+    /// <summary>
+    /// Window → DiT → Texture Generator: search a class by name, generate with a live preview while it denoises,
+    /// make variations (seeds) or a batch (several classes), and save PNGs with recipe sidecars into Assets/.
+    /// Shows the model's licence and warns when it does not allow commercial use.
+    /// </summary>
+    public sealed class DiTTextureWindow : EditorWindow
+    {
+        private const int PreviewSize = 256;
+
+        // Persisted across domain reloads by Unity's serialization of EditorWindow fields.
+        [SerializeField] private DiTSettings? settings;
+        [SerializeField] private string modelPackage = "";
+        [SerializeField] private string query = "";
+        [SerializeField] private int classId;
+        [SerializeField] private long seed = 1;
+        [SerializeField] private int steps = 25;
+        [SerializeField] private SamplerKind sampler = SamplerKind.DpmSolverPlusPlus2M;
+        [SerializeField] private float cfgScale = 4f;
+        [SerializeField] private bool seamless = true;
+        [SerializeField] private int previewEvery = 2;
+        [SerializeField] private int variations = 4;
+        [SerializeField] private List<int> batch = new List<int>();
+        [SerializeField] private string outputFolder = AssetNaming.DefaultFolder;
+        [SerializeField] private bool showLicenceText;
+
+        private DiT? _model;
+        private string? _modelPath;
+        private string? _modelError;
+        private ClassSearch? _search;
+        private readonly Queue<GenerationOptions> _pending = new Queue<GenerationOptions>();
+        private GenerationRunner? _runner;
+        private Texture2D? _preview;
+        private readonly List<(GeneratedImage Image, Texture2D Thumb)> _results = new List<(GeneratedImage, Texture2D)>();
+        private Vector2 _scroll;
+        private string? _status;
+        private bool _autoLoadTried;
+
+        [MenuItem("Window/DiT/Texture Generator")]
+        public static void Open()
+        {
+            var w = GetWindow<DiTTextureWindow>("DiT Textures");
+            w.minSize = new Vector2(360, 480);
+            w.Show();
+        }
+
+        private void OnEnable()
+        {
+            EditorApplication.update += Poll;
+            if (settings == null) settings = DiTSettings.Load();
+            if (settings != null && steps == 25 && cfgScale == 4f)
+            {
+                steps = settings.Steps;
+                sampler = settings.Sampler;
+                cfgScale = settings.CfgScale;
+                seamless = settings.Seamless;
+                outputFolder = settings.OutputFolder;
+            }
+        }
+
+        private void OnDisable()
+        {
+            EditorApplication.update -= Poll;
+            StopAll();
+            ModelCache.Release(_model);
+            _model = null;
+            _modelPath = null;
+            ClearResults();
+            if (_preview != null) DestroyImmediate(_preview);
+            _preview = null;
+        }
+
+        private void OnGUI()
+        {
+            if (!_autoLoadTried)
+            {
+                // After opening the window or a domain reload: load the configured model if it is there.
+                _autoLoadTried = true;
+                if (TryResolve() != null) LoadModel();
+            }
+            _scroll = EditorGUILayout.BeginScrollView(_scroll);
+            ModelSection();
+            if (_model != null)
+            {
+                ClassSection(_model);
+                OptionsSection();
+                ButtonsSection(_model);
+                PreviewSection();
+                ResultsSection(_model);
+            }
+            if (!string.IsNullOrEmpty(_status)) EditorGUILayout.HelpBox(_status, MessageType.Info);
+            EditorGUILayout.EndScrollView();
+        }
+
+        // ---- model -----------------------------------------------------------------------------------------------
+
+        private DiTSettings Settings => settings != null ? settings : DiTSettings.LoadOrDefault();
+
+        private void ModelSection()
+        {
+            EditorGUILayout.LabelField("Model", EditorStyles.boldLabel);
+            settings = (DiTSettings?)EditorGUILayout.ObjectField("Settings", settings, typeof(DiTSettings), false);
+            modelPackage = EditorGUILayout.TextField(new GUIContent("Package", "Empty: the settings' package. Relative to StreamingAssets or the project, or absolute."), modelPackage);
+            EditorGUILayout.BeginHorizontal();
+            if (GUILayout.Button(_model == null ? "Load model" : "Reload model")) LoadModel();
+            if (GUILayout.Button("Browse…", GUILayout.Width(80)))
+            {
+                string dir = EditorUtility.OpenFolderPanel("Model package folder", Application.streamingAssetsPath, "");
+                if (!string.IsNullOrEmpty(dir))
+                {
+                    modelPackage = dir;
+                    LoadModel();
+                }
+            }
+            EditorGUILayout.EndHorizontal();
+            if (_modelError != null) EditorGUILayout.HelpBox(_modelError, MessageType.Error);
+            if (_model == null) return;
+            var m = _model;
+            EditorGUILayout.LabelField("Name", m.Name);
+            EditorGUILayout.LabelField("Output", $"{m.Manifest.Output.Width}x{m.Manifest.Output.Height}, {m.Classes.Count} classes, {m.Provider}");
+            EditorGUILayout.LabelField("Model hash", m.ContentHash.Substring(0, Math.Min(16, m.ContentHash.Length)) + "…");
+            var l = m.License;
+            EditorGUILayout.LabelField("Licence", l.ToString());
+            if (!string.IsNullOrEmpty(l.Attribution)) EditorGUILayout.LabelField("Attribution", l.Attribution, EditorStyles.wordWrappedLabel);
+            if (!string.IsNullOrEmpty(l.Text))
+            {
+                showLicenceText = EditorGUILayout.Foldout(showLicenceText, "Licence text");
+                if (showLicenceText) EditorGUILayout.HelpBox(l.Text, MessageType.None);
+            }
+            if (l.CommercialUseWarning is { } warning) EditorGUILayout.HelpBox(warning, MessageType.Warning);
+        }
+
+        private string? TryResolve()
+        {
+            try { return Settings.ResolveModelPath(modelPackage); }
+            catch (Exception) { return null; }
+        }
+
+        private void LoadModel()
+        {
+            StopAll();
+            ModelCache.Release(_model);
+            _model = null;
+            _search = null;
+            _modelError = null;
+            try
+            {
+                var s = Settings;
+                _modelPath = s.ResolveModelPath(modelPackage);
+                _model = ModelCache.Acquire(_modelPath, s.CreateOptions());
+                _search = ClassSearch.ForModel(_model.Classes, _model.Manifest.Classes.Synonyms);
+                classId = Math.Min(Math.Max(classId, 0), _model.Classes.Count - 1);
+                steps = Math.Min(steps, _model.Timesteps);
+                batch.RemoveAll(id => id >= _model.Classes.Count);
+                _status = _search.IsImageNet ? "ImageNet model: search covers the 1000 class names and their WordNet synonyms." : null;
+            }
+            catch (Exception e)
+            {
+                _modelError = e.Message;
+                Debug.LogException(e);
+            }
+        }
+
+        // ---- class search ----------------------------------------------------------------------------------------
+
+        private void ClassSection(DiT model)
+        {
+            EditorGUILayout.Space();
+            EditorGUILayout.LabelField("Class", EditorStyles.boldLabel);
+            query = EditorGUILayout.TextField(new GUIContent("Search", "Name, synonym or part of one: \"retriever\", \"ATM\", \"brick\"."), query);
+            var matches = _search!.Search(query, 8);
+            if (matches.Count == 0) EditorGUILayout.HelpBox($"No class matches '{query}'.", MessageType.None);
+            foreach (var m in matches)
+            {
+                EditorGUILayout.BeginHorizontal();
+                string label = m.MatchedTerm == m.Name ? $"{m.Id}: {m.Name}" : $"{m.Id}: {m.Name}  ({m.MatchedTerm})";
+                bool selected = m.Id == classId;
+                if (GUILayout.Toggle(selected, label, EditorStyles.miniButtonLeft) && !selected) classId = m.Id;
+                bool inBatch = batch.Contains(m.Id);
+                if (GUILayout.Button(inBatch ? "− batch" : "+ batch", EditorStyles.miniButtonRight, GUILayout.Width(64)))
+                {
+                    if (inBatch) batch.Remove(m.Id);
+                    else batch.Add(m.Id);
+                }
+                EditorGUILayout.EndHorizontal();
+            }
+            EditorGUILayout.LabelField("Selected", $"{classId}: {model.Classes[classId]}");
+            if (batch.Count > 0)
+            {
+                EditorGUILayout.BeginHorizontal();
+                EditorGUILayout.LabelField("Batch", string.Join(", ", batch.Select(id => model.Classes[id])), EditorStyles.wordWrappedLabel);
+                if (GUILayout.Button("Clear", GUILayout.Width(50))) batch.Clear();
+                EditorGUILayout.EndHorizontal();
+            }
+        }
+
+        // ---- options and actions ---------------------------------------------------------------------------------
+
+        private void OptionsSection()
+        {
+            EditorGUILayout.Space();
+            EditorGUILayout.LabelField("Recipe", EditorStyles.boldLabel);
+            seed = EditorGUILayout.LongField("Seed", seed);
+            steps = EditorGUILayout.IntSlider("Steps", steps, 1, Math.Min(1000, _model!.Timesteps));
+            sampler = (SamplerKind)EditorGUILayout.EnumPopup("Sampler", sampler);
+            cfgScale = EditorGUILayout.Slider("CFG scale", cfgScale, 0f, 15f);
+            seamless = EditorGUILayout.Toggle(new GUIContent("Tiling (seamless)", "Textures that repeat without a seam."), seamless);
+            previewEvery = EditorGUILayout.IntSlider(new GUIContent("Preview every", "Steps between live previews (0: none)."), previewEvery, 0, 50);
+            variations = EditorGUILayout.IntSlider(new GUIContent("Variations", "How many seeds Variations makes, from Seed on."), variations, 2, 32);
+            outputFolder = EditorGUILayout.TextField(new GUIContent("Save to", "A folder under Assets/."), outputFolder);
+        }
+
+        private GenerationOptions Options(int id, long s) => new GenerationOptions
+        {
+            ClassIds = new[] { id },
+            Seed = unchecked((ulong)s),
+            Steps = steps,
+            Sampler = sampler,
+            CfgScale = cfgScale,
+            Seamless = seamless,
+            PreviewEvery = previewEvery,
+        };
+
+        private void ButtonsSection(DiT model)
+        {
+            EditorGUILayout.Space();
+            bool busy = _runner != null;
+            EditorGUILayout.BeginHorizontal();
+            GUI.enabled = !busy;
+            if (GUILayout.Button("Generate")) Enqueue(new[] { Options(classId, seed) });
+            if (GUILayout.Button($"Variations ({variations})"))
+                Enqueue(Enumerable.Range(0, variations).Select(k => Options(classId, seed + k)));
+            GUI.enabled = !busy && batch.Count > 0;
+            if (GUILayout.Button($"Batch ({batch.Count})")) Enqueue(batch.Select(id => Options(id, seed)));
+            GUI.enabled = busy;
+            if (GUILayout.Button("Cancel")) StopAll();
+            GUI.enabled = true;
+            EditorGUILayout.EndHorizontal();
+
+            EditorGUILayout.BeginHorizontal();
+            GUI.enabled = !busy;
+            if (GUILayout.Button("Regenerate from recipe…")) RegenerateFromRecipe(model);
+            if (GUILayout.Button("Random seed")) seed = new System.Random().Next();
+            GUI.enabled = true;
+            EditorGUILayout.EndHorizontal();
+
+            if (busy)
+            {
+                var r = _runner!;
+                var rect = GUILayoutUtility.GetRect(18, 18, GUILayout.ExpandWidth(true));
+                EditorGUI.ProgressBar(rect, r.Progress, $"Step {r.StepsDone}/{r.TotalSteps}" + (_pending.Count > 0 ? $", {_pending.Count} more queued" : ""));
+            }
+        }
+
+        private void Enqueue(IEnumerable<GenerationOptions> items)
+        {
+            foreach (var o in items) _pending.Enqueue(o);
+            _status = null;
+            StartNext();
+        }
+
+        private void StartNext()
+        {
+            if (_runner != null || _model == null || _pending.Count == 0) return;
+            var options = _pending.Dequeue();
+            try
+            {
+                _runner = GenerationRunner.Start(_model, options, TextureSettings.Unity(false), RunnerMode.WorkerThread);
+                var layout = _runner.Layout;
+                if (_preview == null || _preview.width != layout.Width || _preview.height != layout.Height)
+                {
+                    if (_preview != null) DestroyImmediate(_preview);
+                    _preview = new Texture2D(layout.Width, layout.Height, UnityEngine.TextureFormat.RGBA32, false, false)
+                    {
+                        hideFlags = HideFlags.HideAndDontSave,
+                        filterMode = FilterMode.Point,
+                    };
+                }
+                _preview.wrapMode = options.Seamless ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
+            }
+            catch (Exception e)
+            {
+                _runner = null;
+                _pending.Clear();
+                _status = e.Message;
+                Debug.LogException(e);
+            }
+        }
+
+        private void StopAll()
+        {
+            _pending.Clear();
+            var r = _runner;
+            _runner = null;
+            r?.Dispose();
+        }
+
+        /// <summary>EditorApplication.update: uploads the newest preview on the main thread and collects results.</summary>
+        private void Poll()
+        {
+            var r = _runner;
+            if (r == null) return;
+            bool done = r.IsDone;
+            if (r.TryTake(0, out var frame) && _preview != null)
+            {
+                _preview.LoadRawTextureData(frame.Data);
+                _preview.Apply(false);
+                Repaint();
+            }
+            if (!done) return;
+            _runner = null;
+            if (r.State == RunnerState.Completed)
+            {
+                foreach (var image in r.Result!) _results.Add((image, Thumbnail(image)));
+            }
+            else if (r.State == RunnerState.Failed)
+            {
+                _pending.Clear();
+                _status = r.Error?.Message;
+                Debug.LogException(r.Error ?? new InvalidOperationException("The generation failed."));
+            }
+            r.Dispose();
+            StartNext();
+            Repaint();
+        }
+
+        private static Texture2D Thumbnail(GeneratedImage image)
+        {
+            var layout = new TextureLayout(image.Width, image.Height, TextureSettings.Unity(false));
+            var tex = new Texture2D(image.Width, image.Height, UnityEngine.TextureFormat.RGBA32, false, false)
+            {
+                hideFlags = HideFlags.HideAndDontSave,
+                filterMode = FilterMode.Point,
+                name = image.Recipe.ClassName + " " + image.Recipe.Seed,
+            };
+            // GeneratedImage rows run top to bottom; Unity's raw data starts with the bottom row.
+            var flipped = new byte[layout.ByteSize];
+            int row = image.Width * 4;
+            for (int y = 0; y < image.Height; y++) Array.Copy(image.Rgba8, y * row, flipped, (image.Height - 1 - y) * row, row);
+            tex.LoadRawTextureData(flipped);
+            tex.Apply(false);
+            return tex;
+        }
+
+        // ---- preview, results, saving ----------------------------------------------------------------------------
+
+        private void PreviewSection()
+        {
+            if (_preview == null) return;
+            EditorGUILayout.Space();
+            EditorGUILayout.LabelField(_runner != null ? "Live preview (predicted result)" : "Last preview", EditorStyles.boldLabel);
+            var rect = GUILayoutUtility.GetRect(PreviewSize, PreviewSize, GUILayout.ExpandWidth(false));
+            EditorGUI.DrawPreviewTexture(rect, _preview);
+        }
+
+        private void ResultsSection(DiT model)
+        {
+            if (_results.Count == 0) return;
+            EditorGUILayout.Space();
+            EditorGUILayout.BeginHorizontal();
+            EditorGUILayout.LabelField($"Results ({_results.Count})", EditorStyles.boldLabel);
+            if (GUILayout.Button("Save all", GUILayout.Width(80)))
+            {
+                foreach (var r in _results.ToArray()) Save(model, r.Image);
+            }
+            if (GUILayout.Button("Clear", GUILayout.Width(60))) ClearResults();
+            EditorGUILayout.EndHorizontal();
+            foreach (var (image, thumb) in _results.ToArray())
+            {
+                EditorGUILayout.BeginHorizontal();
+                var rect = GUILayoutUtility.GetRect(64, 64, GUILayout.ExpandWidth(false));
+                EditorGUI.DrawPreviewTexture(rect, thumb);
+                var rc = image.Recipe;
+                EditorGUILayout.LabelField($"{rc.ClassName}\nseed {rc.Seed}, {rc.Sampler} {rc.Steps}, cfg {rc.CfgScale}{(rc.Seamless ? ", tiling" : "")}",
+                    EditorStyles.wordWrappedLabel, GUILayout.Height(64));
+                if (GUILayout.Button("Save", GUILayout.Width(50), GUILayout.Height(64))) Save(model, image);
+                if (GUILayout.Button("Use seed", GUILayout.Width(70), GUILayout.Height(64)))
+                {
+                    seed = unchecked((long)rc.Seed);
+                    classId = rc.ClassId;
+                }
+                EditorGUILayout.EndHorizontal();
+            }
+        }
+
+        private void Save(DiT model, GeneratedImage image)
+        {
+            try
+            {
+                if (model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"Saving a texture made with '{model.Name}': {warning}");
+                var saved = TextureSaving.Save(image, DiTEditorUtil.ProjectRoot, outputFolder, model.Name, model.License.Id);
+                DiTEditorUtil.ImportSaved(saved, image.Recipe.Seamless);
+                var asset = AssetDatabase.LoadAssetAtPath<Texture2D>(saved.AssetPath);
+                if (asset != null) EditorGUIUtility.PingObject(asset);
+                _status = $"Saved {saved.AssetPath} and {saved.RecipeAssetPath}.";
+            }
+            catch (Exception e)
+            {
+                _status = e.Message;
+                Debug.LogException(e);
+            }
+        }
+
+        private void RegenerateFromRecipe(DiT model)
+        {
+            string path = EditorUtility.OpenFilePanel("Recipe sidecar", Application.dataPath, "json");
+            if (string.IsNullOrEmpty(path)) return;
+            try
+            {
+                var recipe = RecipeFile.Load(path);
+                recipe.CheckModel(model.ContentHash, model.Classes, model.Name);
+                var r = recipe.Recipe;
+                classId = r.ClassId;
+                seed = unchecked((long)r.Seed);
+                steps = r.Steps;
+                sampler = r.Sampler;
+                cfgScale = r.CfgScale;
+                seamless = r.Seamless;
+                var options = GenerationOptions.FromRecipe(r);
+                options.PreviewEvery = previewEvery;
+                Enqueue(new[] { options });
+                _status = $"Regenerating {r}.";
+            }
+            catch (Exception e)
+            {
+                _status = e.Message;
+                Debug.LogException(e);
+            }
+        }
+
+        private void ClearResults()
+        {
+            foreach (var r in _results) DestroyImmediate(r.Thumb);
+            _results.Clear();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace DiTPlugin.TextureGen
+{
+    /// <summary>A recipe sidecar that cannot be read, or that belongs to another model.</summary>
+    public sealed class RecipeFileException : Exception
+    {
+        public RecipeFileException(string message, Exception? inner = null) : base(message, inner) { }
+    }
+
+    /// <summary>
+    /// The recipe sidecar saved beside a generated PNG (<c>stone_42.png</c> → <c>stone_42.recipe.json</c>): everything
+    /// needed to regenerate the texture exactly (model hash, class id and name, seed, image index, steps, sampler, cfg,
+    /// seamless) plus descriptive fields (model name, licence, size, PNG file name).
+    /// </summary>
+    public sealed class RecipeFile
+    {
+        public const string Format = "ditplugin-texture-recipe";
+        public const int FormatVersion = 1;
+        public const string Extension = ".recipe.json";
+
+        public Recipe Recipe { get; }
+        public string? ModelName { get; set; }
+        public string? LicenseId { get; set; }
+        public int Width { get; set; }
+        public int Height { get; set; }
+        /// <summary>The PNG's file name (in the same folder).</summary>
+        public string? Texture { get; set; }
+
+        public RecipeFile(Recipe recipe) => Recipe = recipe ?? throw new ArgumentNullException(nameof(recipe));
+
+        /// <summary>The sidecar path for a texture: the extension replaced by <see cref="Extension"/>.</summary>
+        public static string SidecarPath(string texturePath)
+        {
+            if (string.IsNullOrEmpty(texturePath)) throw new ArgumentException("The texture path is empty.", nameof(texturePath));
+            string ext = Path.GetExtension(texturePath);
+            return texturePath.Substring(0, texturePath.Length - ext.Length) + Extension;
+        }
+
+        public string ToJson()
+        {
+            var r = Recipe;
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteString("format", Format);
+                w.WriteNumber("formatVersion", FormatVersion);
+                w.WriteStartObject("recipe");
+                w.WriteString("modelHash", r.ModelHash);
+                w.WriteNumber("classId", r.ClassId);
+                w.WriteString("className", r.ClassName);
+                // As a string: a ulong seed above 2^53 would lose digits in readers that parse numbers as doubles.
+                w.WriteString("seed", r.Seed.ToString(CultureInfo.InvariantCulture));
+                w.WriteNumber("imageIndex", r.ImageIndex);
+                w.WriteNumber("steps", r.Steps);
+                w.WriteString("sampler", r.Sampler.ToString());
+                w.WriteNumber("cfgScale", r.CfgScale);
+                w.WriteBoolean("seamless", r.Seamless);
+                w.WriteEndObject();
+                if (ModelName != null) w.WriteString("modelName", ModelName);
+                if (LicenseId != null) w.WriteString("license", LicenseId);
+                if (Width > 0) w.WriteNumber("width", Width);
+                if (Height > 0) w.WriteNumber("height", Height);
+                if (Texture != null) w.WriteString("texture", Texture);
+                w.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+        }
+
+        /// <summary>Writes the sidecar atomically (a temporary file beside it, then a rename).</summary>
+        public void Save(string path)
+        {
+            string full = Path.GetFullPath(path);
+            string dir = Path.GetDirectoryName(full) ?? ".";
+            Directory.CreateDirectory(dir);
+            string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                File.WriteAllText(tmp, ToJson(), new UTF8Encoding(false));
+                if (File.Exists(full)) File.Replace(tmp, full, null);
+                else File.Move(tmp, full);
+            }
+            catch
+            {
+                try { if (File.Exists(tmp)) File.Delete(tmp); } catch (IOException) { }
+                throw;
+            }
+        }
+
+        public static RecipeFile Load(string path)
+        {
+            string text;
+            try { text = File.ReadAllText(path); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new RecipeFileException($"Cannot read the recipe '{path}': {e.Message}", e);
+            }
+            return Parse(text, path);
+        }
+
+        /// <summary>Parses a sidecar; <paramref name="source"/> names it in error messages.</summary>
+        public static RecipeFile Parse(string json, string source = "recipe")
+        {
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(json ?? ""); }
+            catch (JsonException e) { throw new RecipeFileException($"The recipe '{source}' is not valid JSON: {e.Message}", e); }
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) throw Bad(source, "the top level is not a JSON object");
+                string format = Str(root, "format", source);
+                if (format != Format) throw Bad(source, $"format is '{format}', expected '{Format}'");
+                int version = Int(root, "formatVersion", source);
+                if (version < 1 || version > FormatVersion)
+                    throw Bad(source, $"formatVersion {version} is not supported (this package reads up to {FormatVersion}); update the package");
+                if (!root.TryGetProperty("recipe", out var r) || r.ValueKind != JsonValueKind.Object) throw Bad(source, "'recipe' is missing or not an object");
+
+                string hash = Str(r, "modelHash", source);
+                if (hash.Length == 0) throw Bad(source, "recipe.modelHash is empty");
+                string seedText = r.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetRawText() : Str(r, "seed", source);
+                if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed))
+                    throw Bad(source, $"recipe.seed '{seedText}' is not an unsigned 64-bit integer");
+                string samplerText = Str(r, "sampler", source);
+                if (!Enum.TryParse(samplerText, true, out SamplerKind sampler) || !Enum.IsDefined(typeof(SamplerKind), sampler) || int.TryParse(samplerText, out _))
+                    throw Bad(source, $"recipe.sampler '{samplerText}' is not one of {string.Join(", ", Enum.GetNames(typeof(SamplerKind)))}");
+                int steps = Int(r, "steps", source);
+                if (steps < 1) throw Bad(source, $"recipe.steps is {steps}; it must be at least 1");
+                int classId = Int(r, "classId", source);
+                if (classId < 0) throw Bad(source, $"recipe.classId is {classId}; it must be >= 0");
+                long imageIndex = Long(r, "imageIndex", source);
+                if (imageIndex < 0 || imageIndex > uint.MaxValue) throw Bad(source, $"recipe.imageIndex {imageIndex} is out of range");
+                float cfg = Float(r, "cfgScale", source);
+                if (!(cfg >= 0) || float.IsInfinity(cfg)) throw Bad(source, $"recipe.cfgScale {cfg} must be a finite number >= 0");
+                bool seamless = r.TryGetProperty("seamless", out var sl) && sl.ValueKind == JsonValueKind.True;
+
+                var recipe = new Recipe
+                {
+                    ModelHash = hash,
+                    ClassId = classId,
+                    ClassName = Str(r, "className", source),
+                    Seed = seed,
+                    ImageIndex = (uint)imageIndex,
+                    Steps = steps,
+                    Sampler = sampler,
+                    CfgScale = cfg,
+                    Seamless = seamless,
+                };
+                return new RecipeFile(recipe)
+                {
+                    ModelName = OptStr(root, "modelName"),
+                    LicenseId = OptStr(root, "license"),
+                    Width = root.TryGetProperty("width", out var wd) && wd.TryGetInt32(out int wv) ? wv : 0,
+                    Height = root.TryGetProperty("height", out var hg) && hg.TryGetInt32(out int hv) ? hv : 0,
+                    Texture = OptStr(root, "texture"),
+                };
+            }
+        }
+
+        /// <summary>
+        /// Throws unless the recipe was made with this model: the same content hash, a class id it has, and (when the
+        /// recipe names the class) the same class name.
+        /// </summary>
+        public void CheckModel(string contentHash, IReadOnlyList<string> classNames, string? modelName = null)
+        {
+            var r = Recipe;
+            if (!string.Equals(r.ModelHash, contentHash, StringComparison.OrdinalIgnoreCase))
+                throw new RecipeFileException(
+                    $"The recipe was made with model {Short(r.ModelHash)}{(ModelName != null ? " (" + ModelName + ")" : "")}, but the loaded model " +
+                    $"{(modelName != null ? "'" + modelName + "' " : "")}is {Short(contentHash)}: load the model with hash {r.ModelHash} to regenerate it exactly.");
+            if (r.ClassId >= classNames.Count)
+                throw new RecipeFileException($"The recipe's class id {r.ClassId} is not a class of the model (0..{classNames.Count - 1}).");
+            if (r.ClassName.Length > 0 && r.ClassName != classNames[r.ClassId])
+                throw new RecipeFileException($"The recipe's class {r.ClassId} is '{r.ClassName}', but the model calls it '{classNames[r.ClassId]}'.");
+        }
+
+        private static string Short(string hash) => hash.Length > 12 ? hash.Substring(0, 12) + "…" : hash;
+
+        private static RecipeFileException Bad(string source, string what) => new RecipeFileException($"The recipe '{source}' is invalid: {what}.");
+
+        private static JsonElement Prop(JsonElement o, string name, string source) =>
+            o.TryGetProperty(name, out var v) ? v : throw Bad(source, $"'{name}' is missing");
+
+        private static string Str(JsonElement o, string name, string source)
+        {
+            var v = Prop(o, name, source);
+            return v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : throw Bad(source, $"'{name}' is not a string");
+        }
+
+        private static string? OptStr(JsonElement o, string name) =>
+            o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static int Int(JsonElement o, string name, string source) =>
+            Prop(o, name, source) is var v && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : throw Bad(source, $"'{name}' is not an integer");
+
+        private static long Long(JsonElement o, string name, string source) =>
+            Prop(o, name, source) is var v && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long i) ? i : throw Bad(source, $"'{name}' is not an integer");
+
+        private static float Float(JsonElement o, string name, string source) =>
+            Prop(o, name, source) is var v && v.ValueKind == JsonValueKind.Number && v.TryGetSingle(out float f) ? f : throw Bad(source, $"'{name}' is not a number");
+    }
+}

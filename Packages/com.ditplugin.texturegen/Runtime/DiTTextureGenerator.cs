@@ -1,0 +1,238 @@
+#nullable enable
+using System;
+using System.Linq;
+using DiTPlugin.Textures;
+using UnityEngine;
+
+namespace DiTPlugin.TextureGen
+{
+    /// <summary>
+    /// Generates a texture by class with a DiT model package, on start or on demand (<see cref="Generate"/>),
+    /// streaming previews into <see cref="Texture"/> while it denoises and assigning it to a material slot.
+    /// Denoising runs on a worker thread (or, with "Run On Worker Thread" off, a few steps a frame within the frame
+    /// budget); uploads (LoadRawTextureData + Apply) always happen on the main thread, in Update.
+    /// </summary>
+    [AddComponentMenu("DiT/DiT Texture Generator")]
+    [DisallowMultipleComponent]
+    public sealed class DiTTextureGenerator : MonoBehaviour
+    {
+        [Tooltip("Project settings (model location, provider, defaults). Empty: the DiTSettings asset in Resources, or built-in defaults.")]
+        [SerializeField] private DiTSettings? settings;
+        [Tooltip("The model package, overriding the settings: relative to StreamingAssets or the project, or absolute. Empty: the settings' package.")]
+        [SerializeField] private string modelPackage = "";
+
+        [Header("What to generate")]
+        [Tooltip("The class, by name: exact, any case, a synonym or part of a name (\"retriever\"). The inspector lists matches.")]
+        [SerializeField] private string className = "";
+        [Tooltip("The noise seed: the same seed, class and settings give the same texture.")]
+        [SerializeField] private long seed;
+        [Range(1, 1000)] [SerializeField] private int steps = 25;
+        [SerializeField] private SamplerKind sampler = SamplerKind.DpmSolverPlusPlus2M;
+        [Tooltip("Classifier-free guidance scale: 1 = the conditional model, higher = more typical of the class.")]
+        [Range(0f, 15f)] [SerializeField] private float cfgScale = 4f;
+        [Tooltip("Make a texture that tiles without seams (wrap mode Repeat).")]
+        [SerializeField] private bool tiling = true;
+
+        [Header("Running")]
+        [SerializeField] private bool generateOnStart = true;
+        [Tooltip("Denoise on a worker thread. Off: denoise on the main thread, within the frame budget each frame.")]
+        [SerializeField] private bool runOnWorkerThread = true;
+        [Tooltip("Main-thread mode: milliseconds of denoising per frame (at least one step runs each frame).")]
+        [Range(0.5f, 50f)] [SerializeField] private float frameBudgetMs = 4f;
+        [Tooltip("Upload a preview every this many steps (0 = only the final texture).")]
+        [Min(0)] [SerializeField] private int previewEvery = 5;
+        [SerializeField] private bool mipmaps = true;
+        [SerializeField] private FilterMode filterMode = FilterMode.Bilinear;
+
+        [Header("Output")]
+        [Tooltip("The renderer whose material gets the texture (empty: this GameObject's Renderer, if any).")]
+        [SerializeField] private Renderer? targetRenderer;
+        [Tooltip("The material's texture property, e.g. _MainTex (built-in) or _BaseMap (URP).")]
+        [SerializeField] private string textureProperty = "_MainTex";
+
+        private DiT? _model;
+        private string? _modelKey;
+        private GenerationRunner? _runner;
+        private Texture2D? _texture;
+
+        /// <summary>The texture previews and the result are uploaded into (null before the first generation).</summary>
+        public Texture2D? Texture => _texture;
+        /// <summary>The recipe of the last finished texture.</summary>
+        public Recipe? LastRecipe { get; private set; }
+        public bool IsGenerating => _runner != null;
+        /// <summary>0..1 while generating.</summary>
+        public float Progress => _runner?.Progress ?? (LastRecipe != null ? 1f : 0f);
+        /// <summary>The loaded model, once a generation has started (for its licence, classes, hash).</summary>
+        public DiT? Model => _model;
+
+        /// <summary>Raised on the main thread when a texture is finished.</summary>
+        public event Action<DiTTextureGenerator, Texture2D>? Completed;
+
+        public DiTSettings? Settings { get => settings; set => settings = value; }
+        public string ModelPackage { get => modelPackage; set => modelPackage = value; }
+        public string ClassName { get => className; set => className = value; }
+        public long Seed { get => seed; set => seed = value; }
+        public int Steps { get => steps; set => steps = value; }
+        public SamplerKind Sampler { get => sampler; set => sampler = value; }
+        public float CfgScale { get => cfgScale; set => cfgScale = value; }
+        public bool Tiling { get => tiling; set => tiling = value; }
+        public float FrameBudgetMs { get => frameBudgetMs; set => frameBudgetMs = value; }
+        public bool RunOnWorkerThread { get => runOnWorkerThread; set => runOnWorkerThread = value; }
+        public Renderer? TargetRenderer { get => targetRenderer; set => targetRenderer = value; }
+        public string TextureProperty { get => textureProperty; set => textureProperty = value; }
+
+        private void Reset()
+        {
+            var s = DiTSettings.Load();
+            if (s == null) return;
+            steps = s.Steps;
+            sampler = s.Sampler;
+            cfgScale = s.CfgScale;
+            previewEvery = s.PreviewEvery;
+            tiling = s.Seamless;
+        }
+
+        private void Start()
+        {
+            if (generateOnStart) Generate();
+        }
+
+        /// <summary>Starts a generation with the current fields (cancelling one in progress).</summary>
+        public void Generate()
+        {
+            Cancel();
+            try
+            {
+                var model = AcquireModel();
+                int classId = ResolveClass(model);
+                var options = new GenerationOptions
+                {
+                    ClassIds = new[] { classId },
+                    Seed = unchecked((ulong)seed),
+                    Steps = steps,
+                    Sampler = sampler,
+                    CfgScale = cfgScale,
+                    Seamless = tiling,
+                    PreviewEvery = previewEvery,
+                };
+                _runner = GenerationRunner.Start(model, options, TextureSettings.Unity(mipmaps),
+                    runOnWorkerThread ? RunnerMode.WorkerThread : RunnerMode.MainThreadBudget);
+                PrepareTexture(_runner.Layout, model.Classes[classId]);
+            }
+            catch (Exception e)
+            {
+                _runner = null;
+                Debug.LogException(e, this);
+            }
+        }
+
+        /// <summary>Regenerates exactly the texture of a recipe (same model required).</summary>
+        public void Generate(Recipe recipe)
+        {
+            if (recipe is null) throw new ArgumentNullException(nameof(recipe));
+            className = recipe.ClassName;
+            seed = unchecked((long)recipe.Seed);
+            steps = recipe.Steps;
+            sampler = recipe.Sampler;
+            cfgScale = recipe.CfgScale;
+            tiling = recipe.Seamless;
+            var model = AcquireModel();
+            new RecipeFile(recipe).CheckModel(model.ContentHash, model.Classes, model.Name);
+            Cancel();
+            var options = GenerationOptions.FromRecipe(recipe);
+            options.PreviewEvery = previewEvery;
+            _runner = GenerationRunner.Start(model, options, TextureSettings.Unity(mipmaps),
+                runOnWorkerThread ? RunnerMode.WorkerThread : RunnerMode.MainThreadBudget);
+            PrepareTexture(_runner.Layout, recipe.ClassName);
+        }
+
+        /// <summary>Stops the generation in progress (the texture keeps its last preview).</summary>
+        public void Cancel()
+        {
+            var r = _runner;
+            _runner = null;
+            r?.Dispose();
+        }
+
+        private void Update()
+        {
+            var runner = _runner;
+            if (runner is null) return;
+            runner.Tick(TimeSpan.FromMilliseconds(frameBudgetMs));
+            bool done = runner.IsDone;                       // before taking, so that the final frame is not missed
+            if (runner.TryTake(0, out var frame) && _texture != null)
+            {
+                _texture.LoadRawTextureData(frame.Data);
+                _texture.Apply(false);
+            }
+            if (!done) return;
+            _runner = null;
+            switch (runner.State)
+            {
+                case RunnerState.Completed:
+                    LastRecipe = runner.Result![0].Recipe;
+                    if (_texture != null) Completed?.Invoke(this, _texture);
+                    break;
+                case RunnerState.Failed:
+                    Debug.LogException(runner.Error ?? new InvalidOperationException("The generation failed."), this);
+                    break;
+            }
+            runner.Dispose();
+        }
+
+        private void OnDisable() => Cancel();
+
+        private void OnDestroy()
+        {
+            Cancel();
+            ModelCache.Release(_model);
+            _model = null;
+            if (_texture != null) Destroy(_texture);
+            _texture = null;
+        }
+
+        private DiT AcquireModel()
+        {
+            var s = settings != null ? settings : DiTSettings.LoadOrDefault();
+            string path = s.ResolveModelPath(modelPackage);
+            string key = path + "|" + s.ExecutionProvider + "|" + s.DeviceId + "|" + s.PreferFp16;
+            if (_model != null && _modelKey == key) return _model;
+            ModelCache.Release(_model);
+            _model = null;
+            _model = ModelCache.Acquire(path, s.CreateOptions());
+            _modelKey = key;
+            if (_model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"DiT model '{_model.Name}': {warning}", this);
+            return _model;
+        }
+
+        private int ResolveClass(DiT model)
+        {
+            var search = ClassSearch.ForModel(model.Classes, model.Manifest.Classes.Synonyms);
+            if (string.IsNullOrWhiteSpace(className)) return 0;
+            int? id = search.Find(className);
+            if (id != null) return id.Value;
+            throw new ArgumentException($"No class of '{model.Name}' matches '{className}'. Classes: " +
+                                        string.Join(", ", search.Search("", 12).Select(m => m.Name)) + (search.Classes.Count > 12 ? ", …" : "") + ".");
+        }
+
+        private void PrepareTexture(TextureLayout layout, string name)
+        {
+            bool mips = layout.MipCount > 1;
+            if (_texture == null || _texture.width != layout.Width || _texture.height != layout.Height || (_texture.mipmapCount > 1) != mips)
+            {
+                if (_texture != null) Destroy(_texture);
+                // RGBA32 holding sRGB-encoded values (linear: false), the layout TextureSettings.Unity() streams.
+                _texture = new Texture2D(layout.Width, layout.Height, UnityEngine.TextureFormat.RGBA32, mips, false);
+            }
+            _texture.name = "DiT " + name;
+            _texture.wrapMode = tiling ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
+            _texture.filterMode = filterMode;
+            var r = targetRenderer != null ? targetRenderer : GetComponent<Renderer>();
+            if (r == null) return;
+            var material = r.material;
+            if (string.IsNullOrEmpty(textureProperty)) material.mainTexture = _texture;
+            else if (material.HasProperty(textureProperty)) material.SetTexture(textureProperty, _texture);
+            else Debug.LogWarning($"The material '{material.name}' has no texture property '{textureProperty}'; set Texture Property (e.g. _BaseMap for URP).", this);
+        }
+    }
+}

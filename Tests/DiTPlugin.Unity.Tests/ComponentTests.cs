@@ -1,0 +1,134 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using DiTPlugin.Textures;
+using DiTPlugin.TextureGen;
+using DiTPlugin.Tests;
+using NUnit.Framework;
+using UnityEngine;
+
+namespace DiTPlugin.Unity.Tests;
+
+/// <summary>
+/// DiTTextureGenerator driven outside Unity: the Runtime scripts compiled against the Unity API stub, whose objects
+/// only store what is set on them. Start and Update are called as Unity would (by reflection, they are private).
+/// </summary>
+[NonParallelizable]
+public class ComponentTests
+{
+    private TempDir _project = null!;
+
+    [OneTimeSetUp]
+    public void Setup()
+    {
+        _project = new TempDir();
+        var streaming = Path.Combine(_project.Path, "Assets", "StreamingAssets");
+        TinyOnnxModel.WritePackage(Path.Combine(streaming, "DiT", "tiny"));
+        SetStatic(typeof(Application), "s_dataPath", Path.Combine(_project.Path, "Assets"));
+        SetStatic(typeof(Application), "s_streamingAssetsPath", streaming);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _project.Dispose();
+
+    private static void SetStatic(Type t, string field, object value) =>
+        t.GetField(field, BindingFlags.NonPublic | BindingFlags.Static)!.SetValue(null, value);
+
+    private static void Call(object o, string method) =>
+        o.GetType().GetMethod(method, BindingFlags.NonPublic | BindingFlags.Instance)!.Invoke(o, null);
+
+    private static (DiTTextureGenerator Generator, Material Material) Make(bool worker, string className = "trouser")
+    {
+        var settings = ScriptableObject.CreateInstance<DiTSettings>();
+        settings.ModelPackage = "DiT/tiny";
+        settings.ExecutionProvider = ExecutionProvider.Cpu;
+        var material = new Material((Material)null!);
+        var g = new DiTTextureGenerator
+        {
+            Settings = settings, ClassName = className, Seed = 11, Steps = 12, Sampler = SamplerKind.Ddim, CfgScale = 2f,
+            Tiling = true, RunOnWorkerThread = worker, FrameBudgetMs = 0.5f, TargetRenderer = new Renderer { material = material },
+            TextureProperty = "_BaseMap",
+        };
+        return (g, material);
+    }
+
+    private static void RunFrames(DiTTextureGenerator g, int maxFrames = 100000)
+    {
+        for (int frame = 0; g.IsGenerating; frame++)
+        {
+            Assert.That(frame, Is.LessThan(maxFrames));
+            Call(g, "Update");
+            Thread.Sleep(0);
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void GeneratesOnStartStreamsIntoATextureAndAssignsTheMaterialSlot(bool worker)
+    {
+        var (g, material) = Make(worker);
+        int completed = 0;
+        g.Completed += (_, _) => completed++;
+        Call(g, "Start");
+        Assert.That(g.IsGenerating, Is.True);
+        var tex = g.Texture!;
+        Assert.That((tex.width, tex.height, tex.format, tex.isDataSRGB, tex.mipmapCount), Is.EqualTo((8, 8, UnityEngine.TextureFormat.RGBA32, true, 4)));
+        Assert.That(tex.wrapMode, Is.EqualTo(TextureWrapMode.Repeat), "tiling");
+        Assert.That(material.GetTexture("_BaseMap"), Is.SameAs(tex));
+        RunFrames(g);
+
+        Assert.That(completed, Is.EqualTo(1));
+        Assert.That(g.Progress, Is.EqualTo(1f));
+        var recipe = g.LastRecipe!;
+        Assert.That((recipe.ClassId, recipe.ClassName, recipe.Seed, recipe.Steps, recipe.Seamless), Is.EqualTo((1, "Trouser", 11UL, 12, true)));
+
+        // The texture holds the final image in Unity's raw layout: the Plugin's own encoding of the same recipe.
+        using var dit = DiT.Load(Path.Combine(_project.Path, "Assets", "StreamingAssets", "DiT", "tiny"));
+        var target = new CpuTextureTarget(TextureSettings.Unity());
+        var job = dit.CreateJob(GenerationOptions.FromRecipe(recipe), new[] { target });
+        while (!job.IsCompleted) job.Step(TimeSpan.Zero);
+        Assert.That(tex.GetRawTextureData(), Is.EqualTo(target.Snapshot()));
+        Call(g, "OnDestroy");
+    }
+
+    [Test]
+    public void RegeneratesARecipeAndCancelsOnDisable()
+    {
+        var (g, _) = Make(worker: true);
+        Call(g, "Start");
+        RunFrames(g);
+        var first = g.Texture!.GetRawTextureData();
+        var recipe = g.LastRecipe!;
+
+        var (h, _) = Make(worker: true, className: "T-shirt/top");
+        h.Generate(recipe);
+        Assert.That(h.ClassName, Is.EqualTo("Trouser"), "the fields take the recipe's values");
+        RunFrames(h);
+        Assert.That(h.Texture!.GetRawTextureData(), Is.EqualTo(first));
+
+        h.Steps = 100;
+        h.Generate();
+        Assert.That(h.IsGenerating, Is.True);
+        Call(h, "OnDisable");
+        Assert.That(h.IsGenerating, Is.False);
+        Call(g, "OnDestroy");
+        Call(h, "OnDestroy");
+    }
+
+    [Test]
+    public void AnUnknownClassOrAnotherModelsRecipeIsReported()
+    {
+        var (g, _) = Make(worker: true, className: "zzqqxx");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        try { g.Generate(); }
+        finally { Console.SetOut(previous); }
+        Assert.That(g.IsGenerating, Is.False);
+        Assert.That(output.ToString(), Does.Contain("No class of 'tiny-test' matches 'zzqqxx'").And.Contain("T-shirt/top, Trouser, Ankle boot"));
+        Assert.Throws<RecipeFileException>(() => g.Generate(new Recipe { ModelHash = "other", ClassId = 0, Steps = 3 }));
+        Call(g, "OnDestroy");
+    }
+}
