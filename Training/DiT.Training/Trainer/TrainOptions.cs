@@ -18,6 +18,12 @@ public sealed record TrainOptions
     public bool Bf16 { get; init; }
     public bool ActivationCheckpointing { get; init; }
     public long Seed { get; init; }
+    /// <summary>
+    /// Draw each example's flip, dropped label, timestep and noise from its own generator seeded by (seed, step,
+    /// position in the global batch) instead of one generator per step: what distributed runs use, so that N ranks
+    /// train exactly what one process on the whole batch would, and a run can move between 1 and N ranks.
+    /// </summary>
+    public bool PerExampleRandomness { get; init; }
     public string Schedule { get; init; } = "linear";
     public int DiffusionSteps { get; init; } = 1000;
     /// <summary>The latent codec the run encodes batches with (its description, e.g. the VAE file); null = trains on the data as is.</summary>
