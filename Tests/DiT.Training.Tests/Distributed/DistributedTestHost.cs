@@ -1,0 +1,84 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DiTPlugin.Training.Distributed;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Tests.Trainer;
+using DiTPlugin.Training.Trainer;
+
+namespace DiTPlugin.Training.Tests.Distributed;
+
+/// <summary>
+/// The entry point of this test assembly (run as `mpirun -np N DiT.Training.Tests dist-host ...`): each rank trains
+/// the tiny DiT of <see cref="DistributedHostRun"/> on its shard, then writes its raw weights to
+/// params-rank{r}.bin. Faults can be injected on one rank (throw, exit, hang, or a different model) to test that
+/// the job fails fast. The NUnit runner never calls this.
+/// </summary>
+public static class DistributedTestHost
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "dist-host")
+        {
+            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--fault throw|exit|hang|mismatch --fault-rank R --fault-step K]");
+            return 2;
+        }
+        string Arg(string name, string fallback)
+        {
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        var run = new DistributedHostRun(Arg("--out", "dist-out"), long.Parse(Arg("--steps", "3")), int.Parse(Arg("--batch", "8")));
+        string fault = Arg("--fault", "none");
+        int faultRank = int.Parse(Arg("--fault-rank", "1"));
+        long faultStep = long.Parse(Arg("--fault-step", "1"));
+
+        using var comm = new MpiCommunicator(TimeSpan.FromSeconds(double.Parse(Arg("--timeout", "60"), System.Globalization.CultureInfo.InvariantCulture)));
+        bool faulty = fault != "none" && comm.Rank == faultRank;
+        try
+        {
+            var config = faulty && fault == "mismatch" ? DistributedHostRun.Config with { Depth = 3 } : DistributedHostRun.Config;
+            using var trainer = new DiTTrainer(config, run.Data, run.Options, communicator: comm);
+            if (fault == "none") trainer.Run();
+            else
+                while (trainer.Step < run.Options.Steps)
+                {
+                    if (faulty && trainer.Step == faultStep)
+                        switch (fault)
+                        {
+                            case "throw": throw new InvalidOperationException($"injected failure at step {faultStep}");
+                            case "exit": Environment.Exit(3); break;
+                            case "hang": Thread.Sleep(Timeout.Infinite); break;
+                        }
+                    trainer.TrainStep();
+                }
+            var weights = trainer.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+            File.WriteAllBytes(Path.Combine(run.OutputDir, $"params-rank{comm.Rank}.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()).ToArray());
+            var (sync, steps) = trainer.GradientSyncTime;
+            Console.WriteLine($"rank {comm.Rank} of {comm.Size}: step {trainer.Step}, gradient all-reduce {(steps == 0 ? 0 : sync.TotalMilliseconds / steps):F2} ms/step");
+        }
+        catch (Exception e)
+        {
+            comm.Abort($"rank {comm.Rank} of {comm.Size} failed: {e.GetType().Name}: {e.Message}", 2);
+        }
+        return 0;
+    }
+}
+
+/// <summary>The run the host trains, shared with the tests' one-process reference.</summary>
+public sealed class DistributedHostRun(string outputDir, long steps, int batch)
+{
+    public static DiTConfig Config => new() { Depth = 2, HiddenSize = 64, NumHeads = 4, PatchSize = 2, InputSize = 8, InChannels = 1, NumClasses = 2 };
+
+    public string OutputDir { get; } = Directory.CreateDirectory(outputDir).FullName;
+
+    /// <summary>16 images: a global batch of 8 covers half an epoch, so 3 steps cross an epoch boundary (a reshuffle).</summary>
+    internal InMemoryDataset Data { get; } = new(classes: 2, perClass: 8);
+
+    public TrainOptions Options { get; } = new()
+    {
+        Steps = steps, BatchSize = batch, LearningRate = 1e-3, EmaDecay = 0.99, Seed = 7, PerExampleRandomness = true,
+        OutputDir = outputDir, CheckpointEvery = 0, SampleEvery = 0, LogEvery = 1, Threads = 1,
+    };
+}

@@ -1,0 +1,77 @@
+using System;
+using System.IO;
+using System.Linq;
+using DiTPlugin.Training.Trainer;
+using NUnit.Framework;
+
+namespace DiTPlugin.Training.Tests.Distributed;
+
+/// <summary>Real 2-rank jobs under mpirun on this machine (loopback): equivalence with one process, and failing fast.</summary>
+[NonParallelizable]
+public class MpiTrainingTests : TempDirectoryTest
+{
+    private static readonly TimeSpan JobLimit = TimeSpan.FromMinutes(3);
+
+    [Test]
+    public void TwoRanksTrainExactlyWhatOneProcessTrainsOnTheUnionBatch()
+    {
+        const int steps = 3, globalBatch = 8;
+        var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --steps {steps} --batch {globalBatch}", JobLimit);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output);
+        var rank0 = MpiLauncher.ReadParams(Path.Combine(Dir, "params-rank0.bin"));
+        var rank1 = MpiLauncher.ReadParams(Path.Combine(Dir, "params-rank1.bin"));
+        Assert.That(rank1, Is.EqualTo(rank0), "both ranks apply the same averaged gradients: their weights stay identical");
+        Assert.That(File.Exists(Path.Combine(Dir, "latest.ckpt")), "rank 0 wrote the checkpoint");
+
+        // One process, the whole global batch of 4 + 4 examples each step, same seed: the reference.
+        var run = new DistributedHostRun(Path.Combine(Dir, "single"), steps, globalBatch);
+        using var single = new DiTTrainer(DistributedHostRun.Config, run.Data, run.Options with { Threads = 0 });
+        var initial = single.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        for (int i = 0; i < steps; i++) single.TrainStep();
+        var reference = single.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+        Assert.That(rank0.Length, Is.EqualTo(reference.Length), "parameter count");
+        double maxDiff = rank0.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
+        double moved = initial.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
+        TestContext.Out.WriteLine($"max |2 ranks - 1 process| = {maxDiff:E2}; max change over {steps} steps = {moved:E2}");
+        Assert.That(moved, Is.GreaterThan(1e-3), "the steps changed the weights (lr 1e-3)");
+        Assert.That(maxDiff, Is.LessThan(1e-5), "equal up to the order of the gradient sums");
+
+        using var ckpt = Checkpoint.Load(Path.Combine(Dir, "latest.ckpt"));
+        Assert.That(ckpt.Step, Is.EqualTo(steps));
+        var ckptWeights = single.Model.state_dict().Keys.SelectMany(k => ckpt.Model[k].data<float>().ToArray()).ToArray();
+        Assert.That(ckptWeights.Zip(reference, (a, b) => Math.Abs(a - b)).Max(), Is.LessThan(1e-5), "rank 0's checkpoint holds the trained weights");
+    }
+
+    [TestCase("throw")]
+    [TestCase("exit")]
+    public void ARankThatDiesEndsTheJobWithAMessageNamingIt(string fault)
+    {
+        var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --steps 4 --fault {fault} --fault-rank 1 --fault-step 2 --timeout 60", JobLimit);
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        if (fault == "throw")
+            Assert.That(result.Output, Does.Contain("rank 1 of 2 failed: InvalidOperationException: injected failure at step 2"));
+        else
+            Assert.That(result.Output, Does.Contain("exited").And.Contain(",1],1]"), "mpirun names the process [[job,1],rank] that exited");
+        Assert.That(result.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "ended by mpirun, not by the 60 s collective timeout");
+        Assert.That(File.Exists(Path.Combine(Dir, "params-rank0.bin")), Is.False, "rank 0 never finished");
+    }
+
+    [Test]
+    public void ARankThatHangsTripsTheCollectiveTimeout()
+    {
+        var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --steps 4 --fault hang --fault-rank 1 --fault-step 2 --timeout 5", JobLimit);
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(result.Output, Does.Contain("rank 0 of 2").And.Contain("did not complete within 5 s"));
+        Assert.That(result.Output, Does.Contain("MPI_ABORT"), "the watchdog ends the job through MPI_Abort");
+    }
+
+    [Test]
+    public void RanksWithDifferentModelsFailTheCheckedStart()
+    {
+        var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --fault mismatch --fault-rank 1", JobLimit);
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(result.Output, Does.Contain("The ranks of this distributed run disagree")
+            .And.Contain("parameter count: rank 0 has").And.Contain("model config hash"));
+    }
+}
