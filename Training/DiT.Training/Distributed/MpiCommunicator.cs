@@ -13,6 +13,9 @@ namespace DiTPlugin.Training.Distributed;
 /// </summary>
 public sealed unsafe class MpiCommunicator : ICommunicator
 {
+    /// <summary>The exit status of a job ended by the collective watchdog (MPI_Abort's error code).</summary>
+    public const int TimeoutExitCode = 14;
+
     /// <summary>MPI counts are ints: longer buffers go in chunks of this many elements.</summary>
     private const int MaxChunk = 1 << 30;
 
@@ -45,7 +48,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         Rank = rank;
         Size = size;
         watchdog = new CollectiveWatchdog(timeout, $"rank {rank} of {size} ({Environment.MachineName}, pid {Environment.ProcessId})",
-            message => Abort(message, 14));
+            message => Abort(message, TimeoutExitCode));
     }
 
     public void Broadcast(Span<float> data, int root = 0)
