@@ -35,6 +35,7 @@ public static class DistributedTestHost
         long faultStep = long.Parse(Arg("--fault-step", "1"));
 
         using var comm = new MpiCommunicator(TimeSpan.FromSeconds(double.Parse(Arg("--timeout", "60"), System.Globalization.CultureInfo.InvariantCulture)));
+        if (Arg("--bench-floats", "") is { Length: > 0 } floats) return BenchAllReduce(comm, int.Parse(floats), int.Parse(Arg("--bench-reps", "20")));
         bool faulty = fault != "none" && comm.Rank == faultRank;
         try
         {
@@ -62,6 +63,25 @@ public static class DistributedTestHost
         {
             comm.Abort($"rank {comm.Rank} of {comm.Size} failed: {e.GetType().Name}: {e.Message}", 2);
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// The cost of the gradient exchange alone: ranks meet at a barrier (so no waiting for a slower rank is counted),
+    /// then all-reduce a buffer of the given size, as <see cref="GradientBucketer"/> does, several times.
+    /// </summary>
+    private static int BenchAllReduce(MpiCommunicator comm, int floats, int reps)
+    {
+        var buffer = GC.AllocateArray<float>(floats, pinned: true);
+        double total = 0;
+        for (int i = -1; i < reps; i++)
+        {
+            comm.Barrier();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            comm.StartAllReduceSum(buffer).Wait();
+            if (i >= 0) total += clock.Elapsed.TotalMilliseconds;              // the first is a warm-up
+        }
+        Console.WriteLine($"rank {comm.Rank} of {comm.Size}: all-reduce of {floats} floats ({floats * 4.0 / (1 << 20):F1} MB): {total / reps:F2} ms (mean of {reps})");
         return 0;
     }
 }
