@@ -21,7 +21,7 @@ public static class DistributedTestHost
     {
         if (args.Length == 0 || args[0] != "dist-host")
         {
-            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--fault throw|exit|hang|mismatch --fault-rank R --fault-step K]");
+            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--fault throw|nullref|exit|hang|mismatch --fault-rank R --fault-step K]");
             return 2;
         }
         string Arg(string name, string fallback)
@@ -49,6 +49,7 @@ public static class DistributedTestHost
                         switch (fault)
                         {
                             case "throw": throw new InvalidOperationException($"injected failure at step {faultStep}");
+                            case "nullref": _ = NullString()!.Length; break;      // a hardware fault .NET turns into an exception
                             case "exit": Environment.Exit(3); break;
                             case "hang": Thread.Sleep(Timeout.Infinite); break;
                         }
@@ -65,6 +66,9 @@ public static class DistributedTestHost
         }
         return 0;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string? NullString() => null;
 
     /// <summary>
     /// The cost of the gradient exchange alone: ranks meet at a barrier (so no waiting for a slower rank is counted),

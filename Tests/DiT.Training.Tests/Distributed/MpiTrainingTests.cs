@@ -45,6 +45,7 @@ public class MpiTrainingTests : TempDirectoryTest
     }
 
     [TestCase("throw")]
+    [TestCase("nullref")]
     [TestCase("exit")]
     public void ARankThatDiesEndsTheJobWithAMessageNamingIt(string fault)
     {
@@ -52,6 +53,9 @@ public class MpiTrainingTests : TempDirectoryTest
         Assert.That(result.ExitCode, Is.Not.EqualTo(0));
         if (fault == "throw")
             Assert.That(result.Output, Does.Contain("rank 1 of 2 failed: InvalidOperationException: injected failure at step 2"));
+        else if (fault == "nullref")
+            Assert.That(result.Output, Does.Contain("rank 1 of 2 failed: NullReferenceException"),
+                "Open MPI's signal handlers leave .NET's SIGSEGV handling alone: the fault is a catchable exception");
         else
             Assert.That(result.Output, Does.Contain("exited").And.Contain(",1],1]"), "mpirun names the process [[job,1],rank] that exited");
         Assert.That(result.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "ended by mpirun, not by the 60 s collective timeout");
