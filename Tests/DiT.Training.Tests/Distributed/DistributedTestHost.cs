@@ -21,7 +21,7 @@ public static class DistributedTestHost
     {
         if (args.Length == 0 || args[0] != "dist-host")
         {
-            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--fault throw|nullref|exit|hang|mismatch --fault-rank R --fault-step K]");
+            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--resume CKPT] [--fault throw|nullref|exit|hang|mismatch --fault-rank R --fault-step K]");
             return 2;
         }
         string Arg(string name, string fallback)
@@ -40,7 +40,10 @@ public static class DistributedTestHost
         try
         {
             var config = faulty && fault == "mismatch" ? DistributedHostRun.Config with { Depth = 3 } : DistributedHostRun.Config;
-            using var trainer = new DiTTrainer(config, run.Data, run.Options, communicator: comm);
+            string resume = Arg("--resume", "");
+            using var trainer = resume.Length > 0
+                ? DiTTrainer.Resume(resume, run.Data, o => o with { Steps = run.Options.Steps, OutputDir = run.OutputDir }, communicator: comm)
+                : new DiTTrainer(config, run.Data, run.Options, communicator: comm);
             if (fault == "none") trainer.Run();
             else
                 while (trainer.Step < run.Options.Steps)
