@@ -21,7 +21,9 @@ public sealed record TrainOptions
     /// <summary>
     /// Draw each example's flip, dropped label, timestep and noise from its own generator seeded by (seed, step,
     /// position in the global batch) instead of one generator per step: what distributed runs use, so that N ranks
-    /// train exactly what one process on the whole batch would, and a run can move between 1 and N ranks.
+    /// train exactly what one process on the whole batch would, and a run can move between 1 and N ranks. With a
+    /// latent codec (--vae) each example is then encoded on its own (its posterior sample is one of its draws), which
+    /// is slower than one batch encode: distributed latent training wants a latent cache (dit cache-latents).
     /// </summary>
     public bool PerExampleRandomness { get; init; }
     public string Schedule { get; init; } = "linear";
