@@ -47,7 +47,13 @@ internal static class TrainCommand
         {
             if (!r.GetValue(distributed)) return Train(r, null);
             if (!(r.GetValue(distTimeout) > 0)) throw new ArgumentException($"--dist-timeout must be a positive number of seconds, got {r.GetValue(distTimeout)}.");
-            using var comm = new MpiCommunicator(TimeSpan.FromSeconds(r.GetValue(distTimeout)));
+            MpiCommunicator comm;
+            try { comm = new MpiCommunicator(TimeSpan.FromSeconds(r.GetValue(distTimeout))); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                throw new NotSupportedException(e.Message, e);                  // one clear line (Program.cs), no stack trace
+            }
+            using var _ = comm;
             if (comm.Rank == 0 && !MpiCommunicator.LaunchedByMpirun)
                 AnsiConsole.MarkupLine("[yellow]--distributed without mpirun: a job of one rank. Start N ranks with `mpirun -np N dit train --distributed ...`.[/]");
             try { return Train(r, comm); }
@@ -106,7 +112,7 @@ internal static class TrainCommand
             if (root)
                 AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
             if (comm is not null && root)
-                AnsiConsole.MarkupLineInterpolated($"distributed: {comm.Size} ranks ({comm.Backend}), global batch {trainer.Options.BatchSize} = {comm.Size} x {trainer.Options.BatchSize / comm.Size}, collective timeout {r.GetValue(distTimeout):0.#} s");
+                AnsiConsole.MarkupLineInterpolated($"distributed: {comm.Size} {(comm.Size == 1 ? "rank" : "ranks")} ({comm.Backend}), global batch {trainer.Options.BatchSize} = {comm.Size} x {trainer.Options.BatchSize / comm.Size}, collective timeout {r.GetValue(distTimeout):0.#} s");
             if (comm is not null) return RunDistributed(trainer, comm);
 
             using var cts = new CancellationTokenSource();

@@ -65,8 +65,10 @@ internal sealed unsafe class MpiLibrary
             if (handle != IntPtr.Zero) { path = name; break; }
         }
         if (handle == IntPtr.Zero)
-            throw new DllNotFoundException("Distributed training needs Open MPI's libmpi.so.40, which is not installed " +
-                "(Debian: apt-get install openmpi-bin libopenmpi-dev; or set DIT_MPI_LIBRARY to the library's path).");
+            throw new DllNotFoundException(overridePath is { Length: > 0 }
+                ? $"DIT_MPI_LIBRARY names '{overridePath}', which could not be loaded as Open MPI's libmpi."
+                : "Distributed training needs Open MPI's libmpi.so.40, which is not installed " +
+                  "(Debian: apt-get install openmpi-bin libopenmpi-dev; or set DIT_MPI_LIBRARY to the library's path).");
         Path = path!;
         IntPtr Sym(string s) => NativeLibrary.TryGetExport(handle, s, out var p) ? p
             : throw new EntryPointNotFoundException($"'{Path}' has no symbol {s}; distributed training supports Open MPI (4.x/5.x ABI) only.");
