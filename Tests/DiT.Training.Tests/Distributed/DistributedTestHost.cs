@@ -34,7 +34,9 @@ public static class DistributedTestHost
         int faultRank = int.Parse(Arg("--fault-rank", "1"));
         long faultStep = long.Parse(Arg("--fault-step", "1"));
 
-        using var comm = new MpiCommunicator(TimeSpan.FromSeconds(double.Parse(Arg("--timeout", "60"), System.Globalization.CultureInfo.InvariantCulture)));
+        // Start-up (process launch, checked start) may be uneven on a busy machine: --timeout applies from the first step.
+        using var comm = new MpiCommunicator(TimeSpan.FromSeconds(120));
+        var timeout = TimeSpan.FromSeconds(double.Parse(Arg("--timeout", "60"), System.Globalization.CultureInfo.InvariantCulture));
         if (Arg("--bench-floats", "") is { Length: > 0 } floats) return BenchAllReduce(comm, int.Parse(floats), int.Parse(Arg("--bench-reps", "20")));
         bool faulty = fault != "none" && comm.Rank == faultRank;
         try
@@ -44,6 +46,7 @@ public static class DistributedTestHost
             using var trainer = resume.Length > 0
                 ? DiTTrainer.Resume(resume, run.Data, o => o with { Steps = run.Options.Steps, OutputDir = run.OutputDir }, communicator: comm)
                 : new DiTTrainer(config, run.Data, run.Options, communicator: comm);
+            comm.Timeout = timeout;
             if (fault == "none") trainer.Run();
             else
                 while (trainer.Step < run.Options.Steps)

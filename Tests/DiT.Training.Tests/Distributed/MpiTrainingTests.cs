@@ -88,7 +88,9 @@ public class MpiTrainingTests : TempDirectoryTest
     {
         var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --steps 4 --fault hang --fault-rank 1 --fault-step 2 --timeout 5", JobLimit);
         Assert.That(result.ExitCode, Is.EqualTo(MpiCommunicator.TimeoutExitCode), "the watchdog ended the job through MPI_Abort");
-        Assert.That(result.Output, Does.Contain("rank 0 of 2").And.Contain("did not complete within 5 s"));
+        // Rank 0 waits in step 2's gradient all-reduce for rank 1, which sleeps (its own watchdog has nothing to time).
+        Assert.That(result.Output, Does.Contain("rank 0 of 2").And.Contain("all-reduce").And.Contain("did not complete within 5 s"));
+        Assert.That(File.Exists(Path.Combine(Dir, "params-rank0.bin")), Is.False);
     }
 
     [Test]

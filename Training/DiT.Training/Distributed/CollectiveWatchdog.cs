@@ -16,22 +16,28 @@ public sealed class CollectiveWatchdog : IDisposable
     private readonly Action<string> onTimeout;
     private readonly string who;
     private readonly Thread thread;
-    private readonly long timeoutTicks;
     private long deadline;                 // Stopwatch ticks; 0 = nothing in flight
     private string what = "";
+    private TimeSpan limit;                // the timeout of the collective in flight
     private volatile bool stopped;
     private int fired;
 
-    public TimeSpan Timeout { get; }
+    private TimeSpan timeout;
+
+    /// <summary>How long one collective may take; may change between collectives (e.g. longer for the start).</summary>
+    public TimeSpan Timeout
+    {
+        get => timeout;
+        set => timeout = value > TimeSpan.Zero ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), $"The collective timeout must be positive, got {value.TotalSeconds} s.");
+    }
 
     /// <param name="who">Names this process in the message, e.g. "rank 1 of 2 (host a)".</param>
     public CollectiveWatchdog(TimeSpan timeout, string who, Action<string> onTimeout)
     {
-        if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), $"The collective timeout must be positive, got {timeout.TotalSeconds} s.");
         Timeout = timeout;
         this.who = who;
         this.onTimeout = onTimeout;
-        timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         thread = new Thread(Watch) { IsBackground = true, Name = "collective watchdog" };
         thread.Start();
     }
@@ -40,7 +46,8 @@ public sealed class CollectiveWatchdog : IDisposable
     public Scope Enter(string operation)
     {
         what = operation;
-        Volatile.Write(ref deadline, Stopwatch.GetTimestamp() + timeoutTicks);
+        limit = Timeout;
+        Volatile.Write(ref deadline, Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency));
         return new Scope(this);
     }
 
@@ -51,13 +58,12 @@ public sealed class CollectiveWatchdog : IDisposable
 
     private void Watch()
     {
-        int pollMs = (int)Math.Clamp(Timeout.TotalMilliseconds / 10, 10, 500);
         while (!stopped)
         {
-            Thread.Sleep(pollMs);
+            Thread.Sleep((int)Math.Clamp(Timeout.TotalMilliseconds / 10, 10, 500));
             long d = Volatile.Read(ref deadline);
             if (d != 0 && Stopwatch.GetTimestamp() > d && Interlocked.Exchange(ref fired, 1) == 0)
-                onTimeout($"{who}: {what} did not complete within {Timeout.TotalSeconds:0.#} s (--dist-timeout); another rank has " +
+                onTimeout($"{who}: {what} did not complete within {limit.TotalSeconds:0.#} s (--dist-timeout); another rank has " +
                     "probably died or hangs. Aborting the job.");
         }
     }

@@ -28,7 +28,8 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     public string Backend => "mpi";
     /// <summary>The thread support level MPI granted (3 = MPI_THREAD_MULTIPLE).</summary>
     public int ThreadLevel { get; }
-    public TimeSpan Timeout => watchdog.Timeout;
+    /// <summary>How long one collective may block before the job is aborted; may be changed between collectives.</summary>
+    public TimeSpan Timeout { get => watchdog.Timeout; set => watchdog.Timeout = value; }
 
     /// <summary>True when this process was started by an MPI launcher (mpirun/mpiexec/srun with PMIx).</summary>
     public static bool LaunchedByMpirun =>
