@@ -190,6 +190,7 @@ public sealed class DiTTrainer : IDisposable
             if (!double.IsFinite(loss))
             {
                 if (root) SaveCheckpoint(Path.Combine(Options.OutputDir, "diverged.ckpt"));
+                comm.Barrier();                              // every rank saw the same loss: fail together once it is saved
                 throw new InvalidOperationException($"The loss became {loss} at step {Step}; the state before it is not recoverable from " +
                     "this step, resume from the last checkpoint with a lower learning rate or without --bf16.");
             }
@@ -202,8 +203,10 @@ public sealed class DiTTrainer : IDisposable
             if (root && Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
             {
                 var path = Path.Combine(Options.OutputDir, "samples", $"step_{Step:D7}.png");
-                SaveSampleGrid(path, cancel);
-                progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta, $"samples: {path}"));
+                string what = $"samples: {path}";
+                try { SaveSampleGrid(path, cancel); }
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested) { what = "sample grid skipped: stopping"; }
+                progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta, what));
             }
             if (root && Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint(LatestPath);
             if (stop) break;
