@@ -21,7 +21,7 @@ public static class DistributedTestHost
     {
         if (args.Length == 0 || args[0] != "dist-host")
         {
-            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--resume CKPT] [--fault throw|nullref|exit|hang|mismatch --fault-rank R --fault-step K]");
+            Console.Error.WriteLine("usage: DiT.Training.Tests dist-host --out DIR [--steps K] [--batch B] [--timeout S] [--bucket-kb K] [--resume CKPT] [--fault throw|nullref|exit|hang|mismatch --fault-rank R --fault-step K]");
             return 2;
         }
         string Arg(string name, string fallback)
@@ -29,7 +29,8 @@ public static class DistributedTestHost
             int i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
-        var run = new DistributedHostRun(Arg("--out", "dist-out"), long.Parse(Arg("--steps", "3")), int.Parse(Arg("--batch", "8")));
+        var run = new DistributedHostRun(Arg("--out", "dist-out"), long.Parse(Arg("--steps", "3")), int.Parse(Arg("--batch", "8")),
+            double.Parse(Arg("--bucket-kb", "25600"), System.Globalization.CultureInfo.InvariantCulture) / 1024);
         string fault = Arg("--fault", "none");
         int faultRank = int.Parse(Arg("--fault-rank", "1"));
         long faultStep = long.Parse(Arg("--fault-step", "1"));
@@ -64,7 +65,9 @@ public static class DistributedTestHost
             var weights = trainer.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
             File.WriteAllBytes(Path.Combine(run.OutputDir, $"params-rank{comm.Rank}.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()).ToArray());
             var (sync, steps) = trainer.GradientSyncTime;
-            Console.WriteLine($"rank {comm.Rank} of {comm.Size}: step {trainer.Step}, gradient all-reduce {(steps == 0 ? 0 : sync.TotalMilliseconds / steps):F2} ms/step");
+            var b = trainer.Bucketer!;
+            Console.WriteLine($"rank {comm.Rank} of {comm.Size}: step {trainer.Step}, gradient all-reduce {(steps == 0 ? 0 : sync.TotalMilliseconds / steps):F2} ms/step, " +
+                $"{b.BucketSizes.Count} buckets, {b.StartedDuringBackward} bucket starts during backward");
         }
         catch (Exception e)
         {
@@ -97,7 +100,7 @@ public static class DistributedTestHost
 }
 
 /// <summary>The run the host trains, shared with the tests' one-process reference.</summary>
-public sealed class DistributedHostRun(string outputDir, long steps, int batch)
+public sealed class DistributedHostRun(string outputDir, long steps, int batch, double bucketMegabytes = 25)
 {
     public static DiTConfig Config => new() { Depth = 2, HiddenSize = 64, NumHeads = 4, PatchSize = 2, InputSize = 8, InChannels = 1, NumClasses = 2 };
 
@@ -109,6 +112,6 @@ public sealed class DistributedHostRun(string outputDir, long steps, int batch)
     public TrainOptions Options { get; } = new()
     {
         Steps = steps, BatchSize = batch, LearningRate = 1e-3, EmaDecay = 0.99, Seed = 7, PerExampleRandomness = true,
-        OutputDir = outputDir, CheckpointEvery = 0, SampleEvery = 0, LogEvery = 1, Threads = 1,
+        OutputDir = outputDir, CheckpointEvery = 0, SampleEvery = 0, LogEvery = 1, Threads = 1, BucketMegabytes = bucketMegabytes,
     };
 }

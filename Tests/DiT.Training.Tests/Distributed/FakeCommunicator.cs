@@ -54,5 +54,6 @@ internal sealed class FakeCommunicator(int rank, int size) : ICommunicator
     private sealed class Done : IPendingCollective
     {
         public void Wait() { }
+        public void Progress() { }
     }
 }

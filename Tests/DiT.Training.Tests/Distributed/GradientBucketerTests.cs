@@ -52,6 +52,28 @@ public class GradientBucketerTests
     }
 
     [Test]
+    public void BucketsStartDuringBackwardInOrderOnceTheirParametersAreReady()
+    {
+        var (ps, _) = Setup();
+        var named = new[] { ("a.w", ps[0]), ("b.w", ps[1]), ("c.w", ps[2]) };
+        var comm = new FakeCommunicator(0, 2) { OthersSum = (_, n) => new float[n] };
+        var bucketer = new GradientBucketer(named, comm, bucketBytes: 10 * sizeof(float));      // [c.w (8)], [b.w (5)], [a.w (12)]
+        bucketer.MarkReady("b.");
+        Assert.That(comm.AllReduceLengths, Is.Empty, "bucket 1 is complete, bucket 0 is not: buckets start in order on every rank");
+        bucketer.MarkReady("c.");
+        Assert.That(comm.AllReduceLengths, Is.EqualTo(new[] { 8, 5 }));
+        Assert.That(bucketer.InFlight);
+        bucketer.Finish();
+        Assert.That(comm.AllReduceLengths, Is.EqualTo(new[] { 8, 5, 12 }), "the rest after backward, each bucket once");
+        Assert.That(bucketer.StartedDuringBackward, Is.EqualTo(2));
+        Assert.That(bucketer.InFlight, Is.False);
+        Assert.That(ps[1].grad!.data<float>().ToArray(), Is.EqualTo(new[] { 0f, 1, 2, 3, 4 }));
+
+        bucketer.MarkReady("a.");                                    // the next step starts from nothing ready
+        Assert.That(comm.AllReduceLengths, Has.Count.EqualTo(3));
+    }
+
+    [Test]
     public void AMissingGradientCountsAsZero()
     {
         var (ps, _) = Setup();

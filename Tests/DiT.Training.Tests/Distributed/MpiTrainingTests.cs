@@ -13,12 +13,25 @@ public class MpiTrainingTests : TempDirectoryTest
 {
     private static readonly TimeSpan JobLimit = TimeSpan.FromMinutes(3);
 
-    [Test]
-    public void TwoRanksTrainExactlyWhatOneProcessTrainsOnTheUnionBatch()
+    /// <param name="bucketKb">25600: the default 25 MB, one bucket for the tiny model, exchanged after backward;
+    /// 64: 12 buckets, most started during backward (overlapped), which would train wrongly if a bucket started
+    /// before its gradients were final.</param>
+    [TestCase(25600)]
+    [TestCase(64)]
+    public void TwoRanksTrainExactlyWhatOneProcessTrainsOnTheUnionBatch(int bucketKb)
     {
         const int steps = 3, globalBatch = 8;
-        var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --steps {steps} --batch {globalBatch}", JobLimit);
+        var result = MpiLauncher.Run(2, $"--out \"{Dir}\" --steps {steps} --batch {globalBatch} --bucket-kb {bucketKb}", JobLimit);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Output);
+        var exchange = System.Text.RegularExpressions.Regex.Match(result.Output, @"rank 0 of 2: .* (\d+) buckets, (\d+) bucket starts during backward");
+        Assert.That(exchange.Success, result.Output);
+        int buckets = int.Parse(exchange.Groups[1].Value), overlapped = int.Parse(exchange.Groups[2].Value);
+        if (bucketKb == 64)
+        {
+            Assert.That(buckets, Is.GreaterThan(5));
+            Assert.That(overlapped, Is.GreaterThan(steps), "buckets started while backward still ran");
+        }
+        else Assert.That((buckets, overlapped), Is.EqualTo((1, 0)), "the embedders' gradients come last: one bucket waits for the end of backward");
         var rank0 = MpiLauncher.ReadParams(Path.Combine(Dir, "params-rank0.bin"));
         var rank1 = MpiLauncher.ReadParams(Path.Combine(Dir, "params-rank1.bin"));
         Assert.That(rank1, Is.EqualTo(rank0), "both ranks apply the same averaged gradients: their weights stay identical");

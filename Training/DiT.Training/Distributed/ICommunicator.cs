@@ -42,6 +42,9 @@ public interface IPendingCollective
 {
     /// <summary>Blocks until the collective has completed on this rank.</summary>
     void Wait();
+
+    /// <summary>Lets the collective advance without blocking (MPI progresses non-blocking collectives only inside MPI calls).</summary>
+    void Progress();
 }
 
 public static class CommunicatorExtensions

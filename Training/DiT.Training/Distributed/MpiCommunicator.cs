@@ -124,6 +124,14 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         private IntPtr request = request;
         private bool done;
 
+        public void Progress()
+        {
+            if (done) return;
+            int flag = 0;
+            fixed (IntPtr* r = &request) owner.Check(owner.mpi.Test(r, &flag, null), "MPI_Test");
+            // A completed request is now MPI_REQUEST_NULL; Wait() returns at once on it and releases the pin.
+        }
+
         public void Wait()
         {
             if (done) return;

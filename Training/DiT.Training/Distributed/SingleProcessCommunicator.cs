@@ -33,5 +33,6 @@ public sealed class SingleProcessCommunicator : ICommunicator
     {
         public static readonly Done Instance = new();
         public void Wait() { }
+        public void Progress() { }
     }
 }

@@ -44,6 +44,8 @@ public sealed class DiTTrainer : IDisposable
     public ICommunicator Communicator => comm;
     /// <summary>Time spent averaging gradients over ranks (zero when not distributed), and how many steps did.</summary>
     public (TimeSpan Total, long Steps) GradientSyncTime => bucketer is null ? (TimeSpan.Zero, 0) : (bucketer.TotalTime, bucketer.Calls);
+    /// <summary>The gradient exchange of a distributed run (bucket sizes, buckets overlapped with backward); null otherwise.</summary>
+    public GradientBucketer? Bucketer => bucketer;
 
     /// <param name="codec">Encodes each (augmented) image batch into the latent space the model trains in; null trains on the data as is.</param>
     /// <param name="communicator">The ranks of a distributed run; null trains in this process alone. Collective: every rank constructs its trainer together.</param>
@@ -76,7 +78,19 @@ public sealed class DiTTrainer : IDisposable
         if (options.Bf16) mixed = new MixedPrecision(Model);
         diffusion = GaussianDiffusion.Create("", options.Schedule, options.DiffusionSteps, config.LearnSigma);
         sampler = new DistributedSampler(data.Count, options.BatchSize, comm.Rank, comm.Size, (ulong)options.Seed);
-        if (comm.Size > 1) bucketer = new GradientBucketer(Model.parameters(), comm);
+        if (comm.Size > 1)
+        {
+            bucketer = new GradientBucketer(Model.named_parameters().Select(np => (np.name, (Tensor)np.parameter)), comm,
+                (long)(options.BucketMegabytes * (1 << 20)));
+            // Overlap with backward: when backward has gone through block i (and, for the last block, the final layer
+            // after it), block i's buckets can start. bf16 gradients reach the fp32 master weights only after backward.
+            if (mixed is null)
+                Model.BlockInputHook = (i, tokens) => BackwardSignal.Apply(tokens, () =>
+                {
+                    if (i == config.Depth - 1) bucketer.MarkReady("final_layer.");
+                    bucketer.MarkReady($"blocks.{i}.");
+                });
+        }
         SynchronizeRanks();
     }
 
@@ -136,8 +150,8 @@ public sealed class DiTTrainer : IDisposable
         NativeRetry.Run(() =>
         {
             try { return TrainStepOnce(); }
-            catch (System.Runtime.InteropServices.ExternalException) when (stepApplied) { throw new InvalidOperationException("A native error after the weight update; resume from the last checkpoint."); }
-            catch (System.Runtime.InteropServices.ExternalException) { optimizer.zero_grad(); throw; }
+            catch (System.Runtime.InteropServices.ExternalException) when (stepApplied || bucketer?.InFlight == true) { throw new InvalidOperationException("A native error after the weight update; resume from the last checkpoint."); }
+            catch (System.Runtime.InteropServices.ExternalException) { optimizer.zero_grad(); bucketer?.Reset(); throw; }
         }, Warning, $"step {Step + 1}");
 
     /// <summary>Receives warnings (retried steps).</summary>
@@ -162,7 +176,7 @@ public sealed class DiTTrainer : IDisposable
         loss.backward();
         mixed?.StoreGradients();
         stepApplied = true;                  // from here on a failure must not be retried: the ranks exchange gradients, the weights change
-        bucketer?.AverageGradients();
+        bucketer?.Finish();
         optimizer.step();
         if (comm.IsRoot()) Ema.Update(Step, Options.EmaWarmup);
         Step++;

@@ -39,6 +39,8 @@ public sealed record TrainOptions
     public string SampleRespacing { get; init; } = "ddim50";
     public double SampleCfgScale { get; init; } = 4.0;
     public int SampleRows { get; init; } = 4;
+    /// <summary>Distributed runs: the size of one gradient all-reduce message (DDP's bucket_cap_mb).</summary>
+    public double BucketMegabytes { get; init; } = 25;
     /// <summary>Torch intra-op threads; 0 keeps TorchSharp's default.</summary>
     public int Threads { get; init; }
 }
