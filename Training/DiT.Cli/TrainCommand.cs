@@ -39,9 +39,10 @@ internal static class TrainCommand
         var vae = new Option<string?>("--vae") { Description = "Train in the latent space of this SD VAE (diffusers weights): batches are flipped, then encoded (posterior sample x 0.18215), as in the paper." };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0 = default).", DefaultValueFactory = _ => 0 };
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over MPI: start with `mpirun -np N dit train --distributed ...`; --batch is the global batch, split over the ranks." };
+        var bucketMb = new Option<double>("--bucket-mb") { Description = "Distributed: megabytes of gradients per all-reduce message; smaller buckets start earlier during backward.", DefaultValueFactory = _ => 25 };
         var distTimeout = new Option<double>("--dist-timeout") { Description = "Seconds any one collective may wait for the other ranks before the job is aborted (must exceed rank 0's sample-grid and checkpoint pauses).", DefaultValueFactory = _ => 900 };
         var cmd = new Command("train", "Train a class-conditional DiT.")
-            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae, distributed, distTimeout };
+            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae, distributed, distTimeout, bucketMb };
         m.AddTo(cmd);
         cmd.SetAction(r =>
         {
@@ -77,8 +78,9 @@ internal static class TrainCommand
                 Bf16 = r.GetValue(bf16), ActivationCheckpointing = r.GetValue(ckptAct), Seed = r.GetValue(seed),
                 OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
-                PerExampleRandomness = comm is not null,
+                PerExampleRandomness = comm is not null, BucketMegabytes = r.GetValue(bucketMb),
             };
+            if (!(opts.BucketMegabytes > 0)) throw new ArgumentException($"--bucket-mb must be positive, got {opts.BucketMegabytes}.");
             using var vaeModel = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             var codec = vaeModel is null ? null : new VaeLatentCodec(vaeModel, System.IO.Path.GetFileName(r.GetValue(vae))!);
             opts = opts with { LatentCodec = codec?.Description };
@@ -102,6 +104,7 @@ internal static class TrainCommand
                 SampleCfgScale = Given(cfg) ? opts.SampleCfgScale : o.SampleCfgScale,
                 Threads = Given(threads) ? opts.Threads : o.Threads,
                 PerExampleRandomness = o.PerExampleRandomness || comm is not null,
+                BucketMegabytes = Given(bucketMb) ? opts.BucketMegabytes : o.BucketMegabytes,
             };
             bool Given(Option o) => r.GetResult(o) is { Implicit: false };
             using var trainer = resumePath is null
@@ -171,8 +174,8 @@ internal static class TrainCommand
             : $"step {s.Step}/{s.TotalSteps} loss {s.Loss:F4} ({s.ItersPerSec:F2} it/s, {s.ItersPerSec * trainer.Options.BatchSize:F1} img/s, ETA {(s.Eta is { } eta ? ProgressInfo.FormatSpan(eta) : "?")})")) : null, cts.Token);
         var (sync, steps) = trainer.GradientSyncTime;
         if (steps > 0)
-            Console.WriteLine($"rank {comm.Rank}: {trainer.Step - first} steps in {clock.Elapsed.TotalSeconds:F1} s; gradient all-reduce {sync.TotalMilliseconds / steps:F1} ms/step " +
-                "(includes waiting for the slowest rank)");
+            Console.WriteLine($"rank {comm.Rank}: {trainer.Step - first} steps in {clock.Elapsed.TotalSeconds:F1} s; gradient exchange {sync.TotalMilliseconds / steps:F1} ms/step " +
+                $"(includes waiting for the slowest rank); {trainer.Bucketer!.BucketSizes.Count} buckets, {(double)trainer.Bucketer.StartedDuringBackward / steps:F1} per step started during backward");
         if (root && cts.IsCancellationRequested) Console.WriteLine($"Interrupted at step {trainer.Step}; saved {trainer.LatestPath}. Resume with --resume (and --distributed).");
         return 0;
     }
