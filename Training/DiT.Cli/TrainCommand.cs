@@ -1,13 +1,19 @@
 using System;
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Threading;
+using DiTPlugin.Training.Distributed;
 using DiTPlugin.Training.Trainer;
 using DiTPlugin.Training.Vae;
 using Spectre.Console;
 
 namespace DiTPlugin.Cli;
 
-/// <summary>`dit train`: the training loop with a live progress bar, a loss CSV, sample grids and checkpoints.</summary>
+/// <summary>
+/// `dit train`: the training loop with a live progress bar, a loss CSV, sample grids and checkpoints. With
+/// --distributed, one rank of a data-parallel job started by `mpirun -np N dit train --distributed ...`
+/// (docs/distributed.md): rank 0 prints progress lines and writes the files, a failing rank ends the job.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -32,19 +38,49 @@ internal static class TrainCommand
         var cfg = new Option<double>("--cfg") { Description = "Guidance scale for the preview grids.", DefaultValueFactory = _ => 4.0 };
         var vae = new Option<string?>("--vae") { Description = "Train in the latent space of this SD VAE (diffusers weights): batches are flipped, then encoded (posterior sample x 0.18215), as in the paper." };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0 = default).", DefaultValueFactory = _ => 0 };
+        var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over MPI: start with `mpirun -np N dit train --distributed ...`; --batch is the global batch, split over the ranks." };
+        var bucketMb = new Option<double>("--bucket-mb") { Description = "Distributed: megabytes of gradients per all-reduce message; smaller buckets start earlier during backward.", DefaultValueFactory = _ => 25 };
+        var distTimeout = new Option<double>("--dist-timeout") { Description = "Seconds any one collective may wait for the other ranks before the job is aborted (must exceed rank 0's sample-grid and checkpoint pauses).", DefaultValueFactory = _ => 900 };
         var cmd = new Command("train", "Train a class-conditional DiT.")
-            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae };
+            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae, distributed, distTimeout, bucketMb };
         m.AddTo(cmd);
         cmd.SetAction(r =>
         {
-            var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), r.GetValue(grayscale), s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
+            if (!r.GetValue(distributed)) return Train(r, null);
+            if (!(r.GetValue(distTimeout) > 0)) throw new ArgumentException($"--dist-timeout must be a positive number of seconds, got {r.GetValue(distTimeout)}.");
+            MpiCommunicator comm;
+            try { comm = new MpiCommunicator(TimeSpan.FromSeconds(r.GetValue(distTimeout))); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                throw new NotSupportedException(e.Message, e);                  // one clear line (Program.cs), no stack trace
+            }
+            using var _ = comm;
+            if (comm.Rank == 0 && !MpiCommunicator.LaunchedByMpirun)
+                AnsiConsole.MarkupLine("[yellow]--distributed without mpirun: a job of one rank. Start N ranks with `mpirun -np N dit train --distributed ...`.[/]");
+            try { return Train(r, comm); }
+            catch (Exception e)
+            {
+                // One rank's failure ends the whole job at once (MPI_Abort), instead of leaving the others waiting.
+                comm.Abort($"rank {comm.Rank} of {comm.Size} failed: {e.GetType().Name}: {e.Message}", 2);
+                return 2;
+            }
+        });
+        return cmd;
+
+        int Train(ParseResult r, ICommunicator? comm)
+        {
+            bool root = comm is null || comm.Rank == 0;
+            Action<string> warn = s => { if (root) AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"); };
+            var dataset = DataSources.Open(r.GetValue(data)!, r.GetValue(imageSize), r.GetValue(grayscale), warn);
             var opts = new TrainOptions
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), EmaDecay = r.GetValue(ema), EmaWarmup = r.GetValue(emaWarmup),
                 Bf16 = r.GetValue(bf16), ActivationCheckpointing = r.GetValue(ckptAct), Seed = r.GetValue(seed),
                 OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
+                PerExampleRandomness = comm is not null, BucketMegabytes = r.GetValue(bucketMb),
             };
+            if (!(opts.BucketMegabytes > 0)) throw new ArgumentException($"--bucket-mb must be positive, got {opts.BucketMegabytes}.");
             using var vaeModel = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             var codec = vaeModel is null ? null : new VaeLatentCodec(vaeModel, System.IO.Path.GetFileName(r.GetValue(vae))!);
             opts = opts with { LatentCodec = codec?.Description };
@@ -67,14 +103,20 @@ internal static class TrainCommand
                 SampleRespacing = Given(sampler) ? opts.SampleRespacing : o.SampleRespacing,
                 SampleCfgScale = Given(cfg) ? opts.SampleCfgScale : o.SampleCfgScale,
                 Threads = Given(threads) ? opts.Threads : o.Threads,
+                PerExampleRandomness = o.PerExampleRandomness || comm is not null,
+                BucketMegabytes = Given(bucketMb) ? opts.BucketMegabytes : o.BucketMegabytes,
             };
             bool Given(Option o) => r.GetResult(o) is { Implicit: false };
             using var trainer = resumePath is null
-                ? new DiTTrainer(m.Build(r, dataset.Height / f, codec?.LatentChannels ?? dataset.Channels, dataset.ClassNames.Count), dataset, opts, codec)
-                : DiTTrainer.Resume(resumePath, dataset, o => Adjust(o) with { LatentCodec = o.LatentCodec ?? codec?.Description }, codec);
-            trainer.Warning = w => AnsiConsole.MarkupLineInterpolated($"[yellow]{w}[/]");
+                ? new DiTTrainer(m.Build(r, dataset.Height / f, codec?.LatentChannels ?? dataset.Channels, dataset.ClassNames.Count), dataset, opts, codec, comm)
+                : DiTTrainer.Resume(resumePath, dataset, o => Adjust(o) with { LatentCodec = o.LatentCodec ?? codec?.Description }, codec, comm);
+            trainer.Warning = comm is null ? w => AnsiConsole.MarkupLineInterpolated($"[yellow]{w}[/]") : w => Console.Error.WriteLine($"rank {comm.Rank}: {w}");
             var c = trainer.Model.Config;
-            AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
+            if (root)
+                AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}");
+            if (comm is not null && root)
+                AnsiConsole.MarkupLineInterpolated($"distributed: {comm.Size} {(comm.Size == 1 ? "rank" : "ranks")} ({comm.Backend}), global batch {trainer.Options.BatchSize} = {comm.Size} x {trainer.Options.BatchSize / comm.Size}, collective timeout {r.GetValue(distTimeout):0.#} s");
+            if (comm is not null) return RunDistributed(trainer, comm);
 
             using var cts = new CancellationTokenSource();
             // First Ctrl-C: finish the step, save a checkpoint, exit cleanly. A second one exits at once.
@@ -104,8 +146,38 @@ internal static class TrainCommand
             finally { Console.CancelKeyPress -= onCancel; }
             if (cts.IsCancellationRequested) AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at step {trainer.Step}; saved {trainer.LatestPath}. Resume with --resume.[/]");
             return 0;
-        });
-        return cmd;
+        }
+    }
+
+    /// <summary>
+    /// One rank's share of a distributed run. Progress goes out as plain lines from rank 0 (mpirun forwards output
+    /// through pipes, where a live bar does not render). SIGTERM, SIGINT and SIGUSR1 (which mpirun forwards to every
+    /// rank: `kill -USR1 &lt;mpirun pid&gt;`) stop all ranks after the same step, and rank 0 saves a checkpoint.
+    /// </summary>
+    private static int RunDistributed(DiTTrainer trainer, ICommunicator comm)
+    {
+        bool root = comm.Rank == 0;
+        using var cts = new CancellationTokenSource();
+        void Stop(PosixSignalContext ctx)
+        {
+            ctx.Cancel = true;
+            if (!cts.IsCancellationRequested && root) Console.WriteLine("Stopping all ranks after this step; rank 0 saves a checkpoint...");
+            cts.Cancel();
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var usr1 = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create((PosixSignal)10, Stop);   // SIGUSR1 on Linux
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long first = trainer.Step;
+        trainer.Run(root ? new SyncProgress<TrainStatus>(s => Console.WriteLine(s.Event is not null
+            ? $"step {s.Step}: {s.Event}"
+            : $"step {s.Step}/{s.TotalSteps} loss {s.Loss:F4} ({s.ItersPerSec:F2} it/s, {s.ItersPerSec * trainer.Options.BatchSize:F1} img/s, ETA {(s.Eta is { } eta ? ProgressInfo.FormatSpan(eta) : "?")})")) : null, cts.Token);
+        var (sync, steps) = trainer.GradientSyncTime;
+        if (steps > 0)
+            Console.WriteLine($"rank {comm.Rank}: {trainer.Step - first} steps in {clock.Elapsed.TotalSeconds:F1} s; gradient exchange {sync.TotalMilliseconds / steps:F1} ms/step " +
+                $"(includes waiting for the slowest rank); {trainer.Bucketer!.BucketSizes.Count} buckets, {(double)trainer.Bucketer.StartedDuringBackward / steps:F1} per step started during backward");
+        if (root && cts.IsCancellationRequested) Console.WriteLine($"Interrupted at step {trainer.Step}; saved {trainer.LatestPath}. Resume with --resume (and --distributed).");
+        return 0;
     }
 }
 

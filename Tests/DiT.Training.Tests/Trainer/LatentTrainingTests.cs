@@ -71,6 +71,21 @@ public class LatentTrainingTests : TempDirectoryTest
     }
 
     [Test]
+    public void PerExampleRandomnessFlipsAndEncodesEachExampleWithItsOwnDraws()
+    {
+        var data = new InMemoryDataset(channels: 1, size: 8);
+        var codec = new SpaceToDepthCodec();
+        using var trainer = new DiTTrainer(Latent4x4, data, Opts with { PerExampleRandomness = true }, codec);
+        var (loss, _, _) = trainer.TrainStep();
+        Assert.That(double.IsFinite(loss));
+        Assert.That(codec.Encoded.Select(t => t.shape), Is.All.EqualTo(new long[] { 1, 1, 8, 8 }), "one example per encode, each with its own generator");
+        Assert.That(codec.Encoded, Has.Count.EqualTo(4));
+        var originals = Enumerable.Range(0, data.Count).Select(i => tensor(data.Get(i).Chw, new long[] { 1, 8, 8 })).ToList();
+        foreach (var img in codec.Encoded)
+            Assert.That(originals.Any(o => o.equal(img[0]).all().item<bool>() || o.flip(2).equal(img[0]).all().item<bool>()), Is.True);
+    }
+
+    [Test]
     public void ShapeMismatchesNameBothSides()
     {
         var data = new InMemoryDataset(channels: 1, size: 8);

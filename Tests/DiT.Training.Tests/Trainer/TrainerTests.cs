@@ -149,4 +149,35 @@ public class TrainerTests : TempDirectoryTest
         again.Run(cancel: cts.Token);
         Assert.That(Checkpoint.Load(again.LatestPath).Step, Is.EqualTo(4), "cancelled before any step: saved where it stood");
     }
+    [Test]
+    public void PerExampleRandomnessResumesBitIdenticallyToo()
+    {
+        var data = new InMemoryDataset();
+        float[] Params(DiT m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        var opts = Opts(4) with { PerExampleRandomness = true };
+        float[] straight;
+        using (var a = new DiTTrainer(Tiny, data, opts))
+        {
+            for (int i = 0; i < 4; i++) a.TrainStep();
+            straight = Params(a.Model);
+        }
+        var ckpt = Path.Combine(Dir, "mid.ckpt");
+        using (var b = new DiTTrainer(Tiny, data, opts))
+        {
+            b.TrainStep(); b.TrainStep();
+            b.SaveCheckpoint(ckpt);
+        }
+        using var c = DiTTrainer.Resume(ckpt, data);
+        Assert.That(c.Options.PerExampleRandomness, "the checkpoint keeps the mode");
+        c.TrainStep(); c.TrainStep();
+        Assert.That(Params(c.Model), Is.EqualTo(straight));
+
+        using var perBatch = new DiTTrainer(Tiny, data, Opts(4));
+        for (int i = 0; i < 4; i++) perBatch.TrainStep();
+        Assert.That(Params(perBatch.Model), Is.Not.EqualTo(straight), "another stream of draws than the per-batch default");
+    }
+    [Test]
+    public void ADistributedTrainerNeedsPerExampleRandomness() =>
+        Assert.That(() => new DiTTrainer(Tiny, new InMemoryDataset(), Opts(1), communicator: new Distributed.FakeCommunicator(0, 2)),
+            Throws.ArgumentException.With.Message.Contains("per example"));
 }

@@ -43,6 +43,13 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         InitializeWeights();
     }
 
+    /// <summary>
+    /// While the graph is recorded, each block's input tokens pass through this (block index, tokens) → tokens before
+    /// the block. Data-parallel training puts a marker there whose backward tells it that backward has finished the
+    /// block, so the block's gradients can be exchanged while backward goes on (Distributed/GradientBucketer).
+    /// </summary>
+    public Func<int, Tensor, Tensor>? BlockInputHook { get; set; }
+
     /// <summary>x (B,C,H,W), t (B) timesteps, y (B) labels (the null class allowed) → (B, out_channels, H, W).</summary>
     public override Tensor forward(Tensor x, Tensor t, Tensor y)
     {
@@ -56,10 +63,15 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         var c = tEmb + yEmb;
         var cond = stack(new[] { tEmb, yEmb }, dim: 1);                 // (B, 2, D) for cross-attention
         if (Config.Block == BlockType.InContext) tokens = cat(new[] { tokens, cond }, dim: 1);
+        int index = 0;
         foreach (var block in blocks)
+        {
+            if (BlockInputHook is not null && is_grad_enabled()) tokens = BlockInputHook(index, tokens);
             tokens = ActivationCheckpointing && is_grad_enabled()
                 ? CheckpointedBlock.Apply(block, tokens, c, cond)
                 : block.forward(tokens, c, cond);
+            index++;
+        }
         if (Config.Block == BlockType.InContext) tokens = tokens[.., ..Config.NumPatches];   // drop the 2 condition tokens
         var patches = final_layer.forward(tokens, c);                   // (B, T, p*p*out)
         return Unpatchify(patches).MoveToOuterDisposeScope();

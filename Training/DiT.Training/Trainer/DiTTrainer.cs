@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Diffusion;
+using DiTPlugin.Training.Distributed;
 using DiTPlugin.Training.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,6 +17,13 @@ namespace DiTPlugin.Training.Trainer;
 /// horizontal flips, label dropout for classifier-free guidance, and the ADM hybrid loss.
 /// Everything random in step k (batch order, flips, dropped labels, timesteps, noise) comes from a generator
 /// seeded by (seed, k), so a run resumed from a checkpoint is bit-identical to one that never stopped.
+/// <para>
+/// Data-parallel training: with an <see cref="ICommunicator"/> of N ranks each rank trains on its shard of the
+/// global batch (<see cref="DistributedSampler"/>), gradients are averaged over ranks in buckets
+/// (<see cref="GradientBucketer"/>) and rank 0 alone keeps the EMA and writes logs, grids and checkpoints. With
+/// <see cref="TrainOptions.PerExampleRandomness"/> each example's draws come from (seed, k, its position in the
+/// global batch), so N ranks train exactly what one process on the whole global batch would.
+/// </para>
 /// </summary>
 public sealed class DiTTrainer : IDisposable
 {
@@ -23,17 +31,29 @@ public sealed class DiTTrainer : IDisposable
     private readonly GaussianDiffusion diffusion;
     private readonly AdamW optimizer;
     private readonly MixedPrecision? mixed;
-    private readonly BatchSampler sampler;
+    private readonly DistributedSampler sampler;
     private readonly ILatentCodec? codec;
+    private readonly ICommunicator comm;
+    private readonly GradientBucketer? bucketer;
 
     public DiT Model { get; }
     public Ema Ema { get; }
     public TrainOptions Options { get; }
     public long Step { get; private set; }
+    /// <summary>The group this trainer belongs to (size 1 when not distributed).</summary>
+    public ICommunicator Communicator => comm;
+    /// <summary>Time spent averaging gradients over ranks (zero when not distributed), and how many steps did.</summary>
+    public (TimeSpan Total, long Steps) GradientSyncTime => bucketer is null ? (TimeSpan.Zero, 0) : (bucketer.TotalTime, bucketer.Calls);
+    /// <summary>The gradient exchange of a distributed run (bucket sizes, buckets overlapped with backward); null otherwise.</summary>
+    public GradientBucketer? Bucketer => bucketer;
 
     /// <param name="codec">Encodes each (augmented) image batch into the latent space the model trains in; null trains on the data as is.</param>
-    public DiTTrainer(DiTConfig config, IImageDataset data, TrainOptions options, ILatentCodec? codec = null)
+    /// <param name="communicator">The ranks of a distributed run; null trains in this process alone. Collective: every rank constructs its trainer together.</param>
+    public DiTTrainer(DiTConfig config, IImageDataset data, TrainOptions options, ILatentCodec? codec = null, ICommunicator? communicator = null)
     {
+        comm = communicator ?? SingleProcessCommunicator.Instance;
+        if (comm.Size > 1 && !options.PerExampleRandomness)
+            throw new ArgumentException("A distributed run draws its randomness per example (PerExampleRandomness), so that it does not depend on how the batch is split over ranks.");
         if (options.LatentCodec is not null && codec is null)
             throw new ArgumentException($"This run trains on latents of {options.LatentCodec}; give that VAE (--vae) to encode the images.");
         int f = codec?.Downsample ?? 1;
@@ -57,7 +77,45 @@ public sealed class DiTTrainer : IDisposable
         optimizer = optim.AdamW(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         if (options.Bf16) mixed = new MixedPrecision(Model);
         diffusion = GaussianDiffusion.Create("", options.Schedule, options.DiffusionSteps, config.LearnSigma);
-        sampler = new BatchSampler(data.Count, options.BatchSize, (ulong)options.Seed);
+        sampler = new DistributedSampler(data.Count, options.BatchSize, comm.Rank, comm.Size, (ulong)options.Seed);
+        if (comm.Size > 1)
+        {
+            bucketer = new GradientBucketer(Model.named_parameters().Select(np => (np.name, (Tensor)np.parameter)), comm,
+                (long)(options.BucketMegabytes * (1 << 20)));
+            // Overlap with backward: when backward has gone through block i (and, for the last block, the final layer
+            // after it), block i's buckets can start. bf16 gradients reach the fp32 master weights only after backward.
+            if (mixed is null)
+                Model.BlockInputHook = (i, tokens) => BackwardSignal.Apply(tokens, () =>
+                {
+                    if (i == config.Depth - 1) bucketer.MarkReady("final_layer.");
+                    bucketer.MarkReady($"blocks.{i}.");
+                });
+        }
+        SynchronizeRanks();
+    }
+
+    /// <summary>
+    /// The checked start of a distributed run (world size, dtype, parameter count, config, recipe, data and step
+    /// agree on every rank; <see cref="StartupCheck"/>), then rank 0's parameters broadcast to all. Collective.
+    /// </summary>
+    private void SynchronizeRanks()
+    {
+        if (comm.Size == 1) return;
+        var recipe = Options with { OutputDir = "", Threads = 0, LogEvery = 0, SampleEvery = 0, CheckpointEvery = 0, SampleRespacing = "", SampleCfgScale = 0, SampleRows = 0 };
+        StartupCheck.Verify(comm, new (string, long)[]
+        {
+            ("world size", comm.Size),
+            ("dtype", StartupCheck.DtypeCode(Options.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32)),
+            ("parameter count", Model.parameters().Sum(p => p.numel())),
+            ("model config hash", StartupCheck.Hash(System.Text.Json.JsonSerializer.Serialize(Model.Config))),
+            ("recipe hash", StartupCheck.Hash(System.Text.Json.JsonSerializer.Serialize(recipe))),
+            ("dataset size", data.Count),
+            ("step", Step),
+        });
+        using var _ = no_grad();
+        foreach (var p in Model.parameters()) comm.Broadcast(GradientBucketer.Floats(p), root: 0);
+        if (comm.IsRoot()) return;
+        Ema.CopyFrom();                                      // unused off rank 0, but kept equal to the start weights
     }
 
     /// <summary>
@@ -66,19 +124,20 @@ public sealed class DiTTrainer : IDisposable
     /// as long as it leaves the seed, batch size, learning rate and the other recipe fields alone.
     /// </summary>
     public static DiTTrainer Resume(string checkpointPath, IImageDataset data, Func<TrainOptions, TrainOptions>? adjust = null,
-        ILatentCodec? codec = null)
+        ILatentCodec? codec = null, ICommunicator? communicator = null)
     {
         using var ckpt = Checkpoint.Load(checkpointPath);
         if (!ckpt.CanResume)
             throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds weights only (no raw weights or optimizer state); " +
                 "it can be sampled from but not resumed. Resume from a full checkpoint such as latest.ckpt.");
         var opts = adjust is null ? ckpt.Options : adjust(ckpt.Options);
-        var trainer = new DiTTrainer(ckpt.Config, data, opts, codec);
+        var trainer = new DiTTrainer(ckpt.Config, data, opts, codec, communicator);
         Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
         Checkpoint.LoadInto(trainer.Ema.Model, ckpt.Ema, $"Checkpoint '{checkpointPath}' (ema)");
         ckpt.RestoreOptimizer(trainer.optimizer);
         if (ckpt.TorchRngState is not null) set_rng_state(ckpt.TorchRngState);
         trainer.Step = ckpt.Step;
+        trainer.SynchronizeRanks();                          // every rank resumed the same checkpoint (same step)
         return trainer;
     }
 
@@ -91,8 +150,8 @@ public sealed class DiTTrainer : IDisposable
         NativeRetry.Run(() =>
         {
             try { return TrainStepOnce(); }
-            catch (System.Runtime.InteropServices.ExternalException) when (stepApplied) { throw new InvalidOperationException("A native error after the weight update; resume from the last checkpoint."); }
-            catch (System.Runtime.InteropServices.ExternalException) { optimizer.zero_grad(); throw; }
+            catch (System.Runtime.InteropServices.ExternalException) when (stepApplied || bucketer?.InFlight == true) { throw new InvalidOperationException("A native error after the weight update; resume from the last checkpoint."); }
+            catch (System.Runtime.InteropServices.ExternalException) { optimizer.zero_grad(); bucketer?.Reset(); throw; }
         }, Warning, $"step {Step + 1}");
 
     /// <summary>Receives warnings (retried steps).</summary>
@@ -104,11 +163,8 @@ public sealed class DiTTrainer : IDisposable
     {
         stepApplied = false;
         using var scope = NewDisposeScope();
-        using var g = new Generator((ulong)StepSeed(Options.Seed, Step));
-        var (x, y) = LoadBatch(sampler.BatchAt(Step), g);
-        var labels = Model.Labels.DropLabels(y, g);
-        var t = diffusion.SampleTimesteps(x.shape[0], g);
-        var noise = randn(x.shape, generator: g);
+        var (indices, positions) = sampler.BatchAt(Step);
+        var (x, labels, t, noise) = Options.PerExampleRandomness ? DrawPerExample(indices, positions) : DrawPerBatch(indices);
 
         DenoiseFn net = mixed is null
             ? (xt, tt) => Model.forward(xt, tt, labels)
@@ -119,51 +175,72 @@ public sealed class DiTTrainer : IDisposable
         var loss = terms.Loss.mean();
         loss.backward();
         mixed?.StoreGradients();
-        stepApplied = true;                  // from here on a failure must not be retried: the weights may have changed
+        stepApplied = true;                  // from here on a failure must not be retried: the ranks exchange gradients, the weights change
+        bucketer?.Finish();
         optimizer.step();
-        Ema.Update(Step, Options.EmaWarmup);
+        if (comm.IsRoot()) Ema.Update(Step, Options.EmaWarmup);
         Step++;
         return (loss.item<float>(), terms.Mse.mean().item<float>(), terms.Vb.mean().item<float>());
     }
 
     /// <summary>
     /// Trains to Options.Steps, logging a CSV, writing EMA sample grids and checkpoints. Cancellation (Ctrl-C)
-    /// finishes the current step, saves a checkpoint and returns.
+    /// finishes the current step, saves a checkpoint and returns. Distributed: collective; the losses reported are
+    /// the means over ranks, a cancellation on any rank stops all of them after the same step, and only rank 0 logs,
+    /// reports progress and writes files.
     /// </summary>
     public void Run(IProgress<TrainStatus>? progress = null, CancellationToken cancel = default)
     {
-        Directory.CreateDirectory(Options.OutputDir);
-        using var log = new LossLog(Path.Combine(Options.OutputDir, "loss.csv"), Step == 0 ? null : Step);
+        bool root = comm.IsRoot();
+        if (!root) progress = null;
+        if (root) Directory.CreateDirectory(Options.OutputDir);
+        using var log = root ? new LossLog(Path.Combine(Options.OutputDir, "loss.csv"), Step == 0 ? null : Step) : null;
         var clock = new ProgressInfo(Options.Steps, Step);
-        while (Step < Options.Steps && !cancel.IsCancellationRequested)
+        while (Step < Options.Steps && !(comm.Size == 1 && cancel.IsCancellationRequested))
         {
             var (loss, mse, vb) = TrainStep();
+            bool stop = cancel.IsCancellationRequested;
+            if (comm.Size > 1) (loss, mse, vb, stop) = AgreeAcrossRanks(loss, mse, vb, stop);
             if (!double.IsFinite(loss))
             {
-                SaveCheckpoint(Path.Combine(Options.OutputDir, "diverged.ckpt"));
+                if (root) SaveCheckpoint(Path.Combine(Options.OutputDir, "diverged.ckpt"));
+                comm.Barrier();                              // every rank saw the same loss: fail together once it is saved
                 throw new InvalidOperationException($"The loss became {loss} at step {Step}; the state before it is not recoverable from " +
                     "this step, resume from the last checkpoint with a lower learning rate or without --bf16.");
             }
             clock.Update(Step);
-            if (Step % Options.LogEvery == 0 || Step == Options.Steps)
+            if (log is not null && (Step % Options.LogEvery == 0 || Step == Options.Steps))
             {
                 log.Append(Step, loss, mse, vb, Options.LearningRate, clock.ItersPerSec, clock.Elapsed.TotalSeconds);
                 progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta));
             }
-            if (Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
+            if (root && Options.SampleEvery > 0 && Step % Options.SampleEvery == 0)
             {
                 var path = Path.Combine(Options.OutputDir, "samples", $"step_{Step:D7}.png");
-                SaveSampleGrid(path, cancel);
-                progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta, $"samples: {path}"));
+                string what = $"samples: {path}";
+                try { SaveSampleGrid(path, cancel); }
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested) { what = "sample grid skipped: stopping"; }
+                progress?.Report(new TrainStatus(Step, Options.Steps, loss, mse, vb, clock.ItersPerSec, clock.Elapsed, clock.Eta, what));
             }
-            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint(LatestPath);
+            if (root && Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint(LatestPath);
+            if (stop) break;
         }
-        SaveCheckpoint(LatestPath);
+        if (root) SaveCheckpoint(LatestPath);
+        comm.Barrier();                                      // no rank leaves before rank 0 has written the checkpoint
         progress?.Report(new TrainStatus(Step, Options.Steps, double.NaN, double.NaN, double.NaN, clock.ItersPerSec, clock.Elapsed, null,
             $"checkpoint: {LatestPath}"));
     }
 
     public string LatestPath => Path.Combine(Options.OutputDir, "latest.ckpt");
+
+    /// <summary>The step's loss terms averaged over ranks, and whether any rank was asked to stop. Collective.</summary>
+    private (double, double, double, bool) AgreeAcrossRanks(double loss, double mse, double vb, bool stop)
+    {
+        Span<float> v = stackalloc float[] { (float)loss, (float)mse, (float)vb, stop ? 1f : 0f };
+        comm.AllReduceSum(v);
+        float n = comm.Size;
+        return (v[0] / n, v[1] / n, v[2] / n, v[3] > 0);
+    }
 
     public void SaveCheckpoint(string path) =>
         Checkpoint.Save(path, Model, Ema.Model, optimizer, Step, Options, data.ClassNames);
@@ -186,8 +263,19 @@ public sealed class DiTTrainer : IDisposable
     /// <summary>The seed of step k's generator: distinct per (seed, step), stable across runs and resumes.</summary>
     internal static long StepSeed(long seed, long step) => unchecked(seed * 1_000_003L + step * 7919L + 12345L) & long.MaxValue;
 
-    private (Tensor x, Tensor y) LoadBatch(int[] indices, Generator g)
+    /// <summary>The seed of one example's generator: (seed, step, position in the global batch), SplitMix64-mixed.</summary>
+    internal static long ExampleSeed(long seed, long step, int position)
     {
+        ulong z = unchecked((ulong)StepSeed(seed, step) + 0x9E3779B97F4A7C15UL * (ulong)(position + 1));
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (long)((z ^ (z >> 31)) & long.MaxValue);
+    }
+
+    /// <summary>Step k's draws from one (seed, k) generator: flips, (latent encoding), dropped labels, timesteps, noise.</summary>
+    private (Tensor x, Tensor labels, Tensor t, Tensor noise) DrawPerBatch(int[] indices)
+    {
+        using var g = new Generator((ulong)StepSeed(Options.Seed, Step));
         var (x, y) = DatasetBatch.Load(data, indices);
         if (Options.HorizontalFlip)
         {
@@ -195,7 +283,39 @@ public sealed class DiTTrainer : IDisposable
             x = Augment.HorizontalFlip(x, flip);
         }
         if (codec is not null) x = codec.Encode(x, g);
-        return (x, y);
+        var labels = Model.Labels.DropLabels(y, g);
+        var t = diffusion.SampleTimesteps(x.shape[0], g);
+        var noise = randn(x.shape, generator: g);
+        return (x, labels, t, noise);
+    }
+
+    /// <summary>
+    /// The same draws, each example from its own (seed, k, global position) generator, so that they do not depend
+    /// on which rank holds the example or how many examples the rank holds.
+    /// </summary>
+    private (Tensor x, Tensor labels, Tensor t, Tensor noise) DrawPerExample(int[] indices, int[] positions)
+    {
+        var (images, y) = DatasetBatch.Load(data, indices);
+        var xs = new Tensor[indices.Length];
+        var labels = new Tensor[indices.Length];
+        var ts = new Tensor[indices.Length];
+        var noises = new Tensor[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            using var g = new Generator((ulong)ExampleSeed(Options.Seed, Step, positions[i]));
+            var x = images.narrow(0, i, 1);
+            if (Options.HorizontalFlip)
+            {
+                using var flip = rand(new long[] { 1 }, generator: g) < 0.5;
+                x = Augment.HorizontalFlip(x, flip);
+            }
+            if (codec is not null) x = codec.Encode(x, g);
+            xs[i] = x;
+            labels[i] = Model.Labels.DropLabels(y.narrow(0, i, 1), g);
+            ts[i] = diffusion.SampleTimesteps(1, g);
+            noises[i] = randn(x.shape, generator: g);
+        }
+        return (cat(xs, 0), cat(labels, 0), cat(ts, 0), cat(noises, 0));
     }
 
     public void Dispose()

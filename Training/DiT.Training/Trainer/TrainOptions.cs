@@ -18,6 +18,14 @@ public sealed record TrainOptions
     public bool Bf16 { get; init; }
     public bool ActivationCheckpointing { get; init; }
     public long Seed { get; init; }
+    /// <summary>
+    /// Draw each example's flip, dropped label, timestep and noise from its own generator seeded by (seed, step,
+    /// position in the global batch) instead of one generator per step: what distributed runs use, so that N ranks
+    /// train exactly what one process on the whole batch would, and a run can move between 1 and N ranks. With a
+    /// latent codec (--vae) each example is then encoded on its own (its posterior sample is one of its draws), which
+    /// is slower than one batch encode: distributed latent training wants a latent cache (dit cache-latents).
+    /// </summary>
+    public bool PerExampleRandomness { get; init; }
     public string Schedule { get; init; } = "linear";
     public int DiffusionSteps { get; init; } = 1000;
     /// <summary>The latent codec the run encodes batches with (its description, e.g. the VAE file); null = trains on the data as is.</summary>
@@ -31,6 +39,8 @@ public sealed record TrainOptions
     public string SampleRespacing { get; init; } = "ddim50";
     public double SampleCfgScale { get; init; } = 4.0;
     public int SampleRows { get; init; } = 4;
+    /// <summary>Distributed runs: the size of one gradient all-reduce message (DDP's bucket_cap_mb).</summary>
+    public double BucketMegabytes { get; init; } = 25;
     /// <summary>Torch intra-op threads; 0 keeps TorchSharp's default.</summary>
     public int Threads { get; init; }
 }
