@@ -13,12 +13,6 @@ namespace DiTPlugin.Vulkan.Tests
     /// </summary>
     public sealed class CpuSceneRendererTests
     {
-        private static readonly Vector4 Clear = new Vector4(0.2f, 0.4f, 0.6f, 1f);
-        private static readonly byte[] ClearBytes = { 124, 170, 203, 255 };     // 1.055·l^(1/2.4) − 0.055, ·255
-
-        private static SceneQuad FullScreen(int texture, float z = 0.5f, float repeat = 1f, float shade = 1f) =>
-            new SceneQuad(new Vector3(-1, -1, z), new Vector3(2, 0, 0), new Vector3(0, 2, 0), texture, repeat, shade);
-
         private static CpuTextureTarget Texture(int w, int h, params byte[][] texels)
         {
             var layout = new TextureLayout(w, h, new TextureSettings());

@@ -1,3 +1,5 @@
+using System.Numerics;
+using DiTPlugin.Samples.DemoScene.Rendering;
 using DiTPlugin.Textures;
 using NUnit.Framework;
 
@@ -7,6 +9,15 @@ namespace DiTPlugin.Vulkan.Tests
     internal static class SceneFrames
     {
         public static readonly byte[] Red = { 255, 0, 0, 255 }, Green = { 0, 255, 0, 255 }, Blue = { 0, 0, 255, 255 }, White = { 255, 255, 255, 255 };
+
+        /// <summary>The background of the renderer tests, linear RGBA.</summary>
+        public static readonly Vector4 Clear = new Vector4(0.2f, 0.4f, 0.6f, 1f);
+        /// <summary>Clear in sRGB bytes: 1.055·l^(1/2.4) − 0.055 → 0.4845, 0.6652, 0.7977 → ·255 rounded.</summary>
+        public static readonly byte[] ClearBytes = { 124, 170, 203, 255 };
+
+        /// <summary>Covers clip x, y ∈ [−1, 1] at depth z with the identity matrix: uv (0,0) at the top-left pixel.</summary>
+        public static SceneQuad FullScreen(int texture, float z = 0.5f, float repeat = 1f, float shade = 1f) =>
+            new SceneQuad(new Vector3(-1, -1, z), new Vector3(2, 0, 0), new Vector3(0, 2, 0), texture, repeat, shade);
 
         /// <summary>An allocated and written Rgba8 sRGB texture, texels given row by row from the top.</summary>
         public static VulkanTextureTarget Texture(VulkanDevice device, int width, int height, params byte[][] texels)

@@ -14,14 +14,6 @@ namespace DiTPlugin.Vulkan.Tests
     /// </summary>
     public sealed class VulkanSceneRendererTests
     {
-        private static readonly Vector4 Clear = new Vector4(0.2f, 0.4f, 0.6f, 1f);
-        // Clear in sRGB bytes: 1.055·l^(1/2.4) − 0.055 → 0.4845, 0.6652, 0.7977 → ·255 rounded.
-        private static readonly byte[] ClearBytes = { 124, 170, 203, 255 };
-
-        /// <summary>Covers clip x, y ∈ [−1, 1] at depth z with the identity matrix: uv (0,0) at the top-left pixel.</summary>
-        private static SceneQuad FullScreen(int texture, float z = 0.5f, float repeat = 1f, float shade = 1f) =>
-            new SceneQuad(new Vector3(-1, -1, z), new Vector3(2, 0, 0), new Vector3(0, 2, 0), texture, repeat, shade);
-
         /// <summary>Top row red, green; bottom row blue, white.</summary>
         private static VulkanTextureTarget Quadrants(VulkanDevice device) => Texture(device, 2, 2, Red, Green, Blue, White);
 
