@@ -35,14 +35,7 @@ namespace DiTPlugin.Vulkan
             {
                 MemoryRequirements req;
                 vk.GetBufferMemoryRequirements(device.Device, buffer, &req);
-                var alloc = new MemoryAllocateInfo
-                {
-                    SType = StructureType.MemoryAllocateInfo,
-                    AllocationSize = req.Size,
-                    MemoryTypeIndex = device.FindMemoryType(req.MemoryTypeBits, properties),
-                };
-                DeviceMemory memory;
-                VulkanException.Check(vk.AllocateMemory(device.Device, &alloc, null, &memory), "vkAllocateMemory", $"{req.Size} bytes for a buffer");
+                var memory = device.AllocateMemory(req, properties, "a buffer");
                 Memory = memory;
                 VulkanException.Check(vk.BindBufferMemory(device.Device, buffer, memory, 0), "vkBindBufferMemory");
                 if (map)

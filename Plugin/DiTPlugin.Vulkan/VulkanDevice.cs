@@ -153,6 +153,23 @@ namespace DiTPlugin.Vulkan
             return new VulkanDevice(api, instance, physicalDevice, device, queue, queueFamilyIndex, ownsDevice: false, queueLock);
         }
 
+        /// <summary>
+        /// Allocates memory for <paramref name="requirements"/> in a type with <paramref name="properties"/>;
+        /// <paramref name="what"/> names the resource in the error.
+        /// </summary>
+        public DeviceMemory AllocateMemory(in MemoryRequirements requirements, MemoryPropertyFlags properties, string what)
+        {
+            var alloc = new MemoryAllocateInfo
+            {
+                SType = StructureType.MemoryAllocateInfo,
+                AllocationSize = requirements.Size,
+                MemoryTypeIndex = FindMemoryType(requirements.MemoryTypeBits, properties),
+            };
+            DeviceMemory memory;
+            VulkanException.Check(Api.AllocateMemory(Device, &alloc, null, &memory), "vkAllocateMemory", $"{requirements.Size} bytes for {what}");
+            return memory;
+        }
+
         /// <summary>The index of a memory type allowed by <paramref name="typeBits"/> (VkMemoryRequirements) with all the <paramref name="required"/> properties.</summary>
         public uint FindMemoryType(uint typeBits, MemoryPropertyFlags required)
         {

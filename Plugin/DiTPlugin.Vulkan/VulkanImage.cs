@@ -51,14 +51,7 @@ namespace DiTPlugin.Vulkan
             {
                 MemoryRequirements req;
                 vk.GetImageMemoryRequirements(device.Device, image, &req);
-                var alloc = new MemoryAllocateInfo
-                {
-                    SType = StructureType.MemoryAllocateInfo,
-                    AllocationSize = req.Size,
-                    MemoryTypeIndex = device.FindMemoryType(req.MemoryTypeBits, MemoryPropertyFlags.DeviceLocalBit),
-                };
-                DeviceMemory memory;
-                VulkanException.Check(vk.AllocateMemory(device.Device, &alloc, null, &memory), "vkAllocateMemory", $"{req.Size} bytes for a {width}x{height} image");
+                var memory = device.AllocateMemory(req, MemoryPropertyFlags.DeviceLocalBit, $"a {width}x{height} image");
                 Memory = memory;
                 VulkanException.Check(vk.BindImageMemory(device.Device, image, memory, 0), "vkBindImageMemory");
 
