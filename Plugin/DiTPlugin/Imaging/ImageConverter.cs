@@ -23,10 +23,15 @@ namespace DiTPlugin.Imaging
         /// <summary>One model value in [−1, 1] → byte: (v + 1)/2, through the sRGB OETF when <paramref name="linear"/>.</summary>
         public static byte ValueToByte(float v, bool linear)
         {
-            double u = (v + 1.0) / 2.0;
-            if (double.IsNaN(u)) u = 0;
-            u = u < 0 ? 0 : u > 1 ? 1 : u;
+            double u = ToUnit(v);
             return ToByte(linear ? LinearToSrgb(u) : u);
+        }
+
+        /// <summary>One model value in [−1, 1] → [0, 1]: (v + 1)/2, clamped; NaN → 0.</summary>
+        public static double ToUnit(float v)
+        {
+            double u = (v + 1.0) / 2.0;
+            return double.IsNaN(u) ? 0 : u < 0 ? 0 : u > 1 ? 1 : u;
         }
 
         /// <summary>

@@ -25,8 +25,9 @@ namespace DiTPlugin.Textures
                 throw new ArgumentException($"The destination holds {destination.Length} bytes; the layout needs {layout.ByteSize}.", nameof(destination));
 
             // Level 0: encoded straight from the model value (so an sRGB model into an sRGB RGBA8 texture gives exactly
-            // ImageConverter's bytes); linear RGBA kept for the mips.
-            var linear = new float[plane * 4];
+            // ImageConverter's bytes); linear RGBA kept only when mips are made from it.
+            bool srgbTarget = layout.Settings.ColorSpace == TextureColorSpace.Srgb;
+            var linear = layout.MipCount > 1 ? new float[plane * 4] : null;
             var level0 = destination.Slice(0, (int)layout.MipByteSize(0));
             for (int y = 0; y < h; y++)
             {
@@ -36,11 +37,13 @@ namespace DiTPlugin.Textures
                     int p = y * w + x;
                     for (int c = 0; c < 4; c++)
                     {
-                        double u = c == 3 ? (channels == 4 ? Unit(chw[3 * plane + p]) : 1.0) : Unit(chw[(channels == 1 ? 0 : c) * plane + p]);
-                        double lin = c == 3 || sourceLinear ? u : SrgbToLinear(u);
-                        double srgb = c == 3 || !sourceLinear ? u : ImageConverter.LinearToSrgb(u);
-                        linear[p * 4 + c] = (float)lin;
-                        Store(level0, layout, (row * w + x) * 4 + c, c == 3 ? u : layout.Settings.ColorSpace == TextureColorSpace.Srgb ? srgb : lin);
+                        double u = c == 3 ? (channels == 4 ? ImageConverter.ToUnit(chw[3 * plane + p]) : 1.0)
+                                          : ImageConverter.ToUnit(chw[(channels == 1 ? 0 : c) * plane + p]);
+                        // Alpha has no transfer function; colour converts only where the source and the need differ.
+                        bool sameSpace = c == 3 || sourceLinear != srgbTarget;
+                        double stored = sameSpace ? u : srgbTarget ? ImageConverter.LinearToSrgb(u) : SrgbToLinear(u);
+                        Store(level0, layout, (row * w + x) * 4 + c, stored);
+                        if (linear != null) linear[p * 4 + c] = (float)(c == 3 || sourceLinear ? u : SrgbToLinear(u));
                     }
                 }
             }
@@ -62,7 +65,7 @@ namespace DiTPlugin.Textures
                         {
                             double sum = 0;
                             for (int yy = y0; yy <= y1; yy++)
-                                for (int xx = x0; xx <= x1; xx++) sum += linear[(yy * sw + xx) * 4 + c];
+                                for (int xx = x0; xx <= x1; xx++) sum += linear![(yy * sw + xx) * 4 + c];
                             double lin = sum / ((y1 - y0 + 1) * (x1 - x0 + 1));
                             next[(y * dw + x) * 4 + c] = (float)lin;
                             bool encode = c != 3 && layout.Settings.ColorSpace == TextureColorSpace.Srgb;
@@ -90,13 +93,6 @@ namespace DiTPlugin.Textures
             if (encoded <= 0) return 0;
             if (encoded >= 1) return 1;
             return encoded <= 0.04045 ? encoded / 12.92 : Math.Pow((encoded + 0.055) / 1.055, 2.4);
-        }
-
-        /// <summary>[−1, 1] → [0, 1], clamped; NaN → 0 (as ImageConverter).</summary>
-        private static double Unit(float v)
-        {
-            double u = (v + 1.0) / 2.0;
-            return double.IsNaN(u) ? 0 : u < 0 ? 0 : u > 1 ? 1 : u;
         }
 
         /// <summary>Writes component <paramref name="index"/> (texel·4 + channel) of a level as a byte or a little-endian half.</summary>
