@@ -8,7 +8,7 @@ namespace DiTPlugin.D3D12
     /// texture copy reads each subresource from a placed footprint: its rows <c>RowPitch</c> bytes apart (a multiple of
     /// D3D12_TEXTURE_DATA_PITCH_ALIGNMENT, 256) starting at <c>Offset</c> (a multiple of
     /// D3D12_TEXTURE_DATA_PLACEMENT_ALIGNMENT, 512). For a single-slice 2D texture the subresource index is the mip level.
-    /// No Direct3D types here: <see cref="D3D12TextureTarget"/> takes the placements from GetCopyableFootprints and uses
+    /// No Direct3D types here: <c>D3D12TextureTarget</c> takes the placements from GetCopyableFootprints and uses
     /// <see cref="CopyRows"/>; <see cref="Compute"/> is what GetCopyableFootprints gives for these uncompressed formats.
     /// </summary>
     public static class UploadFootprint

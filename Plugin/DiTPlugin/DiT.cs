@@ -145,7 +145,7 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
             if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
-            if (options.Seamless && Manifest.Input.Space == "latent" && !Manifest.DecoderGraphs().Any(g => g.Padding == ManifestGraph.CircularPadding))
+            if (options.Seamless && Manifest.Input.Space == "latent" && Manifest.DecoderGraphs(circular: true).Count == 0)
                 throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
             return new GenerationJob(this, options, classIds, chain, targets);

@@ -26,9 +26,7 @@ namespace DiTPlugin
         private readonly float[] _x, _noise, _t, _cfg;
         private readonly float[]? _rolled, _eps, _v;           // seamless: the rolled model input, outputs rolled back
         private readonly int _channels, _size;
-        private readonly ITextureTarget?[] _targets;
-        private readonly TextureLayout?[] _layouts;
-        private readonly byte[]?[] _encoded;                    // per target, reused for every update
+        private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
         private readonly Stopwatch _active = new Stopwatch();
@@ -64,9 +62,7 @@ namespace DiTPlugin
                 _eps = new float[_x.Length];
                 _v = new float[_x.Length];
             }
-            _targets = new ITextureTarget?[classIds.Length];
-            _layouts = new TextureLayout?[classIds.Length];
-            _encoded = new byte[]?[classIds.Length];
+            _targets = new (ITextureTarget, TextureLayout, byte[])?[classIds.Length];
             if (targets != null)
             {
                 if (targets.Count != classIds.Length)
@@ -77,9 +73,7 @@ namespace DiTPlugin
                     if (targets[k] is not { } target) continue;
                     var layout = new TextureLayout(o.Width, o.Height, target.Settings);
                     target.Allocate(layout);
-                    _targets[k] = target;
-                    _layouts[k] = layout;
-                    _encoded[k] = new byte[layout.ByteSize];
+                    _targets[k] = (target, layout, new byte[layout.ByteSize]);
                 }
             }
             int chunks = (classIds.Length + _batch - 1) / _batch;
@@ -242,11 +236,9 @@ namespace DiTPlugin
         /// <summary>Encodes slot <paramref name="slot"/> of decoded pixels into image <paramref name="imageNumber"/>'s target, if it has one.</summary>
         private void Stream(float[] pixels, int slot, int imageNumber, int done, bool isFinal)
         {
-            if (_targets[imageNumber] is not { } target) return;
+            if (_targets[imageNumber] is not (var target, var layout, var bytes)) return;   // no target for this image
             var o = _dit.Manifest.Output;
             int size = o.Channels * o.Width * o.Height;
-            var layout = _layouts[imageNumber]!;
-            var bytes = _encoded[imageNumber]!;
             TextureEncoder.Encode(pixels.AsSpan(slot * size, size), o.Channels, o.ColorSpace, layout, bytes);
             target.Write(new TextureUpdate(layout, bytes, isFinal, done, _chain.Steps, MakeRecipe(imageNumber)));
         }

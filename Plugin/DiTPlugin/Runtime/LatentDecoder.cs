@@ -24,10 +24,10 @@ namespace DiTPlugin.Runtime
         public string FileName => _current.File;
         public int TileSize => _current.TileSize ?? _latent;
 
-        /// <param name="circular">Use the graphs exported with circular padding (seamless textures) instead of the zero-padded ones.</param>
+        /// <summary>A decoder over the package's zero-padded graphs, or with <c>circular</c> its circular-padding ones (seamless textures).</summary>
         public LatentDecoder(ModelManifest m, bool preferFp16, Func<ManifestGraph, int, OnnxGraph> open, Action<string>? log, bool circular = false)
         {
-            var graphs = m.DecoderGraphs().Where(g => (g.Padding == ManifestGraph.CircularPadding) == circular).ToList();
+            var graphs = m.DecoderGraphs(circular);
             if (graphs.Count == 0)
                 throw new ArgumentException(circular ? "The package has no VAE decoder with circular padding." : "The package has no VAE decoder.", nameof(m));
             _batch = m.SelectDiTGraph(preferFp16).Batch;

@@ -166,6 +166,10 @@ namespace DiTPlugin.Runtime
             return new[] { new ManifestGraph { Role = DecoderRole, File = Latent.Decoder, Precision = "fp32", Batch = batch, Opset = SupportedOpset, Sha256 = Latent.DecoderSha256 ?? "" } };
         }
 
+        /// <summary>The decoder graphs with circular padding (seamless textures), or the ordinary zero-padded ones.</summary>
+        public IReadOnlyList<ManifestGraph> DecoderGraphs(bool circular) =>
+            DecoderGraphs().Where(g => (g.Padding == ManifestGraph.CircularPadding) == circular).ToList();
+
         /// <summary>The DiT graph to run: the first of the preferred precision, else the first 'dit' graph.</summary>
         public ManifestGraph SelectDiTGraph(bool preferFp16)
         {
