@@ -38,7 +38,7 @@ namespace DiTPlugin.Samples.DemoScene
     {
         public static DemoResult Run(DemoOptions o, TextWriter log, CancellationToken cancel = default)
         {
-            string model = o.Model ?? FindDefaultModel();
+            string model = o.Model ?? SampleFiles.FindDefaultModel();
             using var dit = DiT.Load(model, new DiTOptions { Log = m => log.WriteLine(m) });
             using var backend = ChooseBackend(o.ForceCpu, log);
             log.WriteLine($"{dit.Name} on {dit.Provider}; textures and rendering: {backend.Name}");
@@ -111,7 +111,7 @@ namespace DiTPlugin.Samples.DemoScene
             result.FramesOverBudgetPlusOneStep = works.Count(w => w.Milliseconds > result.BudgetMs + result.MaxStepMs);
             PngWriter.Write(result.Screenshot, frame, o.Width, o.Height);
             WriteStrip(result.Progression, strip);
-            foreach (var kv in finals) kv.Value.SavePng(Path.Combine(o.OutDir, "textures", Safe(kv.Key) + ".png"));
+            foreach (var kv in finals) kv.Value.SavePng(Path.Combine(o.OutDir, "textures", SampleFiles.SafeName(kv.Key) + ".png"));
             File.WriteAllText(Path.Combine(o.OutDir, "frames.csv"), csv.ToString());
 
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -150,17 +150,5 @@ namespace DiTPlugin.Samples.DemoScene
             }
             PngWriter.Write(path, rgba, stripW, h);
         }
-
-        public static string FindDefaultModel()
-        {
-            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "models", "openarena-textures", "package");
-                if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
-            }
-            throw new DirectoryNotFoundException("The default model (models/openarena-textures/package) was not found above the working directory; give --model PACKAGE.");
-        }
-
-        private static string Safe(string s) => string.Concat(s.Select(ch => char.IsLetterOrDigit(ch) || ch == '-' ? ch : '_'));
     }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using DiTPlugin;
+using DiTPlugin.Samples;
 
 // texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N]
 // With no class names it makes one texture of every class of the model. The default model is the one shipped in
@@ -35,7 +36,7 @@ try
                 break;
         }
     }
-    model ??= FindDefaultModel();
+    model ??= SampleFiles.FindDefaultModel();
     var clock = Stopwatch.StartNew();
     using var dit = DiT.Load(model, new DiTOptions { Log = m => Console.Error.WriteLine(m) });
     Console.WriteLine($"{dit.Name}: {dit.Classes.Count} classes ({string.Join(", ", dit.Classes)}); licence {dit.License}; loaded in {clock.Elapsed.TotalSeconds:F1} s on {dit.Provider}");
@@ -51,7 +52,7 @@ try
         for (int k = 0; k < images.Count; k++)
         {
             var img = images[k];
-            string file = Path.Combine(outDir, $"{Safe(img.Recipe.ClassName)}_{seed}_{k}.png");
+            string file = Path.Combine(outDir, $"{SampleFiles.SafeName(img.Recipe.ClassName)}_{seed}_{k}.png");
             img.SavePng(file);
             Console.WriteLine($"{file}  ({img.Width}x{img.Height}, {img.Recipe.Sampler} {img.Recipe.Steps} steps, cfg {img.Recipe.CfgScale})");
         }
@@ -64,15 +65,3 @@ catch (Exception e) when (e is ArgumentException or FormatException or FileNotFo
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
-
-static string FindDefaultModel()
-{
-    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "models", "openarena-textures", "package");
-        if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
-    }
-    throw new DirectoryNotFoundException("The default model (models/openarena-textures/package) was not found above the working directory; give --model PACKAGE.");
-}
-
-static string Safe(string s) => string.Concat(s.Select(ch => char.IsLetterOrDigit(ch) || ch == '-' ? ch : '_'));
