@@ -272,21 +272,12 @@ public sealed class DiTTrainer : IDisposable
         return (long)((z ^ (z >> 31)) & long.MaxValue);
     }
 
-    /// <summary>Step k's draws from one (seed, k) generator: flips, (latent encoding), dropped labels, timesteps, noise.</summary>
+    /// <summary>Step k's draws from one (seed, k) generator for the whole batch.</summary>
     private (Tensor x, Tensor labels, Tensor t, Tensor noise) DrawPerBatch(int[] indices)
     {
         using var g = new Generator((ulong)StepSeed(Options.Seed, Step));
         var (x, y) = DatasetBatch.Load(data, indices);
-        if (Options.HorizontalFlip)
-        {
-            using var flip = rand(new long[] { indices.Length }, generator: g) < 0.5;
-            x = Augment.HorizontalFlip(x, flip);
-        }
-        if (codec is not null) x = codec.Encode(x, g);
-        var labels = Model.Labels.DropLabels(y, g);
-        var t = diffusion.SampleTimesteps(x.shape[0], g);
-        var noise = randn(x.shape, generator: g);
-        return (x, labels, t, noise);
+        return Draw(x, y, g);
     }
 
     /// <summary>
@@ -296,26 +287,29 @@ public sealed class DiTTrainer : IDisposable
     private (Tensor x, Tensor labels, Tensor t, Tensor noise) DrawPerExample(int[] indices, int[] positions)
     {
         var (images, y) = DatasetBatch.Load(data, indices);
-        var xs = new Tensor[indices.Length];
-        var labels = new Tensor[indices.Length];
-        var ts = new Tensor[indices.Length];
-        var noises = new Tensor[indices.Length];
+        var draws = new (Tensor x, Tensor labels, Tensor t, Tensor noise)[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
             using var g = new Generator((ulong)ExampleSeed(Options.Seed, Step, positions[i]));
-            var x = images.narrow(0, i, 1);
-            if (Options.HorizontalFlip)
-            {
-                using var flip = rand(new long[] { 1 }, generator: g) < 0.5;
-                x = Augment.HorizontalFlip(x, flip);
-            }
-            if (codec is not null) x = codec.Encode(x, g);
-            xs[i] = x;
-            labels[i] = Model.Labels.DropLabels(y.narrow(0, i, 1), g);
-            ts[i] = diffusion.SampleTimesteps(1, g);
-            noises[i] = randn(x.shape, generator: g);
+            draws[i] = Draw(images.narrow(0, i, 1), y.narrow(0, i, 1), g);
         }
-        return (cat(xs, 0), cat(labels, 0), cat(ts, 0), cat(noises, 0));
+        return (cat(draws.Select(d => d.x).ToArray(), 0), cat(draws.Select(d => d.labels).ToArray(), 0),
+                cat(draws.Select(d => d.t).ToArray(), 0), cat(draws.Select(d => d.noise).ToArray(), 0));
+    }
+
+    /// <summary>The random part of a step for examples x (labels y), in this order from g: flips, (latent encoding), dropped labels, timesteps, noise.</summary>
+    private (Tensor x, Tensor labels, Tensor t, Tensor noise) Draw(Tensor x, Tensor y, Generator g)
+    {
+        if (Options.HorizontalFlip)
+        {
+            using var flip = rand(new long[] { x.shape[0] }, generator: g) < 0.5;
+            x = Augment.HorizontalFlip(x, flip);
+        }
+        if (codec is not null) x = codec.Encode(x, g);
+        var labels = Model.Labels.DropLabels(y, g);
+        var t = diffusion.SampleTimesteps(x.shape[0], g);
+        var noise = randn(x.shape, generator: g);
+        return (x, labels, t, noise);
     }
 
     public void Dispose()
