@@ -33,6 +33,13 @@ namespace DiTPlugin
         /// <summary>Where the DiT graph runs now (may become Cpu after a NaN retry).</summary>
         public ExecutionProvider Provider => Graph.Provider;
         public NoiseSchedule Schedule { get; }
+        /// <summary>
+        /// Whether this package clips the predicted x₀ to [−1, 1] by default (model.json's sampling.clipDenoised, else
+        /// true for pixel-space and false for latent-space models). GenerationOptions.ClipDenoised overrides it.
+        /// </summary>
+        public bool ClipDenoised => Manifest.ClipDenoised;
+        /// <summary>The eps channels guidance acts on (the official DiT weights guide 3 of their 4 latent channels).</summary>
+        public int GuidedChannels => Manifest.Guidance.GuidedChannels;
 
         internal OnnxGraph Graph { get; }
         internal LatentDecoder? Decoder { get; }
@@ -147,6 +154,20 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
             if (options.Seamless && Manifest.Input.Space == "latent" && Manifest.DecoderGraphs(circular: true).Count == 0)
                 throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
+            if (options.Outputs == 0 || (options.Outputs & ~GenerationOutputs.ImageAndSample) != 0)
+                throw new ArgumentOutOfRangeException(nameof(options), options.Outputs, "Outputs must be Image, Sample or ImageAndSample.");
+            if (targets != null && (options.Outputs & GenerationOutputs.Image) == 0 && targets.Any(t => t != null))
+                throw new ArgumentException("Texture targets receive decoded images: ask for GenerationOutputs.Image (or ImageAndSample).", nameof(options));
+            if (options.InitialNoise is { } xT)
+            {
+                long perImage = (long)Manifest.Input.Channels * Manifest.Input.Size * Manifest.Input.Size;
+                if (xT.LongLength != classIds.Length * perImage)
+                    throw new ArgumentException($"InitialNoise has {xT.LongLength} values; {classIds.Length} image(s) of {Manifest.Input.Channels}x{Manifest.Input.Size}x{Manifest.Input.Size} " +
+                                                $"({Manifest.Input.Space} space) need {classIds.Length * perImage}.", nameof(options));
+                for (long k = 0; k < xT.LongLength; k++)
+                    if (float.IsNaN(xT[k]) || float.IsInfinity(xT[k]))
+                        throw new ArgumentException($"InitialNoise[{k}] (image {k / perImage}) is {xT[k]}; x_T must be finite.", nameof(options));
+            }
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
             return new GenerationJob(this, options, classIds, chain, targets);
         }

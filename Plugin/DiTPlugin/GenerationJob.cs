@@ -26,6 +26,7 @@ namespace DiTPlugin
         private readonly float[] _x, _noise, _t, _cfg;
         private readonly float[]? _rolled, _eps, _v;           // seamless: the rolled model input, outputs rolled back
         private readonly int _channels, _size;
+        private readonly bool _clip;
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
@@ -45,7 +46,8 @@ namespace DiTPlugin
             _options = options;
             _classIds = classIds;
             _chain = chain;
-            _sampler = Samplers.Create(options.Sampler, chain, dit.Manifest.Architecture.LearnSigma);
+            _clip = options.ClipDenoised ?? dit.ClipDenoised;
+            _sampler = Samplers.Create(options.Sampler, chain, dit.Manifest.Architecture.LearnSigma, _clip);
             _batch = dit.Batch;
             var input = dit.Manifest.Input;
             _channels = input.Channels;
@@ -137,10 +139,20 @@ namespace DiTPlugin
                 {
                     Array.Clear(_noise, 0, _noise.Length);
                     for (int j = 0; j < count; j++)
-                        GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), (uint)i + 1, _noise.AsSpan(j * _perImage, _perImage));
+                    {
+                        var slot = _noise.AsSpan(j * _perImage, _perImage);
+                        if (_options.StepNoise is { } source)
+                        {
+                            source(first + j, i, slot);
+                            CheckFinite(slot, $"StepNoise for image {first + j} at chain index {i}");
+                        }
+                        else GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), (uint)i + 1, slot);
+                    }
                     noise = _noise;
                 }
                 _sampler.Step(_x, eps, v, i, noise, _x);
+                if (_options.OnStep is { } observe)
+                    for (int j = 0; j < count; j++) observe(first + j, i, _x.AsSpan(j * _perImage, _perImage));
                 _index = i - 1;
                 _stepsDone++;
                 if (_index < 0) FinishChunk(first, count);
@@ -183,18 +195,23 @@ namespace DiTPlugin
         {
             Array.Clear(_x, 0, _x.Length);
             for (int j = 0; j < count; j++)
-                GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), GaussianNoise.InitialDraw, _x.AsSpan(j * _perImage, _perImage));
+            {
+                if (_options.InitialNoise is { } xT) Array.Copy(xT, (first + j) * _perImage, _x, j * _perImage, _perImage);   // checked by DiT.CreateJob
+                else GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), GaussianNoise.InitialDraw, _x.AsSpan(j * _perImage, _perImage));
+            }
             _sampler.Reset();
             _index = _chain.Steps - 1;
         }
 
         private void FinishChunk(int first, int count)
         {
-            var images = Decode(_x);
+            bool wantImage = (_options.Outputs & GenerationOutputs.Image) != 0, wantSample = (_options.Outputs & GenerationOutputs.Sample) != 0;
+            var images = wantImage ? Decode(_x) : null;
             for (int j = 0; j < count; j++)
             {
-                _results.Add(ToImage(images, j, first + j));
-                Stream(images, j, first + j, _chain.Steps, isFinal: true);
+                var sample = wantSample ? _x.AsSpan(j * _perImage, _perImage).ToArray() : null;
+                _results.Add(ToImage(images, j, first + j, sample));
+                if (images != null) Stream(images, j, first + j, _chain.Steps, isFinal: true);
             }
             _chunk++;
             _index = -1;
@@ -212,12 +229,22 @@ namespace DiTPlugin
             return decoder.Decode(scaled);
         }
 
-        private GeneratedImage ToImage(float[] pixels, int slot, int imageNumber)
+        /// <summary>Slot <paramref name="slot"/> of decoded pixels (null: no image asked for) as a result, with its raw sample if any.</summary>
+        private GeneratedImage ToImage(float[]? pixels, int slot, int imageNumber, float[]? sample = null)
         {
             var o = _dit.Manifest.Output;
             int size = o.Channels * o.Width * o.Height;
+            var shape = (_channels, _size, _size);
+            if (pixels is null) return new GeneratedImage(Array.Empty<byte>(), 0, 0, MakeRecipe(imageNumber), sample, shape);
             var rgba = ImageConverter.ToRgba8(pixels.AsSpan(slot * size, size), o.Channels, o.Width, o.Height, o.ColorSpace);
-            return new GeneratedImage(rgba, o.Width, o.Height, MakeRecipe(imageNumber));
+            return new GeneratedImage(rgba, o.Width, o.Height, MakeRecipe(imageNumber), sample, shape);
+        }
+
+        private static void CheckFinite(ReadOnlySpan<float> values, string what)
+        {
+            for (int k = 0; k < values.Length; k++)
+                if (float.IsNaN(values[k]) || float.IsInfinity(values[k]))
+                    throw new ArgumentException($"{what} has a non-finite value ({values[k]}) at element {k}; noise must be finite.");
         }
 
         /// <summary>
@@ -227,7 +254,7 @@ namespace DiTPlugin
         private GeneratedImage MakePreview(float[] eps, int index, int first, int count, int done)
         {
             var x0 = new float[_x.Length];
-            _chain.PredictX0(_x, eps, index, x0);
+            _chain.PredictX0(_x, eps, index, x0, _clip);
             var pixels = Decode(x0);
             for (int j = 0; j < count; j++) Stream(pixels, j, first + j, done, isFinal: false);
             return ToImage(pixels, 0, first);
@@ -254,6 +281,8 @@ namespace DiTPlugin
             Sampler = _options.Sampler,
             CfgScale = _options.CfgScale,
             Seamless = _options.Seamless,
+            ClipDenoised = _options.ClipDenoised,
+            ExternalNoise = _options.InitialNoise != null || (_options.StepNoise != null && _chain.Steps > 1 && _sampler.NeedsNoise(_chain.Steps - 1)),
         };
     }
 }

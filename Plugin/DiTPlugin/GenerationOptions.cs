@@ -25,9 +25,34 @@ namespace DiTPlugin
         /// decodes with its circular-padding decoder). Part of the recipe: it changes the pixels.
         /// </summary>
         public bool Seamless { get; set; }
+        /// <summary>
+        /// Clamp the predicted x₀ to [−1, 1] at every step (and in previews). Null: the package's sampling.clipDenoised
+        /// (<see cref="DiT.ClipDenoised"/>: true for pixel-space models, false for latent ones). Part of the recipe.
+        /// </summary>
+        public bool? ClipDenoised { get; set; }
+
+        /// <summary>
+        /// The starting x_T of every image (diffusers' <c>latents=</c>), instead of the Philox noise of (Seed, image
+        /// index): images × C × S × S finite values, image-major then channel-major, in the model's input space
+        /// (latents for latent models). For comparing a run with another implementation number for number, or for
+        /// continuing from latents of your own. A recipe cannot reproduce such an image (<see cref="Recipe.ExternalNoise"/>).
+        /// </summary>
+        public float[]? InitialNoise { get; set; }
+
+        /// <summary>The noise each ancestral step adds (DDPM, DDIM with η &gt; 0), instead of Philox noise.</summary>
+        public StepNoiseSource? StepNoise { get; set; }
+
+        /// <summary>Called after every denoising step with each image's new raw sample (diffusers' callback_on_step_end).</summary>
+        public StepObserver? OnStep { get; set; }
+
+        /// <summary>The decoded image, the raw final sample, or both (default: the image).</summary>
+        public GenerationOutputs Outputs { get; set; } = GenerationOutputs.Image;
 
         /// <summary>Options that regenerate exactly the image a recipe describes.</summary>
-        public static GenerationOptions FromRecipe(Recipe recipe) => recipe is null ? throw new System.ArgumentNullException(nameof(recipe)) : new GenerationOptions
+        public static GenerationOptions FromRecipe(Recipe recipe) => recipe is null ? throw new System.ArgumentNullException(nameof(recipe))
+            : recipe.ExternalNoise ? throw new System.ArgumentException(
+                "This recipe's image was sampled from caller-supplied noise (InitialNoise or StepNoise), which the recipe does not hold; it cannot be regenerated from the recipe alone.", nameof(recipe))
+            : new GenerationOptions
         {
             ClassIds = new[] { recipe.ClassId },
             Seed = recipe.Seed,
@@ -36,6 +61,7 @@ namespace DiTPlugin
             Sampler = recipe.Sampler,
             CfgScale = recipe.CfgScale,
             Seamless = recipe.Seamless,
+            ClipDenoised = recipe.ClipDenoised,
         };
     }
 }

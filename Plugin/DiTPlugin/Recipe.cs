@@ -19,6 +19,13 @@ namespace DiTPlugin
         public float CfgScale { get; set; }
         /// <summary>Generated to tile seamlessly (absent in recipes written before it existed: false).</summary>
         public bool Seamless { get; set; }
+        /// <summary>The clip_denoised override it was sampled with; null = the package's default (as in older recipes).</summary>
+        public bool? ClipDenoised { get; set; }
+        /// <summary>
+        /// True when the noise came from the caller (GenerationOptions.InitialNoise / StepNoise) instead of (Seed,
+        /// ImageIndex): then this recipe alone cannot reproduce the image.
+        /// </summary>
+        public bool ExternalNoise { get; set; }
 
         private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
         {
@@ -32,6 +39,6 @@ namespace DiTPlugin
             JsonSerializer.Deserialize<Recipe>(json, Options) ?? throw new JsonException("The recipe JSON is empty.");
 
         public override string ToString() =>
-            $"class {ClassId} ({ClassName}), seed {Seed}#{ImageIndex}, {Sampler} {Steps} steps, cfg {CfgScale}{(Seamless ? ", seamless" : "")}, model {ModelHash}";
+            $"class {ClassId} ({ClassName}), seed {Seed}#{ImageIndex}, {Sampler} {Steps} steps, cfg {CfgScale}{(Seamless ? ", seamless" : "")}{(ClipDenoised is bool c ? (c ? ", clipped x0" : ", unclipped x0") : "")}{(ExternalNoise ? ", external noise" : "")}, model {ModelHash}";
     }
 }

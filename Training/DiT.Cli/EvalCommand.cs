@@ -32,14 +32,15 @@ internal static class EvalCommand
         var cfgs = new Option<string>("--cfg") { DefaultValueFactory = _ => "1,1.5,4" };
         var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 50 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default all; 3 for the official latent DiTs)." };
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." };
+        var clip = ModelOptions.ClipDenoisedOption();
         var vae = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights to decode samples." };
         var imageSize = new Option<int>("--image-size") { Description = "Side of the real images as loaded (default: the model's output side)." };
         var outPath = new Option<string>("--out") { Description = "Results as JSON; a Markdown table is written beside it (.md).", DefaultValueFactory = _ => "eval.json" };
         var npzDir = new Option<string?>("--npz-dir") { Description = "Write each setting's samples as <sampler>_cfg<s>.npz (uint8 NHWC arr_0)." };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
         var cmd = new Command("eval", "Sample-quality evaluation: FID, sFID, IS, precision/recall and class accuracy per sampler and guidance scale.")
-            { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, vae, imageSize, outPath, npzDir, threads };
+            { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads };
         cmd.SetAction(r =>
         {
             if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
@@ -109,7 +110,8 @@ internal static class EvalCommand
                             {
                                 var task = ctx.AddTask($"{s.Sampler} cfg {s.Cfg}");
                                 res = SampleEvaluation.Evaluate(model, s, r.GetValue(perClass), r.GetValue(seed), features, reference, clf,
-                                    c.Options.Schedule, r.GetValue(guided), decode, npz, (done, total) => { task.MaxValue = total; task.Value = done; });
+                                    c.Options.Schedule, r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels, decode, npz,
+                                    (done, total) => { task.MaxValue = total; task.Value = done; }, clipDenoised: r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised());
                             });
                         npz?.Complete();
                         results.Add(res);

@@ -22,7 +22,8 @@ internal static class ExportCommand
         var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 };
         var fp16 = new Option<bool>("--fp16") { Description = "Also write dit_fp16.onnx (float16 weights and compute, float32 I/O)." };
         var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (for models whose fp32 weights exceed one ONNX file's 2 GB)." };
-        var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default all; 3 = the paper's FID setting for 4-channel latents)." };
+        var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." };
+        var clip = ModelOptions.ClipDenoisedOption();
         var name = new Option<string?>("--name") { Description = "Package name (default: the checkpoint's file name)." };
         var description = new Option<string>("--description") { DefaultValueFactory = _ => "" };
         var licenseId = new Option<string>("--license-id") { Description = "SPDX id of the weights' license.", DefaultValueFactory = _ => "unspecified" };
@@ -43,7 +44,7 @@ internal static class ExportCommand
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
-            ckpt, outPath, batch, fp16, fp16Only, guided, name, description, licenseId, licenseText, attribution, commercial, dataset,
+            ckpt, outPath, batch, fp16, fp16Only, guided, clip, name, description, licenseId, licenseText, attribution, commercial, dataset,
             finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular,
         };
         cmd.SetAction(r =>
@@ -68,7 +69,8 @@ internal static class ExportCommand
                 Description = r.GetValue(description)!,
                 License = license,
                 Batch = r.GetValue(batch),
-                GuidedChannels = r.GetValue(guided),
+                GuidedChannels = r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels,
+                ClipDenoised = r.GetValue(clip) ?? c.SamplingDefaults.ClipDenoised,
                 IncludeFp16 = fp16Wanted,
                 IncludeFp32 = !r.GetValue(fp16Only),
                 Dataset = r.GetValue(dataset),
@@ -88,7 +90,7 @@ internal static class ExportCommand
             foreach (var g in manifest.Graphs)
                 AnsiConsole.MarkupLineInterpolated($"  {g.File}  {g.Precision}  batch {g.Batch}  opset {g.Opset}  sha256 {g.Sha256[..16]}…");
             AnsiConsole.MarkupLineInterpolated(
-                $"Wrote {output} ({c.Config.Block}, step {c.Step}, guided channels {manifest.Guidance.GuidedChannels}) in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+                $"Wrote {output} ({c.Config.Block}, step {c.Step}, guided channels {manifest.Guidance.GuidedChannels}, clip x0 {manifest.Sampling.ClipDenoised}) in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
             return 0;
         });
         return cmd;

@@ -36,9 +36,14 @@ internal static class ImportCommand
             DefaultValueFactory = _ => "DiT weights by Peebles & Xie (facebookresearch/DiT), Creative Commons Attribution-NonCommercial 4.0: no commercial use.",
         };
         var attribution = new Option<string>("--attribution") { DefaultValueFactory = _ => "William Peebles and Saining Xie, Scalable Diffusion Models with Transformers, ICCV 2023." };
+        var guided = new Option<int?>("--guided-channels")
+        {
+            Description = "Eps channels guidance acts on when this model is sampled or exported (default: 3 for 4-channel latent models, as the official forward_with_cfg; else all).",
+        };
+        var clip = ModelOptions.ClipDenoisedOption();
         var cmd = new Command("import", "Import official-layout DiT weights as a checkpoint (config from the tensor shapes).")
         {
-            dit, outPath, key, model, heads, classes, classNames, licenseId, commercial, licenseText, attribution,
+            dit, outPath, key, model, heads, classes, classNames, licenseId, commercial, licenseText, attribution, guided, clip,
         };
         cmd.SetAction(r =>
         {
@@ -60,8 +65,11 @@ internal static class ImportCommand
             var provenance = new Provenance(r.GetValue(licenseId)!, r.GetValue(commercial), r.GetValue(licenseText)!, r.GetValue(attribution)!,
                 $"imported from {Path.GetFileName(path)} (sha256 {Sha256(path)}), {what}");
             var trainOptions = new TrainOptions { Steps = 0, Seed = 0 };   // the schedule fields are the paper's: linear, T = 1000
-            Checkpoint.Save(r.GetValue(outPath)!, null, dm, null, 0, trainOptions, names, provenance);
+            var sampling = DiTImporter.SamplingFor(cfg, r.GetValue(guided), r.GetValue(clip));
+            Checkpoint.Save(r.GetValue(outPath)!, null, dm, null, 0, trainOptions, names, provenance, sampling);
             AnsiConsole.MarkupLineInterpolated($"Imported {DiTImporter.Describe(cfg)}: {ParamCount.Trainable(cfg):N0} parameters, from {what}.");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Sampling: {(sampling.LatentSpace ? "latent" : "pixel")} space, guidance on {(sampling.GuidedChannels is int g ? $"{g} of {cfg.InChannels}" : "all")} channels, x0 {(sampling.ResolveClipDenoised() ? "clipped" : "not clipped")}.");
             string nc = provenance.CommercialUse ? "" : " (non-commercial)";
             AnsiConsole.MarkupLineInterpolated($"Wrote {r.GetValue(outPath)} in {(DateTime.UtcNow - started).TotalSeconds:F1} s. Licence {provenance.LicenseId}{nc}.");
             if (r.GetValue(classNames) is null)

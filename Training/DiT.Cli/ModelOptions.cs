@@ -15,6 +15,13 @@ internal sealed class ModelOptions
     public Option<BlockType> Block { get; } = BlockOption();
     public Option<bool> FixedSigma { get; } = new("--fixed-sigma") { Description = "Do not learn the variance (out channels = in channels)." };
 
+    /// <summary>--clip-denoised true|false; absent = the checkpoint's convention (pixel models clip, latent models don't).</summary>
+    public static Option<bool?> ClipDenoisedOption() => new("--clip-denoised")
+    {
+        Description = "Clamp the predicted x0 to [-1, 1] at each step (true|false). Default: the checkpoint's convention: true for pixel models, false for latent ones (as DiT's sample.py).",
+        Arity = ArgumentArity.ExactlyOne,
+    };
+
     public static Option<BlockType> BlockOption() => new("--block")
     {
         Description = "Conditioning design: AdaLNZero (paper default), AdaLN, CrossAttention, InContext.",

@@ -23,7 +23,9 @@ internal static class SampleCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var raw = new Option<bool>("--no-ema") { Description = "Sample from the raw weights instead of the EMA." };
         var vae = new Option<string?>("--vae") { Description = "For latent models (e.g. imported DiT-XL/2): SD VAE weights to decode the latents into images." };
-        var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae };
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." };
+        var clip = ModelOptions.ClipDenoisedOption();
+        var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae, guided, clip };
         cmd.SetAction(r =>
         {
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
@@ -41,6 +43,7 @@ internal static class SampleCommand
             {
                 var task = ctx.AddTask("denoising");
                 using var images = ClassSampler.Sample(model, labels, steps, r.GetValue(cfg), r.GetValue(seed), c.Options.Schedule,
+                    r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels, r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised(),
                     progress: (done, total) => { task.MaxValue = total; task.Value = done; });
                 if (decoder is null) ImageGrid.SaveGrid(r.GetValue(outPath)!, images, cols: ids.Length);
                 else

@@ -27,10 +27,11 @@ internal static class SampleNpzCommand
         var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => 1.5 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 32 };
-        var guided = new Option<int?>("--guided-channels");
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention)." };
+        var clip = ModelOptions.ClipDenoisedOption();
         var vae = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights to decode samples." };
         var cmd = new Command("sample-npz", "Write N samples of random classes as an ADM-evaluator .npz (uint8 NHWC arr_0).")
-            { ckpt, outPath, count, sampler, cfg, seed, batch, guided, vae };
+            { ckpt, outPath, count, sampler, cfg, seed, batch, guided, clip, vae };
         cmd.SetAction(r =>
         {
             var setting = EvalSetting.Parse(r.GetValue(sampler)!, r.GetValue(cfg));
@@ -55,7 +56,8 @@ internal static class SampleNpzCommand
                         for (int i = 0; i < labels.Length; i++) labels[i] = rng.Next(c.Config.NumClasses);
                         using var scope = NewDisposeScope();
                         var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, r.GetValue(seed) * 1_000_003L + k,
-                            c.Options.Schedule, r.GetValue(guided), cancel: cts.Token);
+                            c.Options.Schedule, r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels,
+                            r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised(), cancel: cts.Token);
                         if (decoder is not null) using (no_grad()) images = decoder.DecodeScaled(images).clamp(-1, 1);
                         if (images.shape[1] == 1) images = images.expand(-1, 3, -1, -1);
                         npz.Write(SampleImages.ToUint8Nhwc(images));

@@ -83,7 +83,9 @@ internal static class TrainCommand
             if (!(opts.BucketMegabytes > 0)) throw new ArgumentException($"--bucket-mb must be positive, got {opts.BucketMegabytes}.");
             using var vaeModel = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             var codec = vaeModel is null ? null : new VaeLatentCodec(vaeModel, System.IO.Path.GetFileName(r.GetValue(vae))!);
-            opts = opts with { LatentCodec = codec?.Description };
+            // A latent cache holds latents already: sample grids and exports then treat the model as a latent one (no x0 clipping).
+            bool latentData = dataset is DiTPlugin.Training.Data.LatentCacheDataset;
+            opts = opts with { LatentCodec = codec?.Description, LatentData = latentData };
             int f = codec?.Downsample ?? 1;
             var resumePath = r.GetValue(resume);
             // On resume the checkpoint's recipe stands; only options given explicitly on this command line change it.
@@ -109,7 +111,7 @@ internal static class TrainCommand
             bool Given(Option o) => r.GetResult(o) is { Implicit: false };
             using var trainer = resumePath is null
                 ? new DiTTrainer(m.Build(r, dataset.Height / f, codec?.LatentChannels ?? dataset.Channels, dataset.ClassNames.Count), dataset, opts, codec, comm)
-                : DiTTrainer.Resume(resumePath, dataset, o => Adjust(o) with { LatentCodec = o.LatentCodec ?? codec?.Description }, codec, comm);
+                : DiTTrainer.Resume(resumePath, dataset, o => Adjust(o) with { LatentCodec = o.LatentCodec ?? codec?.Description, LatentData = o.LatentData || latentData }, codec, comm);
             trainer.Warning = comm is null ? w => AnsiConsole.MarkupLineInterpolated($"[yellow]{w}[/]") : w => Console.Error.WriteLine($"rank {comm.Rank}: {w}");
             var c = trainer.Model.Config;
             if (root)

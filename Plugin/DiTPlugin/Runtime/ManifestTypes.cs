@@ -65,6 +65,16 @@ namespace DiTPlugin.Runtime
         public List<double>? Betas { get; set; }
     }
 
+    /// <summary>How the package is sampled (absent in packages written before it existed: the defaults of their space).</summary>
+    public sealed class ManifestSampling
+    {
+        /// <summary>
+        /// Clamp the predicted x₀ to [−1, 1] at every step (ADM's clip_denoised). Null: true for input.space "pixel",
+        /// false for "latent" (VAE latents lie well beyond ±1; the official DiT sample.py does not clip them).
+        /// </summary>
+        public bool? ClipDenoised { get; set; }
+    }
+
     public sealed class ManifestGuidance
     {
         public int GuidedChannels { get; set; }

@@ -27,6 +27,8 @@ namespace DiTPlugin.Runtime
         public ManifestClasses Classes { get; set; } = new ManifestClasses();
         public ManifestSchedule Schedule { get; set; } = new ManifestSchedule();
         public ManifestGuidance Guidance { get; set; } = new ManifestGuidance();
+        /// <summary>The sampling section; may be null or partial (see <see cref="ClipDenoised"/> for the resolved value).</summary>
+        public ManifestSampling? Sampling { get; set; }
         public List<ManifestGraph> Graphs { get; set; } = new List<ManifestGraph>();
         public string? ContentHash { get; set; }
         public JsonElement? Training { get; set; }
@@ -149,6 +151,13 @@ namespace DiTPlugin.Runtime
                     throw Bad($"latent.tileOverlap {overlap} must be in 0..tileSize-1.");
             }
         }
+
+        /// <summary>
+        /// sampling.clipDenoised, or the default of the input space when the package does not say: clip pixel-space
+        /// models (ADM), never clip latent-space ones (DiT's sample.py).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool ClipDenoised => Sampling?.ClipDenoised ?? Input.Space != "latent";
 
         public const string DiTRole = "dit";
         public const string DecoderRole = "vae_decoder";

@@ -3,7 +3,8 @@ using System;
 namespace DiTPlugin.Sampling
 {
     /// <summary>
-    /// DDIM (Song et al. 2021) as ADM implements it: x₀ predicted and clipped, ε re-derived from the clipped x₀, then
+    /// DDIM (Song et al. 2021) as ADM implements it: x₀ predicted (and clipped when <see cref="ClipDenoised"/>), ε
+    /// re-derived from that x₀, then
     /// x_{t−1} = √ᾱ_{t−1}·x₀ + √(1 − ᾱ_{t−1} − σ²)·ε + σ·z with σ = η·√((1 − ᾱ_{t−1})/(1 − ᾱ_t))·√(1 − ᾱ_t/ᾱ_{t−1}).
     /// η = 0 (default) is deterministic; no noise at the last step.
     /// </summary>
@@ -12,9 +13,11 @@ namespace DiTPlugin.Sampling
         public SamplerKind Kind => SamplerKind.Ddim;
         public SpacedSchedule Schedule { get; }
         public double Eta { get; }
+        public bool ClipDenoised { get; }
 
-        public DdimSampler(SpacedSchedule schedule, double eta = 0.0)
+        public DdimSampler(SpacedSchedule schedule, double eta = 0.0, bool clipDenoised = true)
         {
+            ClipDenoised = clipDenoised;
             Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
             if (!(eta >= 0)) throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be >= 0.");
             Eta = eta;
@@ -27,7 +30,7 @@ namespace DiTPlugin.Sampling
         {
             var s = Schedule;
             Samplers.CheckSpans(s, x, eps, index, xPrev);
-            bool noisy = NeedsNoise(index);
+            bool noisy = NeedsNoise(index), clip = ClipDenoised;
             if (noisy && noise.Length != x.Length) throw new ArgumentException("noise must have the length of x.", nameof(noise));
             double ra = s.SqrtRecipAlphasCumprod[index], rm1 = s.SqrtRecipm1AlphasCumprod[index];
             double abar = s.AlphasCumprod[index], abarPrev = s.AlphasCumprodPrev[index];
@@ -36,7 +39,7 @@ namespace DiTPlugin.Sampling
             for (int k = 0; k < x.Length; k++)
             {
                 double xt = x[k];
-                double x0 = Samplers.Clip(ra * xt - rm1 * eps[k]);
+                double x0 = Samplers.Clip(ra * xt - rm1 * eps[k], clip);
                 double e = (ra * xt - x0) / rm1;
                 double r = cx0 * x0 + ceps * e;
                 if (noisy) r += sigma * noise[k];

@@ -14,7 +14,7 @@ namespace DiTPlugin.Sampling
     }
 
     /// <summary>
-    /// Ancestral DDPM: x₀ predicted from ε and clipped to [−1, 1], posterior mean c1·x₀ + c2·x_t, plus σ·z except at
+    /// Ancestral DDPM: x₀ predicted from ε (clipped to [−1, 1] when <see cref="ClipDenoised"/>), posterior mean c1·x₀ + c2·x_t, plus σ·z except at
     /// the last step (index 0), which returns the mean.
     /// </summary>
     public sealed class DdpmSampler : ISampler
@@ -22,11 +22,13 @@ namespace DiTPlugin.Sampling
         public SamplerKind Kind => SamplerKind.Ddpm;
         public SpacedSchedule Schedule { get; }
         public DdpmVariance Variance { get; }
+        public bool ClipDenoised { get; }
 
-        public DdpmSampler(SpacedSchedule schedule, DdpmVariance variance = DdpmVariance.LearnedRange)
+        public DdpmSampler(SpacedSchedule schedule, DdpmVariance variance = DdpmVariance.LearnedRange, bool clipDenoised = true)
         {
             Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
             Variance = variance;
+            ClipDenoised = clipDenoised;
         }
 
         public bool NeedsNoise(int index) => index > 0;
@@ -38,7 +40,7 @@ namespace DiTPlugin.Sampling
             Samplers.CheckSpans(s, x, eps, index, xPrev);
             bool last = index == 0;
             if (!last && noise.Length != x.Length) throw new ArgumentException("noise must have the length of x.", nameof(noise));
-            bool learned = Variance == DdpmVariance.LearnedRange;
+            bool learned = Variance == DdpmVariance.LearnedRange, clip = ClipDenoised;
             if (!last && learned && v.Length != x.Length) throw new ArgumentException("v must have the length of x for the learned-range variance.", nameof(v));
 
             double ra = s.SqrtRecipAlphasCumprod[index], rm1 = s.SqrtRecipm1AlphasCumprod[index];
@@ -53,7 +55,7 @@ namespace DiTPlugin.Sampling
             for (int k = 0; k < x.Length; k++)
             {
                 double xt = x[k];
-                double x0 = Samplers.Clip(ra * xt - rm1 * eps[k]);
+                double x0 = Samplers.Clip(ra * xt - rm1 * eps[k], clip);
                 double mean = c1 * x0 + c2 * xt;
                 if (last) { xPrev[k] = (float)mean; continue; }
                 double std = fixedStd;

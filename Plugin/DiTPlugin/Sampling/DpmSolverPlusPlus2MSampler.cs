@@ -7,7 +7,8 @@ namespace DiTPlugin.Sampling
     /// chain's ᾱ, with α = √ᾱ, σ = √(1 − ᾱ), λ = log(α/σ), h = λ_t − λ_s:
     /// first order x_t = (σ_t/σ_s)·x_s − α_t(e^{−h} − 1)·D with D = x₀(s); second order with
     /// D = (1 + 1/(2r))·x₀(s) − 1/(2r)·x₀(s'), r = h_prev/h. The first step and the final step (to ᾱ = 1, where it
-    /// returns the predicted x₀) are first order. x₀ is clipped to [−1, 1] as ADM's clip_denoised.
+    /// returns the predicted x₀) are first order. x₀ is clipped to [−1, 1] only when <see cref="ClipDenoised"/> (ADM's
+    /// clip_denoised, the pixel-space convention; latent models are solved unclipped).
     /// </summary>
     public sealed class DpmSolverPlusPlus2MSampler : ISampler
     {
@@ -18,8 +19,11 @@ namespace DiTPlugin.Sampling
         private double _prevLambda;
         private int _prevIndex = -1;
 
-        public DpmSolverPlusPlus2MSampler(SpacedSchedule schedule)
+        public bool ClipDenoised { get; }
+
+        public DpmSolverPlusPlus2MSampler(SpacedSchedule schedule, bool clipDenoised = true)
         {
+            ClipDenoised = clipDenoised;
             Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
         }
 
@@ -35,6 +39,7 @@ namespace DiTPlugin.Sampling
             double ra = s.SqrtRecipAlphasCumprod[index], rm1 = s.SqrtRecipm1AlphasCumprod[index];
             double abarS = s.AlphasCumprod[index], abarT = s.AlphasCumprodPrev[index];
             double lambdaS = Lambda(abarS);
+            bool clip = ClipDenoised;
             bool havePrev = _prevX0 != null && _prevX0.Length == x.Length && _prevIndex == index + 1;
             if (_prevX0 == null || _prevX0.Length != x.Length) _prevX0 = new double[x.Length];
             var prev = _prevX0;
@@ -44,7 +49,7 @@ namespace DiTPlugin.Sampling
                 // Final step to ᾱ = 1 (σ_t = 0, h = ∞): first order gives exactly the predicted x₀.
                 for (int k = 0; k < x.Length; k++)
                 {
-                    double x0 = Samplers.Clip(ra * x[k] - rm1 * eps[k]);
+                    double x0 = Samplers.Clip(ra * x[k] - rm1 * eps[k], clip);
                     prev[k] = x0;
                     xPrev[k] = (float)x0;
                 }
@@ -65,7 +70,7 @@ namespace DiTPlugin.Sampling
                 for (int k = 0; k < x.Length; k++)
                 {
                     double xs = x[k];
-                    double x0 = Samplers.Clip(ra * xs - rm1 * eps[k]);
+                    double x0 = Samplers.Clip(ra * xs - rm1 * eps[k], clip);
                     double d = w0 * x0 + w1 * prev[k];
                     prev[k] = x0;
                     xPrev[k] = (float)(sigmaRatio * xs + cD * d);

@@ -13,6 +13,12 @@ namespace DiTPlugin.Sampling
     {
         SamplerKind Kind { get; }
         SpacedSchedule Schedule { get; }
+        /// <summary>
+        /// Whether the predicted x₀ is clamped to [−1, 1] at every step (ADM's clip_denoised): right for pixel-space
+        /// models, whose data lie in [−1, 1]; wrong for VAE latents, where values beyond ±1 are normal (the official
+        /// DiT sample.py uses clip_denoised=False).
+        /// </summary>
+        bool ClipDenoised { get; }
         /// <summary>Whether <see cref="Step"/> at this index reads fresh Gaussian noise (else pass an empty span).</summary>
         bool NeedsNoise(int index);
         /// <param name="x">x_t.</param>
@@ -30,13 +36,13 @@ namespace DiTPlugin.Sampling
     /// <summary>Creates samplers by kind.</summary>
     public static class Samplers
     {
-        public static ISampler Create(SamplerKind kind, SpacedSchedule schedule, bool learnSigma = true)
+        public static ISampler Create(SamplerKind kind, SpacedSchedule schedule, bool learnSigma = true, bool clipDenoised = true)
         {
             switch (kind)
             {
-                case SamplerKind.Ddpm: return new DdpmSampler(schedule, learnSigma ? DdpmVariance.LearnedRange : DdpmVariance.FixedLarge);
-                case SamplerKind.Ddim: return new DdimSampler(schedule);
-                case SamplerKind.DpmSolverPlusPlus2M: return new DpmSolverPlusPlus2MSampler(schedule);
+                case SamplerKind.Ddpm: return new DdpmSampler(schedule, learnSigma ? DdpmVariance.LearnedRange : DdpmVariance.FixedLarge, clipDenoised);
+                case SamplerKind.Ddim: return new DdimSampler(schedule, clipDenoised: clipDenoised);
+                case SamplerKind.DpmSolverPlusPlus2M: return new DpmSolverPlusPlus2MSampler(schedule, clipDenoised);
                 default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown sampler.");
             }
         }
@@ -48,6 +54,7 @@ namespace DiTPlugin.Sampling
                 throw new ArgumentException("x, eps and xPrev must have the same length.");
         }
 
-        internal static double Clip(double v) => v < -1 ? -1 : v > 1 ? 1 : v;
+        /// <summary>x₀ clamped to [−1, 1] when <paramref name="clip"/>, else as predicted.</summary>
+        internal static double Clip(double v, bool clip) => !clip ? v : v < -1 ? -1 : v > 1 ? 1 : v;
     }
 }

@@ -16,19 +16,21 @@ public partial class GaussianDiffusion
     /// <param name="shape">(B, C, H, W) of the samples.</param>
     /// <param name="generator">Source of the initial and per-step noise, for reproducible samples.</param>
     /// <param name="noise">x_T to start from instead of drawing it.</param>
-    /// <param name="clipDenoised">Clip the predicted x_0 to [-1, 1] at each step.</param>
+    /// <param name="clipDenoised">Clip the predicted x_0 to [-1, 1] at each step: ADM's choice for pixels; pass false
+    /// for VAE latents (the official DiT sample.py does), whose values lie well beyond ±1.</param>
     /// <param name="progress">Called after each step with (steps done, total steps).</param>
     /// <param name="device">Device to sample on (defaults to the noise's device, else CPU).</param>
     /// <param name="cancellationToken">Checked before each step.</param>
+    /// <param name="hooks">Per-step noise instead of the generator's, and a per-step observer.</param>
     public Tensor PSampleLoop(DenoiseFn model, long[] shape, Generator? generator = null, Tensor? noise = null,
         bool clipDenoised = true, Action<int, int>? progress = null, Device? device = null,
-        CancellationToken cancellationToken = default)
-        => SampleLoop(model, shape, generator, noise, clipDenoised, progress, device, cancellationToken,
-            (x, t, isLast) =>
+        CancellationToken cancellationToken = default, SamplingHooks? hooks = null)
+        => SampleLoop(model, shape, generator, noise, progress, device, cancellationToken, hooks,
+            (x, t, index) =>
             {
                 using var p = PMeanVariance(model, x, t, clipDenoised);
-                if (isLast) return p.Mean.alias();
-                var z = Noise(x.shape, x, generator);
+                if (index == 0) return p.Mean.alias();
+                var z = StepNoise(index, x, generator, hooks);
                 return p.Mean + exp(0.5 * p.LogVariance) * z;
             });
 
@@ -40,11 +42,11 @@ public partial class GaussianDiffusion
     /// </summary>
     public Tensor DdimSampleLoop(DenoiseFn model, long[] shape, double eta = 0.0, Generator? generator = null,
         Tensor? noise = null, bool clipDenoised = true, Action<int, int>? progress = null, Device? device = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, SamplingHooks? hooks = null)
     {
         if (eta < 0) throw new ArgumentOutOfRangeException(nameof(eta));
-        return SampleLoop(model, shape, generator, noise, clipDenoised, progress, device, cancellationToken,
-            (x, t, isLast) =>
+        return SampleLoop(model, shape, generator, noise, progress, device, cancellationToken, hooks,
+            (x, t, index) =>
             {
                 using var p = PMeanVariance(model, x, t, clipDenoised);
                 var eps = PredictEpsFromXStart(x, t, p.PredXStart);
@@ -52,8 +54,8 @@ public partial class GaussianDiffusion
                 var abarPrev = _alphasCumprodPrev.Extract(t, x);
                 var sigma = eta * sqrt((1.0 - abarPrev) / (1.0 - abar)) * sqrt(1.0 - abar / abarPrev);
                 var meanPred = p.PredXStart * sqrt(abarPrev) + sqrt(1.0 - abarPrev - sigma * sigma) * eps;
-                if (isLast || eta == 0.0) return meanPred;
-                return meanPred + sigma * Noise(x.shape, x, generator);
+                if (index == 0 || eta == 0.0) return meanPred;
+                return meanPred + sigma * StepNoise(index, x, generator, hooks);
             });
     }
 
@@ -63,22 +65,24 @@ public partial class GaussianDiffusion
     /// σ = √(1 − ᾱ), λ = log(α/σ), h = λ_t − λ_s: x_t = (σ_t/σ_s) x_s + α_t (1 − e^{−h}) D, where D is the predicted
     /// x₀ at the first step and (1 + 1/2r) x₀(s) − (1/2r) x₀(s′), r = h_prev/h, after it. The last step (to ᾱ = 1)
     /// returns the predicted x₀. The same formula as the Plugin's sampler, so a package samples alike in both.
+    /// x₀ is clipped only with <paramref name="clipDenoised"/> (the pixel-space convention).
     /// </summary>
     public Tensor DpmSolverSampleLoop(DenoiseFn model, long[] shape, Generator? generator = null, Tensor? noise = null,
-        bool clipDenoised = true, Action<int, int>? progress = null, Device? device = null, CancellationToken cancellationToken = default)
+        bool clipDenoised = true, Action<int, int>? progress = null, Device? device = null, CancellationToken cancellationToken = default,
+        SamplingHooks? hooks = null)
     {
         Tensor? prevX0 = null, prevLambda = null;
         try
         {
-            return SampleLoop(model, shape, generator, noise, clipDenoised, progress, device, cancellationToken,
-                (x, t, isLast) =>
+            return SampleLoop(model, shape, generator, noise, progress, device, cancellationToken, hooks,
+                (x, t, index) =>
                 {
                     using var p = PMeanVariance(model, x, t, clipDenoised);
                     var x0 = p.PredXStart.alias();
                     var abarS = _alphasCumprod.Extract(t, x);
                     var lambdaS = 0.5 * (log(abarS) - log(1.0 - abarS));
                     Tensor next;
-                    if (isLast) next = x0.alias();
+                    if (index == 0) next = x0.alias();
                     else
                     {
                         var abarT = _alphasCumprodPrev.Extract(t, x);
@@ -106,6 +110,16 @@ public partial class GaussianDiffusion
         }
     }
 
+    /// <summary>The noise of the ancestral step at chain index <paramref name="index"/>: the hook's, else a draw like x.</summary>
+    private static Tensor StepNoise(int index, Tensor x, Generator? generator, SamplingHooks? hooks)
+    {
+        if (hooks?.StepNoise is not { } source) return Noise(x.shape, x, generator);
+        var z = source(index, x.shape);
+        if (!z.shape.AsSpan().SequenceEqual(x.shape))
+            throw new ArgumentException($"StepNoise at chain index {index} has shape [{string.Join(", ", z.shape)}]; x has [{string.Join(", ", x.shape)}].");
+        return z.to(x.dtype, x.device);
+    }
+
     /// <summary>Standard normal noise like <paramref name="like"/>; drawn on the generator's device when one is given.</summary>
     private static Tensor Noise(long[] shape, Tensor like, Generator? generator)
     {
@@ -116,8 +130,8 @@ public partial class GaussianDiffusion
     }
 
     /// <summary>The shared loop: no_grad, one dispose scope per step, cancellation and progress between steps.</summary>
-    private Tensor SampleLoop(DenoiseFn model, long[] shape, Generator? generator, Tensor? noise, bool clipDenoised,
-        Action<int, int>? progress, Device? device, CancellationToken cancellationToken, Func<Tensor, Tensor, bool, Tensor> step)
+    private Tensor SampleLoop(DenoiseFn model, long[] shape, Generator? generator, Tensor? noise,
+        Action<int, int>? progress, Device? device, CancellationToken cancellationToken, SamplingHooks? hooks, Func<Tensor, Tensor, int, Tensor> step)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(shape);
@@ -147,10 +161,11 @@ public partial class GaussianDiffusion
                 using (var scope = NewDisposeScope())
                 {
                     var t = full(new[] { shape[0] }, (long)i, dtype: ScalarType.Int64, device: device);
-                    var next = step(x, t, i == 0).MoveToOuterDisposeScope();
+                    var next = step(x, t, i).MoveToOuterDisposeScope();
                     x.Dispose();
                     x = next;
                     x.DetachFromDisposeScope();
+                    hooks?.OnStep?.Invoke(i, x);
                 }
                 progress?.Invoke(total - i, total);
             }

@@ -101,11 +101,12 @@ public static class SampleEvaluation
     /// </summary>
     public static EvalResult Evaluate(DiT model, EvalSetting setting, int perClass, long seed, IFeatureExtractor features,
         RealReference reference, IFeatureExtractor? classifier = null, string schedule = "linear", int? guidedChannels = null,
-        Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default)
+        Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default,
+        bool clipDenoised = true)
     {
         Tensor Sample(int[] labels, long batchSeed)
         {
-            var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, batchSeed, schedule, guidedChannels, cancel: cancel);
+            var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, batchSeed, schedule, guidedChannels, clipDenoised, cancel: cancel);
             if (decode is null) return images;
             using (images) return decode(images);
         }

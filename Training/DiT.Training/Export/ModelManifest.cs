@@ -23,6 +23,7 @@ public sealed record ModelManifest
     public required ClassesInfo Classes { get; init; }
     public required ScheduleInfo Schedule { get; init; }
     public required GuidanceInfo Guidance { get; init; }
+    public required SamplingInfo Sampling { get; init; }
     public required IReadOnlyList<GraphInfo> Graphs { get; init; }
     public required string ContentHash { get; init; }
     public TrainingInfo? Training { get; init; }
@@ -64,6 +65,9 @@ public sealed record ClassesInfo(int Count, int? NullClass, IReadOnlyList<string
 public sealed record ScheduleInfo(string Kind, int Timesteps, IReadOnlyList<double>? Betas);
 
 public sealed record GuidanceInfo(int GuidedChannels);
+
+/// <summary><c>clipDenoised</c>: clamp the predicted x₀ to [−1, 1] at each step (true for pixel, false for latent models by default).</summary>
+public sealed record SamplingInfo(bool ClipDenoised);
 
 /// <summary>
 /// <c>role</c> "dit" or "vae_decoder"; <c>precision</c> "fp32" or "fp16"; <c>tileSize</c> only for decoders that take

@@ -27,6 +27,8 @@ public sealed record ModelPackageRequest
     public int Timesteps { get; init; } = 1000;
     public int Batch { get; init; } = 1;
     public int? GuidedChannels { get; init; }
+    /// <summary>sampling.clipDenoised; null = the package's space default (pixel: clip, latent: don't).</summary>
+    public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
     public bool IncludeFp16 { get; init; }
     public string ColorSpace { get; init; } = "sRGB";
@@ -50,6 +52,8 @@ public sealed record ModelPackageRequest
         ClassNames = ckpt.ClassNames,
         Name = name,
         ScheduleKind = ckpt.Options.Schedule,
+        GuidedChannels = ckpt.SamplingDefaults.GuidedChannels,
+        ClipDenoised = ckpt.SamplingDefaults.ClipDenoised,
         Timesteps = ckpt.Options.DiffusionSteps,
         TrainingSteps = ckpt.Step,
     };
@@ -174,6 +178,7 @@ public static class ModelPackageWriter
             Classes = new ClassesInfo(cfg.NumClasses, cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, names, r.Synonyms),
             Schedule = new ScheduleInfo(r.ScheduleKind, r.Timesteps, null),
             Guidance = new GuidanceInfo(guided),
+            Sampling = new SamplingInfo(r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null)),
             Graphs = graphs,
             ContentHash = ContentHash(graphs),
             Training = new TrainingInfo(r.TrainingSteps, r.Dataset, r.FinalLoss),

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace DiTPlugin.Training.Import;
@@ -60,6 +61,22 @@ public static class DiTImporter
             return model;
         }
         catch { model.Dispose(); throw; }
+    }
+
+    /// <summary>
+    /// The sampling convention an imported checkpoint records: the official release's (4-channel latents: guidance on
+    /// the first 3 eps channels, x₀ not clipped; see <see cref="SamplingConvention.Official"/>), with the user's overrides.
+    /// </summary>
+    public static SamplingConvention SamplingFor(DiTConfig config, int? guidedChannels = null, bool? clipDenoised = null)
+    {
+        var official = SamplingConvention.Official(config.InChannels);
+        if (guidedChannels is int g && (g < 1 || g > config.InChannels))
+            throw new ArgumentOutOfRangeException(nameof(guidedChannels), g, $"Guided channels must be in 1..{config.InChannels} (the model's input channels).");
+        return official with
+        {
+            GuidedChannels = guidedChannels is int n ? (n == config.InChannels ? null : n) : official.GuidedChannels,
+            ClipDenoised = clipDenoised ?? official.ClipDenoised,
+        };
     }
 
     /// <summary>"DiT-XL/2, 32x32x4 input, 1000 classes, AdaLNZero" — the paper's name when the size is a standard one.</summary>

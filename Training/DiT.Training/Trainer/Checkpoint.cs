@@ -32,13 +32,18 @@ public sealed class Checkpoint : IDisposable
     public Tensor? TorchRngState { get; init; }
     /// <summary>Licence and origin of imported weights; null for weights trained here (the trainer's choice).</summary>
     public Provenance? Provenance { get; init; }
+    /// <summary>The sampling convention recorded at import (e.g. the official DiT's); null for trained checkpoints.</summary>
+    public SamplingConvention? Sampling { get; init; }
+
+    /// <summary>The recorded convention, else the one of how the model was trained (latent or pixel space, all channels guided).</summary>
+    public SamplingConvention SamplingDefaults => Sampling ?? new SamplingConvention(Options.LatentSpace);
 
     /// <summary>
     /// Saves a full training checkpoint; with <paramref name="model"/> null, a weights-only one (EMA weights, no
     /// optimizer state) that samples but cannot resume training, a quarter of the size.
     /// </summary>
     public static void Save(string path, DiT? model, DiT ema, TorchSharp.Modules.OptimizerHelper? optimizer, long step, TrainOptions options,
-        IReadOnlyList<string> classNames, Provenance? provenance = null)
+        IReadOnlyList<string> classNames, Provenance? provenance = null, SamplingConvention? sampling = null)
     {
         var tensors = new Dictionary<string, Tensor>();
         if (model is not null) foreach (var (k, v) in model.state_dict()) tensors["model." + k] = v;
@@ -59,6 +64,7 @@ public sealed class Checkpoint : IDisposable
             ["class_names"] = JsonSerializer.Serialize(classNames, Json),
         };
         if (provenance is not null) meta["provenance"] = JsonSerializer.Serialize(provenance, Json);
+        if (sampling is not null) meta["sampling"] = JsonSerializer.Serialize(sampling, Json);
         Safetensors.Save(path, tensors, meta);
     }
 
@@ -91,6 +97,7 @@ public sealed class Checkpoint : IDisposable
                 OptimizerState = file.Tensors.TryGetValue("optimizer", out var o) ? o.data<byte>().ToArray() : null,
                 TorchRngState = file.Tensors.TryGetValue("rng.torch", out var r) ? r.clone() : null,
                 Provenance = file.Metadata.TryGetValue("provenance", out var p) ? JsonSerializer.Deserialize<Provenance>(p) : null,
+                Sampling = file.Metadata.TryGetValue("sampling", out var sm) ? JsonSerializer.Deserialize<SamplingConvention>(sm) : null,
             };
             if (ckpt.Ema.Count == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no EMA weights.");
             return ckpt;

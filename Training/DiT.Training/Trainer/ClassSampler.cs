@@ -13,10 +13,13 @@ public static class ClassSampler
     /// Returns (N, C, H, W) samples in [-1, 1] for the given labels. <paramref name="respacing"/> is "250", "ddim50",
     /// "dpm20"… ("ddimN" selects DDIM with eta 0, "dpmN" DPM-Solver++(2M) over N respaced steps, anything else
     /// ancestral DDPM). The noise comes from a generator seeded by
-    /// <paramref name="seed"/>, so the same call gives the same pixels.
+    /// <paramref name="seed"/>, so the same call gives the same pixels. <paramref name="clipDenoised"/> clamps the
+    /// predicted x₀ (and the result) to [−1, 1]: true for pixel models; latent models want false (see
+    /// <see cref="SamplingConvention"/>), and then the raw latents are returned for the decoder.
     /// </summary>
     public static Tensor Sample(DiT model, int[] labels, string respacing, double cfgScale, long seed,
-        string schedule = "linear", int? guidedChannels = null, Action<int, int>? progress = null, CancellationToken cancel = default)
+        string schedule = "linear", int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
+        CancellationToken cancel = default)
     {
         var cfg = model.Config;
         foreach (var l in labels)
@@ -40,10 +43,10 @@ public static class ClassSampler
             using var noise = guided ? cat(new[] { z, z }, 0) : z.alias();
             bool ddim = respacing.StartsWith("ddim", StringComparison.Ordinal);
             using var samples = ddim
-                ? diffusion.DdimSampleLoop(fn, shape, eta: 0.0, generator: g, noise: noise, progress: progress, cancellationToken: cancel)
-                : dpm ? diffusion.DpmSolverSampleLoop(fn, shape, generator: g, noise: noise, progress: progress, cancellationToken: cancel)
-                : diffusion.PSampleLoop(fn, shape, generator: g, noise: noise, progress: progress, cancellationToken: cancel);
-            return samples[..labels.Length].clamp(-1, 1);
+                ? diffusion.DdimSampleLoop(fn, shape, eta: 0.0, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel)
+                : dpm ? diffusion.DpmSolverSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel)
+                : diffusion.PSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel);
+            return clipDenoised ? samples[..labels.Length].clamp(-1, 1) : samples[..labels.Length].clone();
         }
         finally { model.train(wasTraining); }
     }

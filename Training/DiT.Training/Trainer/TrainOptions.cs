@@ -30,6 +30,11 @@ public sealed record TrainOptions
     public int DiffusionSteps { get; init; } = 1000;
     /// <summary>The latent codec the run encodes batches with (its description, e.g. the VAE file); null = trains on the data as is.</summary>
     public string? LatentCodec { get; init; }
+    /// <summary>The data are latents already (a latent cache from dit cache-latents).</summary>
+    public bool LatentData { get; init; }
+    /// <summary>Whether the model denoises latents (encoded here or read from a cache) rather than pixels.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool LatentSpace => LatentCodec is not null || LatentData;
     /// <summary>Where checkpoints, the loss CSV and sample grids go.</summary>
     public string OutputDir { get; init; } = "runs/dit";
     public long CheckpointEvery { get; init; } = 5000;

@@ -1,0 +1,20 @@
+using System;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Diffusion;
+
+/// <summary>
+/// Optional hooks into a sampling loop, to compare a run with another implementation step by step (the same idea as
+/// diffusers' <c>latents=</c> and <c>callback_on_step_end</c>).
+/// </summary>
+public sealed class SamplingHooks
+{
+    /// <summary>
+    /// The noise an ancestral step at chain index i adds, shaped like x (the loop's whole batch), instead of a draw
+    /// from the generator. The loop disposes what it returns.
+    /// </summary>
+    public Func<int, long[], Tensor>? StepNoise { get; init; }
+
+    /// <summary>Sees x_{i−1} after the step at chain index i (the final sample after i = 0). Valid only during the call.</summary>
+    public Action<int, Tensor>? OnStep { get; init; }
+}
