@@ -129,4 +129,40 @@ public class SamplerTests
         s.PredictX0(x, eps, 0, x0, clip: false);
         Assert.That(x0[0], Is.GreaterThan(1f));
     }
+
+    /// <summary>Latent-like data: x₀ up to ±3, where clamping to [−1, 1] loses most of the signal.</summary>
+    private static float[] LatentLikeX0(int n) => KnownX0(n).Select(v => v * 3.3f).ToArray();
+
+    private static ISampler Make(SamplerKind kind, bool clip) =>
+        Samplers.Create(kind, NoiseSchedule.Linear(1000).Respace(kind == SamplerKind.Ddpm ? 250 : 20), learnSigma: false, clipDenoised: clip);
+
+    [Test]
+    public void UnclippedSamplersRecoverDataBeyondOne([Values] SamplerKind kind)
+    {
+        var x0 = LatentLikeX0(64);
+        var sampler = Make(kind, clip: false);
+        Assert.That(sampler.ClipDenoised, Is.False);
+        var r = SampleWithOracle(sampler, x0);
+        Assert.That(MaxErr(r, x0), Is.LessThan(kind == SamplerKind.Ddpm ? 3e-3 : 3e-4), "the oracle's x0 comes back, values beyond ±1 included");
+    }
+
+    [Test]
+    public void ClippedSamplersClampDataBeyondOne([Values] SamplerKind kind)
+    {
+        var x0 = LatentLikeX0(64);
+        var sampler = Make(kind, clip: true);
+        Assert.That(sampler.ClipDenoised, Is.True);
+        var r = SampleWithOracle(sampler, x0);
+        Assert.That(r.Max(), Is.LessThanOrEqualTo(1.0001f));
+        Assert.That(r.Min(), Is.GreaterThanOrEqualTo(-1.0001f));
+        Assert.That(MaxErr(r, x0), Is.GreaterThan(1.5), "ADM's pixel-space clip cannot represent latents");
+    }
+
+    [Test]
+    public void SamplersClipByDefault()
+    {
+        var s = NoiseSchedule.Linear(1000).Respace(10);
+        Assert.That(new DdpmSampler(s).ClipDenoised && new DdimSampler(s).ClipDenoised && new DpmSolverPlusPlus2MSampler(s).ClipDenoised, Is.True,
+            "the sampler classes keep ADM's default; a package's space decides through DiT.ClipDenoised");
+    }
 }
