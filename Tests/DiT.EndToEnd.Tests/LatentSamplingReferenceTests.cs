@@ -54,7 +54,7 @@ public class LatentSamplingReferenceTests
             VaeDecoders = new[] { new VaeDecoderGraph(VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes(), "fp32") },
         });
         Assert.That(manifest.Guidance.GuidedChannels, Is.EqualTo(3));
-        Assert.That(manifest.Sampling.ClipDenoised, Is.False);
+        Assert.That(manifest.Sampling!.ClipDenoised, Is.False);
         _dit = PluginDiT.Load(_package);
     }
 

@@ -36,6 +36,23 @@ public class RecipeFileTests
     }
 
     [Test]
+    public void ClipOverrideAndExternalNoiseRoundTripAndStayAbsentWhenUnset()
+    {
+        var plain = RecipeFile.Parse(new RecipeFile(Sample()).ToJson());
+        Assert.That(plain.Recipe.ClipDenoised, Is.Null, "absent = the package's default");
+        Assert.That(new RecipeFile(Sample()).ToJson(), Does.Not.Contain("clipDenoised").And.Not.Contain("externalNoise"));
+        var r = Sample();
+        r.ClipDenoised = false;
+        r.ExternalNoise = true;
+        var back = RecipeFile.Parse(new RecipeFile(r).ToJson());
+        Assert.That((back.Recipe.ClipDenoised, back.Recipe.ExternalNoise), Is.EqualTo(((bool?)false, true)));
+        var json = JsonNode.Parse(new RecipeFile(Sample()).ToJson())!;
+        json["recipe"]!["clipDenoised"] = "yes";
+        Assert.That(Assert.Throws<RecipeFileException>(() => RecipeFile.Parse(json.ToJsonString(), "x.recipe.json"))!.Message,
+            Does.Contain("recipe.clipDenoised").And.Contain("true, false or absent"));
+    }
+
+    [Test]
     public void ReadsSeedsWrittenAsNumbersAndEveryCfgExactly()
     {
         var json = JsonNode.Parse(new RecipeFile(Sample()).ToJson())!;

@@ -90,7 +90,7 @@ internal static class ExportCommand
             foreach (var g in manifest.Graphs)
                 AnsiConsole.MarkupLineInterpolated($"  {g.File}  {g.Precision}  batch {g.Batch}  opset {g.Opset}  sha256 {g.Sha256[..16]}…");
             AnsiConsole.MarkupLineInterpolated(
-                $"Wrote {output} ({c.Config.Block}, step {c.Step}, guided channels {manifest.Guidance.GuidedChannels}, clip x0 {manifest.Sampling.ClipDenoised}) in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+                $"Wrote {output} ({c.Config.Block}, step {c.Step}, guided channels {manifest.Guidance.GuidedChannels}, clip x0 {manifest.Sampling?.ClipDenoised}) in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
             return 0;
         });
         return cmd;

@@ -87,6 +87,53 @@ public class ModelPackageTests : TempDirectoryTest
     }
 
     [Test]
+    public void SamplingClipDenoisedIsWrittenWithTheSpacesDefaultOrTheOverride()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        bool Written(ModelPackageRequest r, string name)
+        {
+            var dir = Path.Combine(Dir, name);
+            ModelPackageWriter.Write(dir, r with { IncludeFp16 = false });
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json")));
+            return doc.RootElement.GetProperty("sampling").GetProperty("clipDenoised").GetBoolean();
+        }
+        Assert.That(Written(Request(model), "pixel"), Is.True, "a pixel-space package clips (ADM)");
+        Assert.That(Written(Request(model) with { ClipDenoised = false }, "pixel-noclip"), Is.False);
+        // A latent package: any decoder graph makes input.space "latent" (the bytes are not run here).
+        var latent = Request(model) with { VaeDecoders = new[] { new VaeDecoderGraph(new byte[] { 1, 2, 3 }, "fp32") }, LatentDownsample = 2 };
+        Assert.That(Written(latent, "latent"), Is.False, "a latent package does not clip (DiT's sample.py)");
+        Assert.That(Written(latent with { ClipDenoised = true }, "latent-clip"), Is.True);
+    }
+
+    [Test]
+    public void CheckpointCarriesTheSamplingConventionIntoThePackage()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var official = new SamplingConvention(LatentSpace: true, GuidedChannels: 3, ClipDenoised: false);
+        var imported = Path.Combine(Dir, "imported.ckpt");
+        Checkpoint.Save(imported, null, model, null, 0, new TrainOptions(), Names, sampling: official);
+        using (var c = Checkpoint.Load(imported))
+        {
+            Assert.That(c.Sampling, Is.EqualTo(official));
+            var r = ModelPackageRequest.FromCheckpoint(c, "x");
+            Assert.That((r.GuidedChannels, r.ClipDenoised), Is.EqualTo(((int?)3, (bool?)false)));
+        }
+        // Trained checkpoints record nothing: the defaults follow how they were trained.
+        var trained = Path.Combine(Dir, "trained.ckpt");
+        Checkpoint.Save(trained, null, model, null, 10, new TrainOptions { LatentCodec = "vae.safetensors" }, Names);
+        using (var c = Checkpoint.Load(trained))
+        {
+            Assert.That(c.Sampling, Is.Null);
+            Assert.That(c.SamplingDefaults.ResolveClipDenoised(), Is.False, "trained on VAE latents: no clipping");
+            Assert.That(c.SamplingDefaults.GuidedChannels, Is.Null, "all channels");
+        }
+        Checkpoint.Save(trained, null, model, null, 10, new TrainOptions { LatentData = true }, Names);
+        using (var c = Checkpoint.Load(trained)) Assert.That(c.SamplingDefaults.LatentSpace, Is.True, "trained on a latent cache");
+        Checkpoint.Save(trained, null, model, null, 10, new TrainOptions(), Names);
+        using (var c = Checkpoint.Load(trained)) Assert.That(c.SamplingDefaults.ResolveClipDenoised(), Is.True, "pixels: ADM's clip");
+    }
+
+    [Test]
     public void TamperedGraphFailsVerificationNamingTheFile()
     {
         using var model = RandomModel(Tiny(BlockType.AdaLN));

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using DiTPlugin.Training.Import;
 using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
@@ -126,5 +127,19 @@ public class DiTImportTests
     {
         Assert.That(DiTImporter.Describe(DiTConfig.FromName("DiT-XL/2")), Is.EqualTo("DiT-XL/2, 32x32x4 input, 1000 classes, AdaLNZero"));
         Assert.That(Regex.IsMatch(DiTImporter.Describe(new DiTConfig { Depth = 2, HiddenSize = 64, NumHeads = 4 }), "^DiT depth 2 hidden 64 heads 4"), Is.True);
+    }
+
+    [Test]
+    public void ImportRecordsTheOfficialSamplingConvention()
+    {
+        var xl = DiTConfig.FromName("DiT-XL/2", 32, 4, 1000);
+        Assert.That(DiTImporter.SamplingFor(xl), Is.EqualTo(new SamplingConvention(LatentSpace: true, GuidedChannels: 3, ClipDenoised: false)),
+            "forward_with_cfg guides eps[:, :3]; sample.py samples latents with clip_denoised=False");
+        Assert.That(DiTImporter.SamplingFor(xl, guidedChannels: 4).GuidedChannels, Is.Null, "asking for every channel records 'all'");
+        Assert.That(DiTImporter.SamplingFor(xl, clipDenoised: true).ResolveClipDenoised(), Is.True);
+        var pixels = DiTConfig.FromName("DiT-S/4", 32, 3, 10);
+        Assert.That(DiTImporter.SamplingFor(pixels), Is.EqualTo(new SamplingConvention(LatentSpace: false)), "not a 4-channel latent model: ADM's pixel defaults");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => DiTImporter.SamplingFor(xl, guidedChannels: 5))!;
+        Assert.That(e.Message, Does.Contain("1..4"));
     }
 }

@@ -23,7 +23,8 @@ public sealed record ModelManifest
     public required ClassesInfo Classes { get; init; }
     public required ScheduleInfo Schedule { get; init; }
     public required GuidanceInfo Guidance { get; init; }
-    public required SamplingInfo Sampling { get; init; }
+    /// <summary>Always written; null only when reading packages made before the field existed (the space's default applies).</summary>
+    public SamplingInfo? Sampling { get; init; }
     public required IReadOnlyList<GraphInfo> Graphs { get; init; }
     public required string ContentHash { get; init; }
     public TrainingInfo? Training { get; init; }

@@ -63,6 +63,9 @@ namespace DiTPlugin.TextureGen
                 w.WriteString("sampler", r.Sampler.ToString());
                 w.WriteNumber("cfgScale", r.CfgScale);
                 w.WriteBoolean("seamless", r.Seamless);
+                // Only when set: absent means the package's own default (and older readers ignore the field).
+                if (r.ClipDenoised is bool clip) w.WriteBoolean("clipDenoised", clip);
+                if (r.ExternalNoise) w.WriteBoolean("externalNoise", true);
                 w.WriteEndObject();
                 if (ModelName != null) w.WriteString("modelName", ModelName);
                 if (LicenseId != null) w.WriteString("license", LicenseId);
@@ -139,6 +142,14 @@ namespace DiTPlugin.TextureGen
                 float cfg = Float(r, "cfgScale", source);
                 if (!(cfg >= 0) || float.IsInfinity(cfg)) throw Bad(source, $"recipe.cfgScale {cfg} must be a finite number >= 0");
                 bool seamless = r.TryGetProperty("seamless", out var sl) && sl.ValueKind == JsonValueKind.True;
+                bool? clipDenoised = null;
+                if (r.TryGetProperty("clipDenoised", out var cd) && cd.ValueKind != JsonValueKind.Null)
+                {
+                    if (cd.ValueKind != JsonValueKind.True && cd.ValueKind != JsonValueKind.False)
+                        throw Bad(source, $"recipe.clipDenoised is {cd.GetRawText()}; it must be true, false or absent (the package's default)");
+                    clipDenoised = cd.ValueKind == JsonValueKind.True;
+                }
+                bool externalNoise = r.TryGetProperty("externalNoise", out var en) && en.ValueKind == JsonValueKind.True;
 
                 var recipe = new Recipe
                 {
@@ -151,6 +162,8 @@ namespace DiTPlugin.TextureGen
                     Sampler = sampler,
                     CfgScale = cfg,
                     Seamless = seamless,
+                    ClipDenoised = clipDenoised,
+                    ExternalNoise = externalNoise,
                 };
                 return new RecipeFile(recipe)
                 {
