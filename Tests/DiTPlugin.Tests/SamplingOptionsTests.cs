@@ -177,4 +177,28 @@ public class SamplingOptionsTests
         Assert.That(again.Rgba8, Is.EqualTo(first.Rgba8));
         Assert.That(Recipe.FromJson("{\"classId\":1,\"steps\":5}").ClipDenoised, Is.Null, "recipes written before the field: the package's default");
     }
+
+    [Test]
+    public void PreviewsFollowTheClipRule()
+    {
+        using var dir = new TempDir();
+        using var dit = LoadLatent(dir);
+        var xT = Enumerable.Repeat(0.02f, 4 * 4 * 4).ToArray();
+        GeneratedImage FirstPreview(bool? clip)
+        {
+            var job = dit.CreateJob(new GenerationOptions { ClassIds = new[] { 0 }, Steps = 2, CfgScale = 1, PreviewEvery = 1, InitialNoise = xT, ClipDenoised = clip });
+            job.Step(TimeSpan.Zero);
+            return job.Progress.Preview!;
+        }
+        // At chain index 1 (t = 99 of T = 100) x₀ = x·(ra − 0.1·rm1) ≈ 2.8 in every latent channel (eps = 0.1·x for class 0, cfg 1).
+        var chain = dit.Schedule.Respace(2);
+        double x0 = 0.02 * (chain.SqrtRecipAlphasCumprod[1] - 0.1 * chain.SqrtRecipm1AlphasCumprod[1]);
+        Assert.That(x0, Is.GreaterThan(1.5));
+        // The tiny decoder's green channel is Σ_c W[1, c]·x₀/scale = 0.05·x₀/0.5 = 0.1·x₀: inside [−1, 1] either way.
+        double green(double latent) => Enumerable.Range(0, 4).Sum(c => TinyOnnxModel.DecoderWeight(1, c)) * latent / 0.5;
+        byte Expected(double latent) => DiTPlugin.Imaging.ImageConverter.ValueToByte((float)green(latent), linear: false);
+        Assert.That(FirstPreview(null).Rgba8[1], Is.EqualTo(Expected(x0)), "latent package: the preview decodes the unclipped x₀");
+        Assert.That(FirstPreview(true).Rgba8[1], Is.EqualTo(Expected(1.0)), "with ClipDenoised the preview decodes x₀ clamped to 1");
+        Assert.That(Expected(x0), Is.Not.EqualTo(Expected(1.0)));
+    }
 }

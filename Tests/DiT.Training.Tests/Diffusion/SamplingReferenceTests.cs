@@ -73,4 +73,14 @@ public class SamplingReferenceTests
         double worst = _ref.CheckEveryStep(chain, observed);
         TestContext.Out.WriteLine($"{chain}: worst per-step relative error {worst:E2}");
     }
+
+    [Test]
+    public void ClassSamplerReturnsRawLatentsWhenNotClipping()
+    {
+        var labels = _ref.Labels.Select(l => (int)l).ToArray();
+        using var raw = DiTPlugin.Training.Trainer.ClassSampler.Sample(_model, labels, "ddim25", 4.0, seed: 3, guidedChannels: 3, clipDenoised: false);
+        using var clipped = DiTPlugin.Training.Trainer.ClassSampler.Sample(_model, labels, "ddim25", 4.0, seed: 3, guidedChannels: 3, clipDenoised: true);
+        Assert.That(raw.abs().max().item<float>(), Is.GreaterThan(1f), "latents for the decoder, not clamped to [−1, 1]");
+        Assert.That(clipped.abs().max().item<float>(), Is.LessThanOrEqualTo(1f));
+    }
 }
