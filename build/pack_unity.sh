@@ -10,6 +10,7 @@
 #   Microsoft.ML.OnnxRuntime (CPU): Linux x64, macOS arm64, Windows x64 (CPU only);
 #   Microsoft.ML.OnnxRuntime.DirectML + Microsoft.AI.DirectML: Windows x64 with DirectML, used instead of the CPU
 #   build when present (they restore on Windows only: run this script there, e.g. from Git Bash, for DirectML).
+# Each file gets a .meta with its platform settings (build/unity/unity_meta.py; needs python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ out="Packages/com.ditplugin.texturegen/Plugins"
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +33,7 @@ dotnet build Plugin/DiTPlugin/DiTPlugin.csproj -c Release --nologo -v q \
   -p:CopyLocalLockFileAssemblies=true -p:GenerateDocumentationFile=false -o "$tmp/managed" >/dev/null
 
 mkdir -p "$out/Managed" "$out/Linux/x86_64" "$out/macOS/arm64" "$out/Windows/x86_64"
-rm -f "$out"/Managed/*.dll "$out"/Linux/x86_64/* "$out"/macOS/arm64/* "$out"/Windows/x86_64/*
+rm -f "$out"/Managed/* "$out"/Linux/x86_64/* "$out"/macOS/arm64/* "$out"/Windows/x86_64/* "$out"/*.meta "$out"/*/*.meta
 # Managed: the Plugin, ONNX Runtime's managed API, System.Text.Json and what it needs on netstandard2.x, the PNG writer.
 for f in "$tmp"/managed/*.dll; do cp "$f" "$out/Managed/"; done
 
@@ -60,6 +61,9 @@ else
   cp "$ort"/win-x64/native/onnxruntime.dll "$ort"/win-x64/native/onnxruntime_providers_shared.dll "$out/Windows/x86_64/"
   echo "Windows: CPU build of ONNX Runtime (the DirectML package restores on Windows only; see Plugins/README.md)."
 fi
+
+# Import settings: each native library enabled for its own platform and editor only, managed DLLs everywhere.
+python3 build/unity/unity_meta.py plugins "$out"
 
 echo "Wrote $out:"
 (cd "$out" && find . -type f ! -name '*.md' ! -name '*.meta' | sort | while read -r f; do printf '  %-60s %8s\n' "$f" "$(du -h "$f" | cut -f1)"; done)
