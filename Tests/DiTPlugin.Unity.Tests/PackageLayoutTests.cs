@@ -27,6 +27,33 @@ public class PackageLayoutTests
     }
 
     [Test]
+    public void LicenceAndReleaseFieldsPointAtFilesThatExist()
+    {
+        var p = Json("package.json");
+        Assert.That(p.GetProperty("license").GetString(), Is.EqualTo("MIT"));
+        Assert.That(File.ReadAllText(Path.Combine(Package, "LICENSE.md")), Does.StartWith("MIT License"));
+        Assert.That(File.ReadAllText(RepoPaths.Find("LICENSE")), Is.EqualTo(File.ReadAllText(Path.Combine(Package, "LICENSE.md"))), "the package carries the repository's licence");
+        Assert.That(p.GetProperty("unityRelease").GetString(), Does.Match(@"^\d+[abfp]\d+$"));
+        foreach (var (field, file) in new[] { ("documentationUrl", "Documentation~/index.md"), ("changelogUrl", "CHANGELOG.md"), ("licensesUrl", "LICENSE.md") })
+        {
+            string url = p.GetProperty(field).GetString()!;
+            Assert.That(url, Does.StartWith("https://").And.EndWith("/Packages/com.ditplugin.texturegen/" + file), field);
+            Assert.That(File.Exists(Path.Combine(Package, file)), Is.True, file);
+        }
+        // Keep a Changelog: "## [x.y.z] - YYYY-MM-DD" for every release, an Unreleased section on top.
+        var changelog = File.ReadAllLines(Path.Combine(Package, "CHANGELOG.md")).Where(l => l.StartsWith("## ", StringComparison.Ordinal)).ToList();
+        Assert.That(changelog[0], Is.EqualTo("## [Unreleased]"));
+        Assert.That(changelog.Skip(1), Is.Not.Empty.And.All.Match(@"^## \[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}$"));
+        Assert.That(changelog.Any(l => l.Contains("[" + p.GetProperty("version").GetString() + "]")), Is.True, "the current version has an entry");
+        // Every binary pack_unity.sh ships is listed in the notices.
+        var notices = File.ReadAllText(Path.Combine(Package, "Third Party Notices.md"));
+        foreach (var f in new[] { "DiTPlugin.dll", "Microsoft.ML.OnnxRuntime.dll", "libonnxruntime.so", "libonnxruntime_providers_shared.so", "libonnxruntime.dylib",
+                     "onnxruntime.dll", "onnxruntime_providers_shared.dll", "DirectML.dll", "System.Text.Json.dll", "System.Text.Encodings.Web.dll",
+                     "System.IO.Pipelines.dll", "Microsoft.Bcl.AsyncInterfaces.dll", "System.Runtime.CompilerServices.Unsafe.dll", "StbImageWriteSharp.dll" })
+            Assert.That(notices, Does.Contain(f));
+    }
+
+    [Test]
     public void AsmdefsReferenceEachOtherByName()
     {
         var core = Json("Runtime/Core/DiTPlugin.TextureGen.Core.asmdef");
