@@ -50,7 +50,7 @@ namespace DiTPlugin
             (seamless ? _seamlessDecoder?.Value : Decoder) ?? throw new InvalidOperationException("This package has no VAE decoder.");
         internal int Batch { get; }
 
-        private DiT(ModelPackage package, DiTOptions options)
+        private DiT(ModelPackage package, DiTOptions options, LoadReporter reporter)
         {
             var m = package.Manifest;
             Manifest = m;
@@ -72,15 +72,23 @@ namespace DiTPlugin
                 new TensorSpec("cfg_scale", typeof(float), 1),
             };
             var outputs = new[] { new TensorSpec("eps", typeof(float), b, c, s, s), new TensorSpec("v", typeof(float), b, c, s, s) };
+            bool latent = m.Input.Space == "latent" && m.Latent != null;
+            reporter.Begin("creating the ONNX Runtime session for " + g.File);
             Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
-            if (m.Input.Space == "latent" && m.Latent != null)
+            reporter.End();
+            if (latent)
             {
                 // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
                 Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
                     new[] { new TensorSpec("latent", typeof(float), b, c, t, t) },
                     new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
                     options.ExecutionProvider, options.Log, options.DeviceId), options.Log, circular);
-                try { Decoder = makeDecoder(false); }
+                try
+                {
+                    reporter.Begin("creating the VAE decoder session");
+                    Decoder = makeDecoder(false);
+                    reporter.End();
+                }
                 catch { Graph.Dispose(); throw; }
                 // The circular-padding decoder (seamless textures) is opened on first use: most games never ask for it.
                 _seamlessDecoder = new Lazy<LatentDecoder>(() => makeDecoder(true), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -88,7 +96,28 @@ namespace DiTPlugin
         }
 
         /// <summary>Loads a package folder or .zip. Throws <see cref="ModelPackageException"/> for a bad package.</summary>
-        public static DiT Load(string path, DiTOptions? options = null) => new DiT(ModelPackage.Open(path), options ?? new DiTOptions());
+        public static DiT Load(string path, DiTOptions? options = null) => Load(path, options, LoadReporter.None);
+
+        /// <summary>
+        /// Loads on a worker thread (reading, sha256 checks and ONNX Runtime session creation take seconds for big
+        /// models), reporting each stage to <paramref name="progress"/> from that thread; cancellation is checked
+        /// between stages. The task faults with <see cref="ModelPackageException"/> for a bad package.
+        /// </summary>
+        public static Task<DiT> LoadAsync(string path, DiTOptions? options = null, IProgress<LoadProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            if (path is null) throw new ArgumentNullException(nameof(path));
+            return Task.Run(() => Load(path, options, new LoadReporter(progress, cancellationToken)), cancellationToken);
+        }
+
+        private static DiT Load(string path, DiTOptions? options, LoadReporter reporter)
+        {
+            var package = ModelPackage.Open(path, reporter);
+            var dit = new DiT(package, options ?? new DiTOptions(), reporter);
+            try { reporter.Finish(); }
+            catch { dit.Dispose(); throw; }
+            return dit;
+        }
 
         /// <summary>The class id for a name (exact, case-insensitive, substring, synonyms), or null.</summary>
         public int? FindClass(string name) => Catalog.Find(name);

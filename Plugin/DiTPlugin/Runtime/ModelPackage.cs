@@ -49,30 +49,36 @@ namespace DiTPlugin.Runtime
         }
 
         /// <summary>Opens a package folder or .zip; throws <see cref="ModelPackageException"/> naming the file and problem.</summary>
-        public static ModelPackage Open(string path)
+        public static ModelPackage Open(string path) => Open(path, LoadReporter.None);
+
+        internal static ModelPackage Open(string path, LoadReporter reporter)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
-            if (Directory.Exists(path)) return OpenFolder(path);
-            if (File.Exists(path)) return OpenZip(path);
+            if (Directory.Exists(path)) return OpenFolder(path, reporter);
+            if (File.Exists(path)) return OpenZip(path, reporter);
             throw new ModelPackageException(path, "no such folder or .zip file.");
         }
 
-        private static ModelPackage OpenFolder(string folder)
+        private static ModelPackage OpenFolder(string folder, LoadReporter reporter)
         {
             string manifestPath = Path.Combine(folder, ModelManifest.ManifestFileName);
             if (!File.Exists(manifestPath)) throw new ModelPackageException(ModelManifest.ManifestFileName, $"missing from the package folder {folder}.");
             var manifest = ModelManifest.Parse(File.ReadAllText(manifestPath, Encoding.UTF8));
             var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var (name, sha) in ListedFiles(manifest))
+            var listed = ListedFiles(manifest).ToList();
+            reporter.Plan(listed.Count + SessionCount(manifest));
+            foreach (var (name, sha) in listed)
             {
+                reporter.Begin("verifying " + name);
                 string p = Path.Combine(folder, name);
                 if (!File.Exists(p)) throw new ModelPackageException(name, $"missing from the package folder {folder}.");
                 files[name] = Verify(name, File.ReadAllBytes(p), sha);
+                reporter.End();
             }
             return new ModelPackage(folder, manifest, files, new List<string>());
         }
 
-        private static ModelPackage OpenZip(string zipPath)
+        private static ModelPackage OpenZip(string zipPath, LoadReporter reporter)
         {
             ZipArchive zip;
             try { zip = ZipFile.OpenRead(zipPath); }
@@ -87,15 +93,22 @@ namespace DiTPlugin.Runtime
                 string prefix = manifestEntry.FullName.Substring(0, manifestEntry.FullName.Length - ModelManifest.ManifestFileName.Length);
                 var manifest = ModelManifest.Parse(Encoding.UTF8.GetString(ReadEntry(manifestEntry)));
                 var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                foreach (var (name, sha) in ListedFiles(manifest))
+                var listed = ListedFiles(manifest).ToList();
+                reporter.Plan(listed.Count + SessionCount(manifest));
+                foreach (var (name, sha) in listed)
                 {
+                    reporter.Begin("verifying " + name);
                     var entry = zip.GetEntry(prefix + name);
                     if (entry is null) throw new ModelPackageException(name, $"missing from the package zip {zipPath}.");
                     files[name] = Verify(name, ReadEntry(entry), sha);
+                    reporter.End();
                 }
                 return new ModelPackage(zipPath, manifest, files, new List<string>());
             }
         }
+
+        /// <summary>The sessions <see cref="DiT"/> creates on load (planned with the files, so progress totals never grow).</summary>
+        private static int SessionCount(ModelManifest m) => m.Input.Space == "latent" && m.Latent != null ? 2 : 1;
 
         private static IEnumerable<(string Name, string? Sha)> ListedFiles(ModelManifest m)
         {
