@@ -101,6 +101,9 @@ namespace DiTPlugin
             return n;
         }
 
+        /// <summary>Runs exactly one denoising step (one graph run); does nothing once the job has completed.</summary>
+        public void Step() => StepOnce();
+
         /// <summary>Runs exactly one denoising step (one graph run).</summary>
         internal void StepOnce()
         {

@@ -47,6 +47,8 @@ namespace DiTPlugin.TextureGen
         private readonly GenerationJob _job;
         private readonly Task<IReadOnlyList<GeneratedImage>>? _task;
         private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+        private readonly Func<TimeSpan> _clock;
+        private TimeSpan _lastStep;
         private int _stepsDone;
         private volatile bool _cancelRequested;
         private IReadOnlyList<GeneratedImage>? _result;
@@ -87,8 +89,10 @@ namespace DiTPlugin.TextureGen
             ? (State == RunnerState.Failed ? (_task.Exception!.InnerExceptions.Count == 1 ? _task.Exception.InnerException : _task.Exception) : null)
             : _error;
 
-        private GenerationRunner(DiT dit, GenerationOptions options, TextureSettings settings, RunnerMode mode)
+        private GenerationRunner(DiT dit, GenerationOptions options, TextureSettings settings, RunnerMode mode, Func<TimeSpan>? clock)
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            _clock = clock ?? (() => watch.Elapsed);
             if (dit is null) throw new ArgumentNullException(nameof(dit));
             if (options is null) throw new ArgumentNullException(nameof(options));
             Mode = mode;
@@ -108,7 +112,7 @@ namespace DiTPlugin.TextureGen
                     while (!job.IsCompleted)
                     {
                         token.ThrowIfCancellationRequested();
-                        job.Step(TimeSpan.Zero);                  // exactly one denoising step
+                        job.Step();                               // exactly one denoising step
                         Interlocked.Increment(ref _stepsDone);
                     }
                     return job.Result;
@@ -116,27 +120,43 @@ namespace DiTPlugin.TextureGen
             }
         }
 
-        /// <summary>Starts generating <paramref name="options"/> into CPU targets of <paramref name="settings"/> (default: Unity's layout).</summary>
-        public static GenerationRunner Start(DiT dit, GenerationOptions options, TextureSettings? settings = null, RunnerMode mode = RunnerMode.WorkerThread) =>
-            new GenerationRunner(dit, options, settings ?? TextureSettings.Unity(), mode);
+        /// <summary>
+        /// Starts generating <paramref name="options"/> into CPU targets of <paramref name="settings"/> (default: Unity's
+        /// layout). <paramref name="clock"/> (default: a stopwatch) is what <see cref="Tick"/> measures its budget with.
+        /// </summary>
+        public static GenerationRunner Start(DiT dit, GenerationOptions options, TextureSettings? settings = null, RunnerMode mode = RunnerMode.WorkerThread,
+            Func<TimeSpan>? clock = null) =>
+            new GenerationRunner(dit, options, settings ?? TextureSettings.Unity(), mode, clock);
 
         /// <summary>
         /// Call once a frame on the main thread. In <see cref="RunnerMode.MainThreadBudget"/> it runs denoising steps
-        /// within <paramref name="budget"/> (at least one per call); in worker mode it does nothing.
+        /// while the time spent plus the last step's duration stays within <paramref name="budget"/>: one step when the
+        /// previous one took longer than the budget, else as many as fit, so a frame never starts a step it cannot
+        /// finish in time (a single step is indivisible: models whose step exceeds a frame belong on the worker
+        /// thread). In worker mode it does nothing and returns at once.
         /// </summary>
         public void Tick(TimeSpan budget)
         {
             if (_task != null || _cancelRequested || _error != null || _job.IsCompleted) return;
             try
             {
-                int n = _job.Step(budget);
-                Interlocked.Add(ref _stepsDone, n);
-                if (_job.IsCompleted) _result = _job.Result;
+                TimeSpan start = _clock();
+                do RunOneStep();
+                while (!_job.IsCompleted && _clock() - start + _lastStep <= budget);
             }
             catch (Exception e)
             {
                 _error = e;
             }
+        }
+
+        private void RunOneStep()
+        {
+            TimeSpan t0 = _clock();
+            _job.Step();
+            _lastStep = _clock() - t0;
+            Interlocked.Increment(ref _stepsDone);
+            if (_job.IsCompleted) _result = _job.Result;
         }
 
         /// <summary>The newest update of image <paramref name="image"/> since the last call, if any (poll from the uploading thread).</summary>
