@@ -397,7 +397,7 @@ namespace DiTPlugin.TextureGen.Editor
             try
             {
                 if (model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"Saving a texture made with '{model.Name}': {warning}");
-                var saved = TextureSaving.Save(image, DiTEditorUtil.ProjectRoot, outputFolder, model.Name, model.License.Id);
+                var saved = TextureSaving.Save(image, DiTEditorUtil.ProjectRoot, outputFolder, model);
                 DiTEditorUtil.ImportSaved(saved, image.Recipe.Seamless);
                 var asset = AssetDatabase.LoadAssetAtPath<Texture2D>(saved.AssetPath);
                 if (asset != null) EditorGUIUtility.PingObject(asset);

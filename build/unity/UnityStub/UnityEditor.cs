@@ -113,6 +113,20 @@ namespace UnityEditor
         public static void Refresh() => throw new NotImplementedException();
         public static bool IsValidFolder(string path) => throw new NotImplementedException();
         public static T LoadAssetAtPath<T>(string assetPath) where T : Object => throw new NotImplementedException();
+        public static string[] GetDependencies(string[] pathNames, bool recursive) => throw new NotImplementedException();
+        public static string[] FindAssets(string filter) => throw new NotImplementedException();
+        public static string GUIDToAssetPath(string guid) => throw new NotImplementedException();
+    }
+
+    public class EditorBuildSettingsScene
+    {
+        public bool enabled { get; set; }
+        public string path { get; set; } = "";
+    }
+
+    public class EditorBuildSettings
+    {
+        public static EditorBuildSettingsScene[] scenes { get; set; } = Array.Empty<EditorBuildSettingsScene>();
     }
 
     public class AssetImporter : Object
@@ -130,4 +144,28 @@ namespace UnityEditor
         public bool mipmapEnabled { get; set; }
         public TextureWrapMode wrapMode { get; set; }
     }
+}
+
+namespace UnityEditor.Build
+{
+    public interface IOrderedCallback
+    {
+        int callbackOrder { get; }
+    }
+
+    public interface IPreprocessBuildWithReport : IOrderedCallback
+    {
+        void OnPreprocessBuild(UnityEditor.Build.Reporting.BuildReport report);
+    }
+
+    public class BuildFailedException : Exception
+    {
+        public BuildFailedException(string message) : base(message) { }
+        public BuildFailedException(Exception innerException) : base(null, innerException) { }
+    }
+}
+
+namespace UnityEditor.Build.Reporting
+{
+    public sealed class BuildReport : Object { }
 }

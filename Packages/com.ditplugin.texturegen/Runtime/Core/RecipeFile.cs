@@ -28,6 +28,11 @@ namespace DiTPlugin.TextureGen
         public Recipe Recipe { get; }
         public string? ModelName { get; set; }
         public string? LicenseId { get; set; }
+        /// <summary>
+        /// Whether the model's licence allows commercial use (model.json's license.commercialUse); null in recipes
+        /// written before the field existed. The build check (<see cref="LicenceGuard"/>) reads it.
+        /// </summary>
+        public bool? CommercialUse { get; set; }
         public int Width { get; set; }
         public int Height { get; set; }
         /// <summary>The PNG's file name (in the same folder).</summary>
@@ -69,6 +74,7 @@ namespace DiTPlugin.TextureGen
                 w.WriteEndObject();
                 if (ModelName != null) w.WriteString("modelName", ModelName);
                 if (LicenseId != null) w.WriteString("license", LicenseId);
+                if (CommercialUse is bool commercial) w.WriteBoolean("commercialUse", commercial);
                 if (Width > 0) w.WriteNumber("width", Width);
                 if (Height > 0) w.WriteNumber("height", Height);
                 if (Texture != null) w.WriteString("texture", Texture);
@@ -169,6 +175,8 @@ namespace DiTPlugin.TextureGen
                 {
                     ModelName = OptStr(root, "modelName"),
                     LicenseId = OptStr(root, "license"),
+                    CommercialUse = root.TryGetProperty("commercialUse", out var cu) && (cu.ValueKind == JsonValueKind.True || cu.ValueKind == JsonValueKind.False)
+                        ? cu.ValueKind == JsonValueKind.True : (bool?)null,
                     Width = root.TryGetProperty("width", out var wd) && wd.TryGetInt32(out int wv) ? wv : 0,
                     Height = root.TryGetProperty("height", out var hg) && hg.TryGetInt32(out int hv) ? hv : 0,
                     Texture = OptStr(root, "texture"),

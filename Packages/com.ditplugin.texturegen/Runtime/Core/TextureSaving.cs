@@ -30,16 +30,22 @@ namespace DiTPlugin.TextureGen
         /// project at <paramref name="projectRoot"/>, named by <see cref="AssetNaming"/>, with its recipe sidecar beside it.
         /// Both files are written atomically; the sidecar goes last, so a sidecar always has its PNG.
         /// </summary>
-        public static SavedTexture Save(GeneratedImage image, string projectRoot, string folder, string? modelName = null, string? licenseId = null)
+        public static SavedTexture Save(GeneratedImage image, string projectRoot, string folder, string? modelName = null, string? licenseId = null,
+            bool? commercialUse = null)
         {
             if (image is null) throw new ArgumentNullException(nameof(image));
             if (projectRoot is null) throw new ArgumentNullException(nameof(projectRoot));
             string assetPath = AssetNaming.UniqueTexturePath(folder, image.Recipe, p => File.Exists(AssetNaming.ToFullPath(projectRoot, p)));
-            return SaveAt(image, projectRoot, assetPath, modelName, licenseId);
+            return SaveAt(image, projectRoot, assetPath, modelName, licenseId, commercialUse);
         }
 
+        /// <summary>Saves with the model's name and licence (id and commercial use) recorded in the recipe.</summary>
+        public static SavedTexture Save(GeneratedImage image, string projectRoot, string folder, DiT model) =>
+            Save(image, projectRoot, folder, model?.Name, model?.License.Id, model?.License.CommercialUse);
+
         /// <summary>As <see cref="Save"/>, at a given asset path (overwriting).</summary>
-        public static SavedTexture SaveAt(GeneratedImage image, string projectRoot, string assetPath, string? modelName = null, string? licenseId = null)
+        public static SavedTexture SaveAt(GeneratedImage image, string projectRoot, string assetPath, string? modelName = null, string? licenseId = null,
+            bool? commercialUse = null)
         {
             string recipeAsset = RecipeFile.SidecarPath(assetPath);
             string full = AssetNaming.ToFullPath(projectRoot, assetPath);
@@ -49,6 +55,7 @@ namespace DiTPlugin.TextureGen
             {
                 ModelName = modelName,
                 LicenseId = licenseId,
+                CommercialUse = commercialUse,
                 Width = image.Width,
                 Height = image.Height,
                 Texture = Path.GetFileName(full),
