@@ -9,8 +9,10 @@ namespace DiTPlugin.TextureGen
     /// <summary>
     /// Generates a texture by class with a DiT model package, on start or on demand (<see cref="Generate"/>),
     /// streaming previews into <see cref="Texture"/> while it denoises and assigning it to a material slot.
-    /// Denoising runs on a worker thread (or, with "Run On Worker Thread" off, a few steps a frame within the frame
-    /// budget); uploads (LoadRawTextureData + Apply) always happen on the main thread, in Update.
+    /// The model loads on a worker thread (<see cref="ModelCache.Request"/>): a generation asked for before it is
+    /// loaded starts when it is. Denoising runs on a worker thread (or, with "Run On Worker Thread" off, a few steps a
+    /// frame within the frame budget); uploads (LoadRawTextureData + Apply) always happen on the main thread, in
+    /// <see cref="Pump"/> (called by Update in play mode, by the inspector in edit mode).
     /// </summary>
     [AddComponentMenu("DiT/DiT Texture Generator")]
     [DisallowMultipleComponent]
@@ -50,8 +52,10 @@ namespace DiTPlugin.TextureGen
         [Tooltip("The material's texture property, e.g. _MainTex (built-in) or _BaseMap (URP).")]
         [SerializeField] private string textureProperty = "_MainTex";
 
-        private DiT? _model;
+        private ModelRequest? _request;
         private string? _modelKey;
+        private Func<DiT, GenerationOptions>? _pending;     // what to start once the model has loaded
+        private string? _pendingName;
         private GenerationRunner? _runner;
         private Texture2D? _texture;
 
@@ -59,11 +63,15 @@ namespace DiTPlugin.TextureGen
         public Texture2D? Texture => _texture;
         /// <summary>The recipe of the last finished texture.</summary>
         public Recipe? LastRecipe { get; private set; }
-        public bool IsGenerating => _runner != null;
+        public bool IsGenerating => _runner != null || _pending != null;
+        /// <summary>True while the model is being loaded (on a worker thread).</summary>
+        public bool IsLoading => _request != null && !_request.IsDone;
+        /// <summary>The model load's latest stage, while it loads.</summary>
+        public LoadProgress? LoadProgress => IsLoading ? _request!.Progress : null;
         /// <summary>0..1 while generating.</summary>
         public float Progress => _runner?.Progress ?? (LastRecipe != null ? 1f : 0f);
-        /// <summary>The loaded model, once a generation has started (for its licence, classes, hash).</summary>
-        public DiT? Model => _model;
+        /// <summary>The loaded model, once loaded (for its licence, classes, hash).</summary>
+        public DiT? Model => _request?.Model;
 
         /// <summary>Raised on the main thread when a texture is finished.</summary>
         public event Action<DiTTextureGenerator, Texture2D>? Completed;
@@ -79,6 +87,8 @@ namespace DiTPlugin.TextureGen
         public float FrameBudgetMs { get => frameBudgetMs; set => frameBudgetMs = value; }
         public bool RunOnWorkerThread { get => runOnWorkerThread; set => runOnWorkerThread = value; }
         public Renderer? TargetRenderer { get => targetRenderer; set => targetRenderer = value; }
+        /// <summary>The renderer that receives the texture: <see cref="TargetRenderer"/>, else this GameObject's.</summary>
+        public Renderer? EffectiveRenderer => targetRenderer != null ? targetRenderer : GetComponent<Renderer>();
         public string TextureProperty { get => textureProperty; set => textureProperty = value; }
 
         private void Reset()
@@ -97,15 +107,20 @@ namespace DiTPlugin.TextureGen
             if (generateOnStart) Generate();
         }
 
-        /// <summary>Starts a generation with the current fields (cancelling one in progress).</summary>
+        /// <summary>
+        /// Starts a generation with the current fields (cancelling one in progress); if the model is still loading, it
+        /// starts when the load finishes. Never blocks on the load.
+        /// </summary>
         public void Generate()
         {
             Cancel();
-            try
+            RequestModel();
+            _pendingName = className;
+            _pending = model =>
             {
-                var model = AcquireModel();
                 int classId = ResolveClass(model);
-                var options = new GenerationOptions
+                _pendingName = model.Classes[classId];
+                return new GenerationOptions
                 {
                     ClassIds = new[] { classId },
                     Seed = unchecked((ulong)seed),
@@ -115,47 +130,52 @@ namespace DiTPlugin.TextureGen
                     Seamless = tiling,
                     PreviewEvery = previewEvery,
                 };
-                _runner = GenerationRunner.Start(model, options, TextureSettings.Unity(mipmaps),
-                    runOnWorkerThread ? RunnerMode.WorkerThread : RunnerMode.MainThreadBudget);
-                PrepareTexture(_runner.Layout, model.Classes[classId]);
-            }
-            catch (Exception e)
-            {
-                _runner = null;
-                Debug.LogException(e, this);
-            }
+            };
+            Pump();
         }
 
-        /// <summary>Regenerates exactly the texture of a recipe (same model required).</summary>
+        /// <summary>Regenerates exactly the texture of a recipe (same model required; checked once it is loaded).</summary>
         public void Generate(Recipe recipe)
         {
             if (recipe is null) throw new ArgumentNullException(nameof(recipe));
+            Cancel();
             className = recipe.ClassName;
             seed = unchecked((long)recipe.Seed);
             steps = recipe.Steps;
             sampler = recipe.Sampler;
             cfgScale = recipe.CfgScale;
             tiling = recipe.Seamless;
-            var model = AcquireModel();
-            new RecipeFile(recipe).CheckModel(model.ContentHash, model.Classes, model.Name);
-            Cancel();
-            var options = GenerationOptions.FromRecipe(recipe);
-            options.PreviewEvery = previewEvery;
-            _runner = GenerationRunner.Start(model, options, TextureSettings.Unity(mipmaps),
-                runOnWorkerThread ? RunnerMode.WorkerThread : RunnerMode.MainThreadBudget);
-            PrepareTexture(_runner.Layout, recipe.ClassName);
+            RequestModel();
+            _pendingName = recipe.ClassName;
+            _pending = model =>
+            {
+                new RecipeFile(recipe).CheckModel(model.ContentHash, model.Classes, model.Name);
+                var options = GenerationOptions.FromRecipe(recipe);
+                options.PreviewEvery = previewEvery;
+                return options;
+            };
+            Pump();
         }
 
-        /// <summary>Stops the generation in progress (the texture keeps its last preview).</summary>
+        /// <summary>Stops the generation in progress, or the one waiting for the model (the texture keeps its last preview).</summary>
         public void Cancel()
         {
+            _pending = null;
             var r = _runner;
             _runner = null;
             r?.Dispose();
         }
 
-        private void Update()
+        private void Update() => Pump();
+
+        /// <summary>
+        /// One frame of work on the main thread: starts a generation whose model has finished loading, runs the
+        /// frame's denoising (main-thread mode), uploads the newest preview or the result. Returns at once while the
+        /// model loads or the worker denoises. Play mode calls it from Update; the inspector calls it in edit mode.
+        /// </summary>
+        public void Pump()
         {
+            if (_pending != null && _request != null && _request.IsDone) StartPending();
             var runner = _runner;
             if (runner is null) return;
             runner.Tick(TimeSpan.FromMilliseconds(frameBudgetMs));
@@ -185,24 +205,53 @@ namespace DiTPlugin.TextureGen
         private void OnDestroy()
         {
             Cancel();
-            ModelCache.Release(_model);
-            _model = null;
-            if (_texture != null) Destroy(_texture);
+            _request?.Dispose();
+            _request = null;
+            if (_texture != null) DestroyTexture(_texture);
             _texture = null;
         }
 
-        private DiT AcquireModel()
+        private static void DestroyTexture(Texture2D t)
+        {
+            if (Application.isPlaying) Destroy(t);
+            else DestroyImmediate(t);
+        }
+
+        /// <summary>Starts loading the configured model unless it is the one already loaded or loading.</summary>
+        private void RequestModel()
         {
             var s = settings != null ? settings : DiTSettings.LoadOrDefault();
             string path = s.ResolveModelPath(modelPackage);
             string key = path + "|" + s.ExecutionProvider + "|" + s.DeviceId + "|" + s.PreferFp16;
-            if (_model != null && _modelKey == key) return _model;
-            ModelCache.Release(_model);
-            _model = null;
-            _model = ModelCache.Acquire(path, s.CreateOptions());
+            if (_request != null && _modelKey == key && _request.Error == null) return;
+            _request?.Dispose();
+            _request = ModelCache.Request(path, s.CreateOptions());
             _modelKey = key;
-            if (_model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"DiT model '{_model.Name}': {warning}", this);
-            return _model;
+        }
+
+        private void StartPending()
+        {
+            var make = _pending!;
+            _pending = null;
+            var model = _request!.Model;
+            if (model is null)
+            {
+                Debug.LogException(_request.Error ?? new InvalidOperationException("The model did not load."), this);
+                return;
+            }
+            try
+            {
+                if (model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"DiT model '{model.Name}': {warning}", this);
+                var options = make(model);
+                _runner = GenerationRunner.Start(model, options, TextureSettings.Unity(mipmaps),
+                    runOnWorkerThread ? RunnerMode.WorkerThread : RunnerMode.MainThreadBudget);
+                PrepareTexture(_runner.Layout, _pendingName ?? "texture");
+            }
+            catch (Exception e)
+            {
+                _runner = null;
+                Debug.LogException(e, this);
+            }
         }
 
         private int ResolveClass(DiT model)
@@ -220,7 +269,7 @@ namespace DiTPlugin.TextureGen
             bool mips = layout.MipCount > 1;
             if (_texture == null || _texture.width != layout.Width || _texture.height != layout.Height || (_texture.mipmapCount > 1) != mips)
             {
-                if (_texture != null) Destroy(_texture);
+                if (_texture != null) DestroyTexture(_texture);
                 // RGBA32 holding sRGB-encoded values (linear: false), the layout TextureSettings.Unity() streams.
                 _texture = new Texture2D(layout.Width, layout.Height, UnityEngine.TextureFormat.RGBA32, mips, false);
             }
@@ -228,7 +277,9 @@ namespace DiTPlugin.TextureGen
             _texture.wrapMode = tiling ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
             _texture.filterMode = filterMode;
             var r = targetRenderer != null ? targetRenderer : GetComponent<Renderer>();
-            if (r == null) return;
+            // In edit mode the material asset is not touched while streaming: the inspector saves the result as a
+            // texture asset and assigns that, with Undo (DiTTextureGeneratorEditor).
+            if (r == null || !Application.isPlaying) return;
             var material = r.material;
             if (string.IsNullOrEmpty(textureProperty)) material.mainTexture = _texture;
             else if (material.HasProperty(textureProperty)) material.SetTexture(textureProperty, _texture);
