@@ -19,6 +19,7 @@ namespace DiTPlugin
     public sealed class DiT : IDisposable
     {
         private readonly ConcurrentDictionary<int, SpacedSchedule> _chains = new ConcurrentDictionary<int, SpacedSchedule>();
+        private readonly Action<string>? _log;
 
         public ModelManifest Manifest { get; }
         public ClassCatalog Catalog { get; }
@@ -55,6 +56,7 @@ namespace DiTPlugin
             var m = package.Manifest;
             Manifest = m;
             ContentHash = package.ContentHash;
+            _log = options.Log;
             foreach (var w in package.Warnings) options.Log?.Invoke("DiTPlugin: " + w);
             Catalog = new ClassCatalog(m.Classes.Names, m.Classes.Synonyms);
             License = new LicenseInfo(m.License.Id, m.License.CommercialUse, m.License.Text, m.License.Attribution);
@@ -119,8 +121,18 @@ namespace DiTPlugin
             return dit;
         }
 
-        /// <summary>The class id for a name (exact, case-insensitive, substring, synonyms), or null.</summary>
+        /// <summary>
+        /// The class id for a name, or null: the best of <see cref="ClassCatalog"/>'s ranked matches (exact name or
+        /// synonym, then ignoring case and punctuation, whole words, prefix, substring, word prefixes, misspelling).
+        /// </summary>
         public int? FindClass(string name) => Catalog.Find(name);
+
+        /// <summary>
+        /// What <see cref="FindClass"/> finds, with the classes ranked equally with it (ambiguity) or, when nothing
+        /// matches, suggestions. Generate logs <see cref="ClassResolution.Message"/> through DiTOptions.Log whenever
+        /// a name is ambiguous or taken as a misspelling.
+        /// </summary>
+        public ClassResolution ResolveClass(string name) => Catalog.Resolve(name);
 
         /// <summary>One image of class <paramref name="classId"/> with default options and seed 0.</summary>
         public GeneratedImage Generate(int classId) => Generate(new GenerationOptions { ClassIds = new[] { classId } })[0];
@@ -214,13 +226,22 @@ namespace DiTPlugin
             }
             if (options.ClassNames == null || options.ClassNames.Count == 0)
                 throw new ArgumentException("Give ClassIds or ClassNames (at least one class).", nameof(options));
+            var resolved = new Dictionary<string, int>(StringComparer.Ordinal);
             return options.ClassNames.Select(n =>
             {
                 if (n is null) throw new ArgumentException("A class name is null.", nameof(options));
-                return Catalog.Find(n) ?? throw new ArgumentException(
-                    $"Unknown class name '{n}'; did you mean '{Catalog.Closest(n)}'? Classes: {string.Join(", ", Catalog.Names)}.", nameof(options));
+                if (resolved.TryGetValue(n, out int known)) return known;
+                var r = Catalog.Resolve(n);
+                if (r.Match is not { } m)
+                    throw new ArgumentException($"{r.Message} Classes: {ClassList(20)}.", nameof(options));
+                // Ambiguous or misspelt names still generate (the first class by the ranking's tie rules), but say so.
+                if (r.NeedsAttention) _log?.Invoke("DiTPlugin: " + r.Message);
+                return resolved[n] = m.Id;
             }).ToArray();
         }
+
+        private string ClassList(int max) =>
+            string.Join(", ", Catalog.Names.Take(max)) + (Catalog.Count > max ? $", … ({Catalog.Count} classes)" : "");
 
         public void Dispose()
         {

@@ -9,7 +9,7 @@ namespace DiTPlugin.TextureGen.Editor
     [CustomEditor(typeof(DiTTextureGenerator))]
     public sealed class DiTTextureGeneratorEditor : UnityEditor.Editor
     {
-        private ClassSearch? _search;
+        private ClassCatalog? _search;
         private string? _searchFor;
         private string? _error;
 
@@ -61,7 +61,7 @@ namespace DiTPlugin.TextureGen.Editor
         }
 
         /// <summary>The model's class search, read from the package's model.json once per package path.</summary>
-        private ClassSearch? GetSearch(DiTTextureGenerator g)
+        private ClassCatalog? GetSearch(DiTTextureGenerator g)
         {
             try
             {
@@ -69,7 +69,7 @@ namespace DiTPlugin.TextureGen.Editor
                 string path = settings.ResolveModelPath(g.ModelPackage);
                 if (_search != null && _searchFor == path) return _search;
                 var manifest = ModelLocator.ReadManifest(path);
-                _search = ClassSearch.ForModel(manifest.Classes.Names, manifest.Classes.Synonyms);
+                _search = new ClassCatalog(manifest.Classes.Names, manifest.Classes.Synonyms);
                 _searchFor = path;
                 _error = null;
             }

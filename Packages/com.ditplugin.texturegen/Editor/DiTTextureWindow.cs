@@ -36,7 +36,7 @@ namespace DiTPlugin.TextureGen.Editor
         private DiT? _model;
         private string? _modelPath;
         private string? _modelError;
-        private ClassSearch? _search;
+        private ClassCatalog? _search;
         private readonly Queue<GenerationOptions> _pending = new Queue<GenerationOptions>();
         private GenerationRunner? _runner;
         private Texture2D? _preview;
@@ -157,7 +157,7 @@ namespace DiTPlugin.TextureGen.Editor
                 var s = Settings;
                 _modelPath = s.ResolveModelPath(modelPackage);
                 _model = ModelCache.Acquire(_modelPath, s.CreateOptions());
-                _search = ClassSearch.ForModel(_model.Classes, _model.Manifest.Classes.Synonyms);
+                _search = _model.Catalog;
                 classId = Math.Min(Math.Max(classId, 0), _model.Classes.Count - 1);
                 steps = Math.Min(steps, _model.Timesteps);
                 batch.RemoveAll(id => id >= _model.Classes.Count);

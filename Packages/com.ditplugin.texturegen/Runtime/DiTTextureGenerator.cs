@@ -256,12 +256,16 @@ namespace DiTPlugin.TextureGen
 
         private int ResolveClass(DiT model)
         {
-            var search = ClassSearch.ForModel(model.Classes, model.Manifest.Classes.Synonyms);
+            var search = model.Catalog;
             if (string.IsNullOrWhiteSpace(className)) return 0;
-            int? id = search.Find(className);
-            if (id != null) return id.Value;
-            throw new ArgumentException($"No class of '{model.Name}' matches '{className}'. Classes: " +
-                                        string.Join(", ", search.Search("", 12).Select(m => m.Name)) + (search.Classes.Count > 12 ? ", …" : "") + ".");
+            var r = search.Resolve(className);
+            if (r.Match is { } match)
+            {
+                if (r.NeedsAttention) Debug.LogWarning(r.Message, this);
+                return match.Id;
+            }
+            throw new ArgumentException($"No class of '{model.Name}' matches '{className}'" + (r.Suggestions.Count > 0 ? $"; did you mean '{r.Suggestions[0].Name}'?" : ".") + " Classes: " +
+                                        string.Join(", ", search.Search("", 12).Select(m => m.Name)) + (search.Count > 12 ? ", …" : "") + ".");
         }
 
         private void PrepareTexture(TextureLayout layout, string name)

@@ -1,9 +1,9 @@
 #nullable enable
-// Generated from the ImageNet-1k (ILSVRC2012) class list: see Documentation~/index.md, "ImageNet class list".
+// Generated from the ImageNet-1k (ILSVRC2012) class list by build/unity/make_imagenet_classes.py: see Plugin/README.md, "ImageNet class list".
 // Names: Debian opencv-doc 4.6.0+dfsg-12, examples/data/dnn/classification_classes_ILSVRC2012.txt (Apache-2.0 AND BSD-3-Clause).
 // Ids: WordNet 3.0 noun offsets (Debian wordnet-base 1:3.0-37, WordNet licence), matched to each line's word list.
 // One line per class in the standard index order 0..999: "<wnid> <name>, <synonym>, ...".
-namespace DiTPlugin.TextureGen
+namespace DiTPlugin
 {
     internal static class ImageNetData
     {

@@ -1,37 +1,14 @@
-#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace DiTPlugin.TextureGen
+namespace DiTPlugin
 {
-    /// <summary>One class of a model: its id, primary name, synonyms and (for ImageNet) WordNet id.</summary>
-    public sealed class ClassEntry
-    {
-        public int Id { get; }
-        /// <summary>The primary name: the first name of a synset line ("golden retriever").</summary>
-        public string Name { get; }
-        /// <summary>The other names ("tench, Tinca tinca" → ["Tinca tinca"]).</summary>
-        public IReadOnlyList<string> Synonyms { get; }
-        /// <summary>The WordNet id (n01440764) for ImageNet classes, else null.</summary>
-        public string? Wnid { get; }
-
-        public ClassEntry(int id, string name, IReadOnlyList<string>? synonyms = null, string? wnid = null)
-        {
-            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A class name is empty.", nameof(name));
-            Id = id;
-            Name = name;
-            Synonyms = synonyms ?? Array.Empty<string>();
-            Wnid = wnid;
-        }
-
-        public override string ToString() => $"{Id}: {Name}" + (Synonyms.Count > 0 ? " (" + string.Join(", ", Synonyms) + ")" : "");
-    }
-
     /// <summary>
-    /// The 1000 ImageNet-1k classes in the standard index order, with WordNet ids and names (shipped with the package;
-    /// see Documentation~ for where the list comes from). Also parses synset files of the same format.
+    /// The 1000 ImageNet-1k classes in the standard index order, with WordNet ids, names and synonyms. It lives in the
+    /// Plugin so that every caller (DiT.FindClass, the Unity package) resolves an ImageNet model's class names with the
+    /// same synonyms; Plugin/README.md says where the list comes from. Also parses synset files of the same format.
     /// </summary>
     public static class ImageNetClasses
     {
