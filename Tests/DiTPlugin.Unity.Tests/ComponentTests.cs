@@ -54,6 +54,18 @@ public class ComponentTests
         return (g, material);
     }
 
+    /// <summary>Frames until the model has loaded (on its worker thread) and the generation has started.</summary>
+    private static void RunUntilStarted(DiTTextureGenerator g)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (g.IsGenerating && g.Texture == null)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the model did not load");
+            Call(g, "Update");
+            Thread.Sleep(1);
+        }
+    }
+
     private static void RunFrames(DiTTextureGenerator g, int maxFrames = 100000)
     {
         for (int frame = 0; g.IsGenerating; frame++)
@@ -72,7 +84,10 @@ public class ComponentTests
         int completed = 0;
         g.Completed += (_, _) => completed++;
         Call(g, "Start");
-        Assert.That(g.IsGenerating, Is.True);
+        Assert.That(g.IsGenerating, Is.True, "waiting for the model, which loads on a worker thread");
+        RunUntilStarted(g);
+        Assert.That(g.IsLoading, Is.False);
+        Assert.That(g.Model, Is.Not.Null);
         var tex = g.Texture!;
         Assert.That((tex.width, tex.height, tex.format, tex.isDataSRGB, tex.mipmapCount), Is.EqualTo((8, 8, UnityEngine.TextureFormat.RGBA32, true, 4)));
         Assert.That(tex.wrapMode, Is.EqualTo(TextureWrapMode.Repeat), "tiling");
@@ -124,11 +139,18 @@ public class ComponentTests
         var output = new StringWriter();
         var previous = Console.Out;
         Console.SetOut(output);
-        try { g.Generate(); }
+        try
+        {
+            g.Generate();
+            RunFrames(g);
+        }
         finally { Console.SetOut(previous); }
         Assert.That(g.IsGenerating, Is.False);
+        Assert.That(g.LastError, Is.InstanceOf<ArgumentException>());
         Assert.That(output.ToString(), Does.Contain("No class of 'tiny-test' matches 'zzqqxx'").And.Contain("T-shirt/top, Trouser, Ankle boot"));
-        Assert.Throws<RecipeFileException>(() => g.Generate(new Recipe { ModelHash = "other", ClassId = 0, Steps = 3 }));
+        g.Generate(new Recipe { ModelHash = "other", ClassId = 0, Steps = 3 });
+        RunFrames(g);
+        Assert.That(g.LastError, Is.InstanceOf<RecipeFileException>(), "another model's recipe is refused once the model is known");
         Call(g, "OnDestroy");
     }
 }

@@ -61,6 +61,8 @@ namespace DiTPlugin.TextureGen
 
         /// <summary>The texture previews and the result are uploaded into (null before the first generation).</summary>
         public Texture2D? Texture => _texture;
+        /// <summary>Why the last generation did not start or finish (also logged), else null.</summary>
+        public Exception? LastError { get; private set; }
         /// <summary>The recipe of the last finished texture.</summary>
         public Recipe? LastRecipe { get; private set; }
         public bool IsGenerating => _runner != null || _pending != null;
@@ -114,6 +116,7 @@ namespace DiTPlugin.TextureGen
         public void Generate()
         {
             Cancel();
+            LastError = null;
             RequestModel();
             _pendingName = className;
             _pending = model =>
@@ -139,6 +142,7 @@ namespace DiTPlugin.TextureGen
         {
             if (recipe is null) throw new ArgumentNullException(nameof(recipe));
             Cancel();
+            LastError = null;
             className = recipe.ClassName;
             seed = unchecked((long)recipe.Seed);
             steps = recipe.Steps;
@@ -194,7 +198,8 @@ namespace DiTPlugin.TextureGen
                     if (_texture != null) Completed?.Invoke(this, _texture);
                     break;
                 case RunnerState.Failed:
-                    Debug.LogException(runner.Error ?? new InvalidOperationException("The generation failed."), this);
+                    LastError = runner.Error ?? new InvalidOperationException("The generation failed.");
+                    Debug.LogException(LastError, this);
                     break;
             }
             runner.Dispose();
@@ -236,7 +241,8 @@ namespace DiTPlugin.TextureGen
             var model = _request!.Model;
             if (model is null)
             {
-                Debug.LogException(_request.Error ?? new InvalidOperationException("The model did not load."), this);
+                LastError = _request.Error ?? new InvalidOperationException("The model did not load.");
+                Debug.LogException(LastError, this);
                 return;
             }
             try
@@ -250,6 +256,7 @@ namespace DiTPlugin.TextureGen
             catch (Exception e)
             {
                 _runner = null;
+                LastError = e;
                 Debug.LogException(e, this);
             }
         }
