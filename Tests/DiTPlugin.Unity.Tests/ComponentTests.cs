@@ -153,4 +153,27 @@ public class ComponentTests
         Assert.That(g.LastError, Is.InstanceOf<RecipeFileException>(), "another model's recipe is refused once the model is known");
         Call(g, "OnDestroy");
     }
+
+    [Test]
+    public void InEditModeItStreamsWithoutTouchingTheMaterialAndKeepsTheImage()
+    {
+        SetStatic(typeof(Application), "s_isPlaying", false);
+        try
+        {
+            var (g, material) = Make(worker: true);
+            g.Generate();
+            RunUntilStarted(g);
+            Assert.That(material.GetTexture("_BaseMap"), Is.Null, "edit mode: the material asset is only changed by the inspector, with Undo, after saving");
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); g.IsGenerating; Thread.Sleep(1))
+            {
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline));
+                g.Pump();                                   // what the editor's update loop calls
+            }
+            Assert.That(g.LastError, Is.Null);
+            Assert.That(g.LastImage!.Recipe.ClassName, Is.EqualTo("Trouser"));
+            Assert.That(g.LastImage.Width, Is.EqualTo(8));
+            Call(g, "OnDestroy");
+        }
+        finally { SetStatic(typeof(Application), "s_isPlaying", true); }
+    }
 }

@@ -12,8 +12,11 @@ namespace DiTPlugin.TextureGen.Editor
         /// <summary>The folder that holds Assets/.</summary>
         public static string ProjectRoot => Path.GetDirectoryName(Application.dataPath) ?? ".";
 
-        /// <summary>Imports a saved PNG with settings that suit a generated texture, and its recipe sidecar.</summary>
-        public static void ImportSaved(SavedTexture saved, bool seamless)
+        /// <summary>
+        /// Imports a saved PNG with settings that suit a generated texture, and its recipe sidecar; with
+        /// <paramref name="maps"/>, also its height / roughness maps (linear data) and normal map (normal-map type).
+        /// </summary>
+        public static void ImportSaved(SavedTexture saved, bool seamless, SavedMaps? maps = null)
         {
             string folder = saved.AssetPath.Substring(0, saved.AssetPath.LastIndexOf('/'));
             if (!AssetDatabase.IsValidFolder(folder))
@@ -31,6 +34,25 @@ namespace DiTPlugin.TextureGen.Editor
                 importer.wrapMode = seamless ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
                 importer.SaveAndReimport();
             }
+            if (maps == null) return;
+            foreach (var (path, type) in new[] { (maps.HeightAssetPath, TextureImporterType.Default), (maps.NormalAssetPath, TextureImporterType.NormalMap),
+                         (maps.RoughnessAssetPath, TextureImporterType.Default) })
+            {
+                AssetDatabase.ImportAsset(path, ImportAssetOptions.ForceUpdate);
+                if (!(AssetImporter.GetAtPath(path) is TextureImporter map)) continue;
+                map.textureType = type;
+                map.sRGBTexture = false;                           // heights, normals and roughness are data, not colour
+                map.mipmapEnabled = true;
+                map.wrapMode = seamless ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
+                map.SaveAndReimport();
+            }
+        }
+
+        /// <summary>The texture property to set: <paramref name="wanted"/>, else _BaseMap (URP/HDRP Lit) when the material has it, else _MainTex.</summary>
+        public static string TextureSlot(Material material, string? wanted)
+        {
+            if (!string.IsNullOrWhiteSpace(wanted)) return wanted!.Trim();
+            return material.HasProperty("_BaseMap") ? "_BaseMap" : "_MainTex";
         }
 
         /// <summary>Asset path ("Assets/…") of a full path inside the project, or null.</summary>

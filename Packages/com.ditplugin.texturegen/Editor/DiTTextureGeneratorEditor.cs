@@ -5,7 +5,10 @@ using UnityEngine;
 
 namespace DiTPlugin.TextureGen.Editor
 {
-    /// <summary>The component's inspector: the default fields, a class search over the model's classes, and Generate / Cancel in play mode.</summary>
+    /// <summary>
+    /// The component's inspector: the default fields, a class search over the model's classes, Generate / Cancel in play
+    /// mode, and in edit mode Generate and apply (saved as an asset, set on the material with Undo), with load progress.
+    /// </summary>
     [CustomEditor(typeof(DiTTextureGenerator))]
     public sealed class DiTTextureGeneratorEditor : UnityEditor.Editor
     {
@@ -39,24 +42,35 @@ namespace DiTPlugin.TextureGen.Editor
                 }
             }
 
-            if (Application.isPlaying)
+            EditorGUILayout.Space();
+            bool busy = g.IsGenerating;
+            EditorGUILayout.BeginHorizontal();
+            string action = Application.isPlaying ? (busy ? "Restart" : "Generate") : "Generate and apply";
+            if (GUILayout.Button(new GUIContent(action, Application.isPlaying ? "Generate into the component's texture."
+                    : "Edit mode: generate, save as a texture asset with its recipe, and set it on the renderer's material (Undo-able).")))
+                DiTEditModeGeneration.Start(g);
+            GUI.enabled = busy;
+            if (GUILayout.Button("Cancel")) DiTEditModeGeneration.Cancel(g);
+            GUI.enabled = true;
+            EditorGUILayout.EndHorizontal();
+            if (g.IsLoading)
             {
-                EditorGUILayout.BeginHorizontal();
-                if (GUILayout.Button(g.IsGenerating ? "Restart" : "Generate")) g.Generate();
-                GUI.enabled = g.IsGenerating;
-                if (GUILayout.Button("Cancel")) g.Cancel();
-                GUI.enabled = true;
-                EditorGUILayout.EndHorizontal();
-                if (g.IsGenerating)
-                {
-                    EditorGUILayout.LabelField("Progress", $"{g.Progress:P0}");
-                    Repaint();
-                }
-                if (g.Texture != null)
-                {
-                    var rect = GUILayoutUtility.GetRect(128, 128, GUILayout.ExpandWidth(false));
-                    EditorGUI.DrawPreviewTexture(rect, g.Texture);
-                }
+                var p = g.LoadProgress;
+                var bar = GUILayoutUtility.GetRect(18, 18, GUILayout.ExpandWidth(true));
+                EditorGUI.ProgressBar(bar, (float)(p?.Fraction ?? 0), "Loading model: " + (p?.Stage ?? "starting"));
+                Repaint();
+            }
+            else if (busy)
+            {
+                var bar = GUILayoutUtility.GetRect(18, 18, GUILayout.ExpandWidth(true));
+                EditorGUI.ProgressBar(bar, g.Progress, $"Generating {g.Progress:P0}");
+                Repaint();
+            }
+            if (g.LastError != null) EditorGUILayout.HelpBox(g.LastError.Message, MessageType.Error);
+            if (g.Texture != null)
+            {
+                var rect = GUILayoutUtility.GetRect(128, 128, GUILayout.ExpandWidth(false));
+                EditorGUI.DrawPreviewTexture(rect, g.Texture);
             }
         }
 

@@ -9,8 +9,10 @@ using UnityEngine;
 namespace DiTPlugin.TextureGen.Editor
 {
     /// <summary>
-    /// Window → DiT → Texture Generator: search a class by name, generate with a live preview while it denoises,
-    /// make variations (seeds) or a batch (several classes), and save PNGs with recipe sidecars into Assets/.
+    /// Window → DiT → Texture Generator: search a class by name, generate with a live preview while it denoises (a 3x3
+    /// tiled view for seamless textures), make variations (seeds) or a batch (several classes), save PNGs with recipe
+    /// sidecars (and height / normal / roughness maps) into Assets/, and apply a result to the selected object's
+    /// material slot with Undo. The model loads on a worker thread with a progress bar; the editor never waits for it.
     /// Shows the model's licence and warns when it does not allow commercial use.
     /// </summary>
     public sealed class DiTTextureWindow : EditorWindow
@@ -32,14 +34,20 @@ namespace DiTPlugin.TextureGen.Editor
         [SerializeField] private List<int> batch = new List<int>();
         [SerializeField] private string outputFolder = AssetNaming.DefaultFolder;
         [SerializeField] private bool showLicenceText;
+        [SerializeField] private bool showTiled = true;
+        [SerializeField] private bool saveMaps;
+        [SerializeField] private string materialSlot = "";
 
         private DiT? _model;
+        private ModelRequest? _request;
         private string? _modelPath;
         private string? _modelError;
         private ClassCatalog? _search;
         private readonly Queue<GenerationOptions> _pending = new Queue<GenerationOptions>();
         private GenerationRunner? _runner;
         private Texture2D? _preview;
+        private Texture2D? _tiled;                                  // the preview 3x3, for seamless textures
+        private readonly Dictionary<GeneratedImage, SavedTexture> _saved = new Dictionary<GeneratedImage, SavedTexture>();
         private readonly List<(GeneratedImage Image, Texture2D Thumb)> _results = new List<(GeneratedImage, Texture2D)>();
         private Vector2 _scroll;
         private string? _status;
@@ -71,12 +79,15 @@ namespace DiTPlugin.TextureGen.Editor
         {
             EditorApplication.update -= Poll;
             StopAll();
-            ModelCache.Release(_model);
+            _request?.Dispose();
+            _request = null;
             _model = null;
             _modelPath = null;
             ClearResults();
             if (_preview != null) DestroyImmediate(_preview);
+            if (_tiled != null) DestroyImmediate(_tiled);
             _preview = null;
+            _tiled = null;
         }
 
         private void OnGUI()
@@ -111,7 +122,7 @@ namespace DiTPlugin.TextureGen.Editor
             settings = (DiTSettings?)EditorGUILayout.ObjectField("Settings", settings, typeof(DiTSettings), false);
             modelPackage = EditorGUILayout.TextField(new GUIContent("Package", "Empty: the settings' package. Relative to StreamingAssets or the project, or absolute."), modelPackage);
             EditorGUILayout.BeginHorizontal();
-            if (GUILayout.Button(_model == null ? "Load model" : "Reload model")) LoadModel();
+            if (GUILayout.Button(_model == null && _request == null ? "Load model" : "Reload model")) LoadModel();
             if (GUILayout.Button("Browse…", GUILayout.Width(80)))
             {
                 string dir = EditorUtility.OpenFolderPanel("Model package folder", Application.streamingAssetsPath, "");
@@ -123,6 +134,12 @@ namespace DiTPlugin.TextureGen.Editor
             }
             EditorGUILayout.EndHorizontal();
             if (_modelError != null) EditorGUILayout.HelpBox(_modelError, MessageType.Error);
+            if (_request != null && !_request.IsDone)
+            {
+                var p = _request.Progress;
+                var bar = GUILayoutUtility.GetRect(18, 18, GUILayout.ExpandWidth(true));
+                EditorGUI.ProgressBar(bar, (float)(p?.Fraction ?? 0), "Loading: " + (p?.ToString() ?? "starting"));
+            }
             if (_model == null) return;
             var m = _model;
             EditorGUILayout.LabelField("Name", m.Name);
@@ -145,10 +162,12 @@ namespace DiTPlugin.TextureGen.Editor
             catch (Exception) { return null; }
         }
 
+        /// <summary>Starts loading the model on a worker thread; <see cref="Poll"/> picks it up when it is ready.</summary>
         private void LoadModel()
         {
             StopAll();
-            ModelCache.Release(_model);
+            _request?.Dispose();
+            _request = null;
             _model = null;
             _search = null;
             _modelError = null;
@@ -156,7 +175,29 @@ namespace DiTPlugin.TextureGen.Editor
             {
                 var s = Settings;
                 _modelPath = s.ResolveModelPath(modelPackage);
-                _model = ModelCache.Acquire(_modelPath, s.CreateOptions());
+                _request = ModelCache.Request(_modelPath, s.CreateOptions());
+            }
+            catch (Exception e)
+            {
+                _modelError = e.Message;
+                Debug.LogException(e);
+            }
+        }
+
+        private void OnModelLoaded()
+        {
+            var request = _request!;
+            if (request.Model is null)
+            {
+                _modelError = request.Error?.Message ?? "The model did not load.";
+                Debug.LogException(request.Error ?? new InvalidOperationException(_modelError));
+                request.Dispose();
+                _request = null;
+                return;
+            }
+            try
+            {
+                _model = request.Model;
                 _search = _model.Catalog;
                 classId = Math.Min(Math.Max(classId, 0), _model.Classes.Count - 1);
                 steps = Math.Min(steps, _model.Timesteps);
@@ -214,6 +255,8 @@ namespace DiTPlugin.TextureGen.Editor
             sampler = (SamplerKind)EditorGUILayout.EnumPopup("Sampler", sampler);
             cfgScale = EditorGUILayout.Slider("CFG scale", cfgScale, 0f, 15f);
             seamless = EditorGUILayout.Toggle(new GUIContent("Tiling (seamless)", "Textures that repeat without a seam."), seamless);
+            saveMaps = EditorGUILayout.Toggle(new GUIContent("Save maps", "Also save height, normal and roughness maps derived from the texture (_height, _normal, _roughness)."), saveMaps);
+            materialSlot = EditorGUILayout.TextField(new GUIContent("Material slot", "The texture property Apply sets, e.g. _MainTex or _BaseMap (URP/HDRP). Empty: _BaseMap if the material has it, else _MainTex."), materialSlot);
             previewEvery = EditorGUILayout.IntSlider(new GUIContent("Preview every", "Steps between live previews (0: none)."), previewEvery, 0, 50);
             variations = EditorGUILayout.IntSlider(new GUIContent("Variations", "How many seeds Variations makes, from Seed on."), variations, 2, 32);
             outputFolder = EditorGUILayout.TextField(new GUIContent("Save to", "A folder under Assets/."), outputFolder);
@@ -307,6 +350,11 @@ namespace DiTPlugin.TextureGen.Editor
         /// <summary>EditorApplication.update: uploads the newest preview on the main thread and collects results.</summary>
         private void Poll()
         {
+            if (_request != null && _model == null)
+            {
+                if (_request.IsDone) OnModelLoaded();
+                Repaint();                                      // the loading progress bar
+            }
             var r = _runner;
             if (r == null) return;
             bool done = r.IsDone;
@@ -314,6 +362,7 @@ namespace DiTPlugin.TextureGen.Editor
             {
                 _preview.LoadRawTextureData(frame.Data);
                 _preview.Apply(false);
+                if (_preview.wrapMode == TextureWrapMode.Repeat) UpdateTiled(frame.Data, _preview.width, _preview.height);
                 Repaint();
             }
             if (!done) return;
@@ -358,8 +407,26 @@ namespace DiTPlugin.TextureGen.Editor
             if (_preview == null) return;
             EditorGUILayout.Space();
             EditorGUILayout.LabelField(_runner != null ? "Live preview (predicted result)" : "Last preview", EditorStyles.boldLabel);
+            bool tiling = _preview.wrapMode == TextureWrapMode.Repeat && _tiled != null;
+            if (tiling) showTiled = EditorGUILayout.Toggle(new GUIContent("Show 3x3", "Repeat the texture 3x3 to check that it tiles without seams."), showTiled);
             var rect = GUILayoutUtility.GetRect(PreviewSize, PreviewSize, GUILayout.ExpandWidth(false));
-            EditorGUI.DrawPreviewTexture(rect, _preview);
+            EditorGUI.DrawPreviewTexture(rect, tiling && showTiled ? _tiled! : _preview);
+        }
+
+        /// <summary>The preview repeated 3x3 (the raw data has no mips, so rows tile in either row order).</summary>
+        private void UpdateTiled(byte[] raw, int width, int height)
+        {
+            if (_tiled == null || _tiled.width != width * 3 || _tiled.height != height * 3)
+            {
+                if (_tiled != null) DestroyImmediate(_tiled);
+                _tiled = new Texture2D(width * 3, height * 3, UnityEngine.TextureFormat.RGBA32, false, false)
+                {
+                    hideFlags = HideFlags.HideAndDontSave,
+                    filterMode = FilterMode.Point,
+                };
+            }
+            _tiled.LoadRawTextureData(TiledPreview.Tile(raw, width, height));
+            _tiled.Apply(false);
         }
 
         private void ResultsSection(DiT model)
@@ -383,6 +450,8 @@ namespace DiTPlugin.TextureGen.Editor
                 EditorGUILayout.LabelField($"{rc.ClassName}\nseed {rc.Seed}, {rc.Sampler} {rc.Steps}, cfg {rc.CfgScale}{(rc.Seamless ? ", tiling" : "")}",
                     EditorStyles.wordWrappedLabel, GUILayout.Height(64));
                 if (GUILayout.Button("Save", GUILayout.Width(50), GUILayout.Height(64))) Save(model, image);
+                if (GUILayout.Button(new GUIContent("Apply", "Save if needed, then set it on the selected object's material (Undo-able)."), GUILayout.Width(50), GUILayout.Height(64)))
+                    ApplyToSelection(model, image);
                 if (GUILayout.Button("Use seed", GUILayout.Width(70), GUILayout.Height(64)))
                 {
                     seed = unchecked((long)rc.Seed);
@@ -392,22 +461,53 @@ namespace DiTPlugin.TextureGen.Editor
             }
         }
 
-        private void Save(DiT model, GeneratedImage image)
+        private SavedTexture? Save(DiT model, GeneratedImage image)
         {
             try
             {
+                if (_saved.TryGetValue(image, out var already)) return already;
                 if (model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"Saving a texture made with '{model.Name}': {warning}");
                 var saved = TextureSaving.Save(image, DiTEditorUtil.ProjectRoot, outputFolder, model);
-                DiTEditorUtil.ImportSaved(saved, image.Recipe.Seamless);
+                SavedMaps? maps = saveMaps ? MaterialMapFiles.Save(image, DiTEditorUtil.ProjectRoot, saved.AssetPath) : null;
+                DiTEditorUtil.ImportSaved(saved, image.Recipe.Seamless, maps);
                 var asset = AssetDatabase.LoadAssetAtPath<Texture2D>(saved.AssetPath);
                 if (asset != null) EditorGUIUtility.PingObject(asset);
-                _status = $"Saved {saved.AssetPath} and {saved.RecipeAssetPath}.";
+                _saved[image] = saved;
+                _status = $"Saved {saved.AssetPath} and {saved.RecipeAssetPath}" + (maps != null ? " with its height, normal and roughness maps." : ".");
+                return saved;
             }
             catch (Exception e)
             {
                 _status = e.Message;
                 Debug.LogException(e);
+                return null;
             }
+        }
+
+        /// <summary>Saves the image (once) and sets the saved texture asset on the selected object's material, with Undo.</summary>
+        private void ApplyToSelection(DiT model, GeneratedImage image)
+        {
+            var go = Selection.activeGameObject;
+            var renderer = go != null ? go.GetComponent<Renderer>() : null;
+            var material = renderer != null ? renderer.sharedMaterial : null;
+            if (material == null)
+            {
+                _status = "Select an object with a Renderer and a material to apply the texture to.";
+                return;
+            }
+            var saved = Save(model, image);
+            if (saved == null) return;
+            var texture = AssetDatabase.LoadAssetAtPath<Texture2D>(saved.AssetPath);
+            string slot = DiTEditorUtil.TextureSlot(material, materialSlot);
+            if (texture == null || !material.HasProperty(slot))
+            {
+                _status = texture == null ? $"{saved.AssetPath} did not import." : $"The material '{material.name}' has no texture property '{slot}'.";
+                return;
+            }
+            Undo.RecordObject(material, "Apply DiT texture");
+            material.SetTexture(slot, texture);
+            EditorUtility.SetDirty(material);
+            _status = $"Set {saved.AssetPath} as {slot} of '{material.name}' (Edit → Undo reverts it).";
         }
 
         private void RegenerateFromRecipe(DiT model)
@@ -441,6 +541,7 @@ namespace DiTPlugin.TextureGen.Editor
         {
             foreach (var r in _results) DestroyImmediate(r.Thumb);
             _results.Clear();
+            _saved.Clear();
         }
     }
 }

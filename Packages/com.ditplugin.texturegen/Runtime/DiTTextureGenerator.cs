@@ -64,7 +64,9 @@ namespace DiTPlugin.TextureGen
         /// <summary>Why the last generation did not start or finish (also logged), else null.</summary>
         public Exception? LastError { get; private set; }
         /// <summary>The recipe of the last finished texture.</summary>
-        public Recipe? LastRecipe { get; private set; }
+        public Recipe? LastRecipe => LastImage?.Recipe;
+        /// <summary>The last finished image (pixels top row first, and its recipe), e.g. to save it as an asset.</summary>
+        public GeneratedImage? LastImage { get; private set; }
         public bool IsGenerating => _runner != null || _pending != null;
         /// <summary>True while the model is being loaded (on a worker thread).</summary>
         public bool IsLoading => _request != null && !_request.IsDone;
@@ -194,7 +196,7 @@ namespace DiTPlugin.TextureGen
             switch (runner.State)
             {
                 case RunnerState.Completed:
-                    LastRecipe = runner.Result![0].Recipe;
+                    LastImage = runner.Result![0];
                     if (_texture != null) Completed?.Invoke(this, _texture);
                     break;
                 case RunnerState.Failed:

@@ -95,6 +95,18 @@ namespace UnityEditor
         public static void SetDirty(Object target) => throw new NotImplementedException();
     }
 
+    public sealed class Selection
+    {
+        public static GameObject activeGameObject { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+    }
+
+    public sealed class MenuCommand
+    {
+        public Object context;
+        public int userData;
+        public MenuCommand(Object inContext) { context = inContext; }
+    }
+
     public class Undo
     {
         public static void RecordObject(Object objectToUndo, string name) => throw new NotImplementedException();

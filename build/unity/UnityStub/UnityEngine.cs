@@ -29,6 +29,7 @@ namespace UnityEngine
         public Transform transform => throw new NotImplementedException();
         public static GameObject CreatePrimitive(PrimitiveType type) => throw new NotImplementedException();
         public T AddComponent<T>() where T : Component => throw new NotImplementedException();
+        public T GetComponent<T>() => throw new NotImplementedException();
     }
 
     public struct Vector3
@@ -132,7 +133,8 @@ namespace UnityEngine
         private static string s_dataPath = "Assets", s_streamingAssetsPath = "Assets/StreamingAssets";
         public static string dataPath => s_dataPath;
         public static string streamingAssetsPath => s_streamingAssetsPath;
-        public static bool isPlaying => true;
+        private static bool s_isPlaying = true;
+        public static bool isPlaying => s_isPlaying;
     }
 
     public static class Resources
@@ -169,6 +171,7 @@ namespace UnityEngine
     public class GUILayout
     {
         public static bool Button(string text, params GUILayoutOption[] options) => throw new NotImplementedException();
+        public static bool Button(GUIContent content, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static bool Button(string text, GUIStyle style, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static bool Toggle(bool value, string text, GUIStyle style, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static GUILayoutOption Width(float width) => throw new NotImplementedException();
