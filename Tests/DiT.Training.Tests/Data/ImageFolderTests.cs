@@ -133,4 +133,35 @@ public class ImageFolderTests : TempDirectoryTest
         var plain = new ImageFolderDataset(train, new ImageFolderOptions { Size = 8, UseSynsetMapping = false });
         Assert.That(plain.ClassNames, Is.EqualTo(new[] { "n01000001", "n02000002" }));
     }
+
+    [Test]
+    public void DirectoryLinkLoopsAreReadOnceAndLinksIntoOtherClassesAreSkipped()
+    {
+        WritePng(Path.Combine(Dir, "a", "1.png"), 8, 8, Solid(8, 8, 10, 10, 10));
+        WritePng(Path.Combine(Dir, "a", "sub", "2.png"), 8, 8, Solid(8, 8, 20, 20, 20));
+        WritePng(Path.Combine(Dir, "b", "3.png"), 8, 8, Solid(8, 8, 30, 30, 30));
+        Directory.CreateSymbolicLink(Path.Combine(Dir, "a", "sub", "loop"), "..");              // a/sub/loop → a
+        Directory.CreateSymbolicLink(Path.Combine(Dir, "a", "sub", "loop2"), Path.Combine(Dir, "a", "sub"));   // a second loop
+        Directory.CreateSymbolicLink(Path.Combine(Dir, "a", "up"), Dir);                       // → the root (and so b)
+        Directory.CreateSymbolicLink(Path.Combine(Dir, "a", "theirs"), Path.Combine(Dir, "b")); // → another class
+        var task = System.Threading.Tasks.Task.Run(() => new ImageFolderDataset(Dir, new ImageFolderOptions { Size = 8 }));
+        Assert.That(task.Wait(TimeSpan.FromSeconds(30)), Is.True, "two loops used to make the walk go on forever");
+        var ds = task.Result;
+        Assert.That(ds.Count, Is.EqualTo(3), "each image once: a/1, a/sub/2, b/3");
+        Assert.That(Enumerable.Range(0, ds.Count).Select(i => ds.Get(i).Label).OrderBy(l => l), Is.EqualTo(new[] { 0, 0, 1 }), "b's image keeps b's label");
+        Assert.That(ds.Warnings.Count(w => w.Contains("read already")), Is.EqualTo(4));
+    }
+
+    [Test]
+    public void AHugeImageIsSkippedAsTooLargeNotUnreadable()
+    {
+        WritePng(Path.Combine(Dir, "a", "ok.png"), 8, 8, Solid(8, 8, 1, 2, 3));
+        // A valid PNG signature and IHDR for 20000x20000 (the pixels are never read: the header says it is too large).
+        var header = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R',
+                                  0, 0, 0x4E, 0x20, 0, 0, 0x4E, 0x20, 8, 2, 0, 0, 0, 0, 0, 0, 0 };
+        File.WriteAllBytes(Path.Combine(Dir, "a", "huge.png"), header);
+        var ds = new ImageFolderDataset(Dir, new ImageFolderOptions { Size = 8 });
+        Assert.That(ds.Count, Is.EqualTo(1));
+        Assert.That(ds.Warnings, Has.Some.Contains("huge.png").And.Contains("20000x20000, too large (limit 16384 pixels a side)"));
+    }
 }

@@ -82,10 +82,14 @@ public sealed class ImageFolderDataset : IImageDataset
         }
 
         var exts = new HashSet<string>(_opt.Extensions, StringComparer.OrdinalIgnoreCase);
+        // A link into the root or into another class's folder would read images under the wrong label: those
+        // folders are out of bounds for every class but their own.
+        var classReal = folders.ToDictionary(f => f, f => RealPath(Path.Combine(root, f)), StringComparer.Ordinal);
+        var visited = new HashSet<string>(classReal.Values.Append(RealPath(root)), StringComparer.Ordinal);
         foreach (var f in folders)
         {
-            var files = Directory.EnumerateFiles(Path.Combine(root, f), "*", SearchOption.AllDirectories)
-                .Where(p => exts.Contains(Path.GetExtension(p))).OrderBy(p => p, StringComparer.Ordinal);
+            visited.Remove(classReal[f]);
+            var files = FilesOnce(Path.Combine(root, f), visited).Where(p => exts.Contains(Path.GetExtension(p))).OrderBy(p => p, StringComparer.Ordinal);
             foreach (var p in files)
             {
                 string? problem = Validate(p);
@@ -144,6 +148,64 @@ public sealed class ImageFolderDataset : IImageDataset
         throw new InvalidDataException($"image folder '{Root}': no sample could be decoded.");
     }
 
+    /// <summary>
+    /// Every file under <paramref name="dir"/>, reading each real directory once: a directory link that leads back to
+    /// a folder already read (a loop, or a second way into the same images) is skipped with a warning, where a plain
+    /// recursive enumeration would walk a loop until the path grows too long, counting its images again each time.
+    /// </summary>
+    private IEnumerable<string> FilesOnce(string dir, HashSet<string> visited)
+    {
+        var pending = new Stack<string>();
+        pending.Push(dir);
+        while (pending.Count > 0)
+        {
+            string d = pending.Pop();
+            string real;
+            try { real = RealPath(d); }
+            catch (IOException e) { Warn($"skipping '{d}': {e.Message}"); continue; }
+            if (!visited.Add(real))
+            {
+                Warn($"skipping '{d}': it leads to '{real}', which is read already (a directory link loop or a second link to the same folder).");
+                continue;
+            }
+            string[] files, subdirs;
+            try
+            {
+                files = Directory.GetFiles(d);
+                subdirs = Directory.GetDirectories(d);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Warn($"skipping '{d}': {e.Message}");
+                continue;
+            }
+            foreach (var file in files) yield return file;
+            foreach (var sub in subdirs.OrderByDescending(x => x, StringComparer.Ordinal)) pending.Push(sub);
+        }
+    }
+
+    /// <summary>The directory's path with every link on it resolved (so two routes to one folder compare equal).</summary>
+    private static string RealPath(string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        var parts = full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        string current = Path.GetPathRoot(full) ?? "/";
+        int hops = 0;
+        foreach (var part in parts)
+        {
+            current = Path.Combine(current, part);
+            var info = new DirectoryInfo(current);
+            while (info.LinkTarget != null)
+            {
+                if (++hops > 64) throw new IOException($"too many levels of links under '{dir}'");
+                var target = info.LinkTarget;
+                current = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(current)!, target));
+                info = new DirectoryInfo(current);
+            }
+        }
+        return current;
+    }
+
     /// <summary>Decodes, centre-crops and scales one file. Throws on any decode problem.</summary>
     public float[] Load(string path)
     {
@@ -152,6 +214,19 @@ public sealed class ImageFolderDataset : IImageDataset
         var res = ImageResult.FromMemory(bytes, comps) ?? throw new InvalidDataException("decoder returned nothing");
         var img = PixelImage.FromBytes(res.Data, res.Width, res.Height, Channels);
         return AdmCenterCrop.Apply(img, _opt.Size, _opt.QuantizeLikePil).ToChwSigned();
+    }
+
+    /// <summary>Largest image side read: a 16384² RGB image already decodes to 805 MB.</summary>
+    public const int MaxSide = 16384;
+
+    /// <summary>A PNG's size from its IHDR chunk (the decoder only says "unreadable" for sizes beyond its own limit), else null.</summary>
+    private static (long W, long H)? PngSize(FileStream fs)
+    {
+        Span<byte> h = stackalloc byte[24];
+        if (fs.Read(h) < 24) return null;
+        ReadOnlySpan<byte> signature = stackalloc byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+        if (!h[..8].SequenceEqual(signature) || h[12] != (byte)'I' || h[13] != (byte)'H' || h[14] != (byte)'D' || h[15] != (byte)'R') return null;
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(h[16..]), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(h[20..]));
     }
 
     /// <summary>Returns null when the file looks usable, else a description of the problem.</summary>
@@ -165,6 +240,9 @@ public sealed class ImageFolderDataset : IImageDataset
                 return res == null || res.Width <= 0 || res.Height <= 0 ? "decoder returned no image" : null;
             }
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+            if (PngSize(fs) is var (pw, ph) && (pw > MaxSide || ph > MaxSide))
+                return $"image is {pw}x{ph}, too large (limit {MaxSide} pixels a side)";
+            fs.Position = 0;
             var info = ImageInfo.FromStream(fs);
             if (info == null) return "not a recognised image (header unreadable)";
             if (info.Value.Width <= 0 || info.Value.Height <= 0) return "image header has no size";
