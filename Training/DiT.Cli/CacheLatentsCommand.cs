@@ -18,10 +18,10 @@ internal static class CacheLatentsCommand
         var data = new Option<string>("--data") { Description = "An ImageFolder directory (or fashion-mnist).", Required = true };
         var vae = new Option<string>("--vae") { Description = "SD VAE weights (diffusers layout, .safetensors or .bin).", Required = true };
         var outPath = new Option<string>("--out") { Description = "The latent cache to write (.safetensors).", Required = true };
-        var imageSize = new Option<int>("--image-size") { Description = "Image side (a multiple of 8); the latents are a side / 8.", DefaultValueFactory = _ => 256 };
+        var imageSize = new Option<int>("--image-size") { Description = "Image side (a multiple of 8); the latents are a side / 8.", DefaultValueFactory = _ => 256 }.InRange(8, 4096);
         var sample = new Option<bool>("--sample") { Description = "Store one posterior sample instead of the mean." };
         var fp32 = new Option<bool>("--fp32") { Description = "Store float32 latents (default float16, half the size)." };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 16 };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 16 }.InRange(1, 4096);
         var cmd = new Command("cache-latents", "Encode a dataset with the SD VAE into a latent cache for dit train --data.")
             { data, vae, outPath, imageSize, sample, fp32, batch };
         cmd.SetAction(r =>

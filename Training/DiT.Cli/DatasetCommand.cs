@@ -18,9 +18,9 @@ internal static class DatasetCommand
         var pk3 = new Option<string>("--pk3") { Description = "Texture pack (Debian: apt-get install openarena-081-textures).", DefaultValueFactory = _ => DebianOpenArena };
         var classes = new Option<string>("--classes") { Description = "Comma-separated material folders to use as classes.", DefaultValueFactory = _ => string.Join(",", DefaultClasses) };
         var outDir = new Option<string>("--out") { Description = "Output folder (train/ and test/ ImageFolders).", Required = true };
-        var size = new Option<int>("--size") { DefaultValueFactory = _ => 32 };
-        var train = new Option<int>("--train-per-class") { DefaultValueFactory = _ => 2000 };
-        var test = new Option<int>("--test-per-class") { DefaultValueFactory = _ => 300 };
+        var size = new Option<int>("--size") { DefaultValueFactory = _ => 32 }.InRange(8, 4096);
+        var train = new Option<int>("--train-per-class") { DefaultValueFactory = _ => 2000 }.InRange(1, 1_000_000);
+        var test = new Option<int>("--test-per-class") { DefaultValueFactory = _ => 300 }.InRange(0, 1_000_000);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var list = new Option<bool>("--list") { Description = "List the pack's materials and their texture counts, then exit." };
         var cmd = new Command("dataset", "Build a class-labelled dataset of random crops from a texture pack (held-out textures for test).")

@@ -28,31 +28,33 @@ internal static class EvalCommand
         var real = new Option<string>("--real") { Description = "Held-out real images (ImageFolder, fashion-mnist:test) of the same classes.", Required = true };
         var classifier = new Option<string?>("--classifier") { Description = "A classifier from dit train-classifier: class accuracy, and the features when no --inception is given." };
         var inception = new Option<string?>("--inception") { Description = "The FID InceptionV3 weights (pt_inception-2015-12-05-6726825d.pth): FID/sFID/IS/precision-recall on its features." };
-        var samplers = new Option<string>("--samplers") { DefaultValueFactory = _ => "ddpm250,ddim50,dpm10,dpm20,dpm25" };
+        var samplers = new Option<string>("--samplers") { DefaultValueFactory = _ => "ddpm250,ddim50,dpm10,dpm20,dpm25" }.SamplerSpecs(list: true);
         var cfgs = new Option<string>("--cfg") { DefaultValueFactory = _ => "1,1.5,4" };
-        var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 50 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." };
+        var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 50 }.InRange(1, 100_000);
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 }.InRange(0, long.MaxValue);
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
         var vae = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights to decode samples." };
-        var imageSize = new Option<int>("--image-size") { Description = "Side of the real images as loaded (default: the model's output side)." };
+        var imageSize = new Option<int>("--image-size") { Description = "Side of the real images as loaded (default: the model's output side)." }.InRange(8, 4096);
         var outPath = new Option<string>("--out") { Description = "Results as JSON; a Markdown table is written beside it (.md).", DefaultValueFactory = _ => "eval.json" };
         var npzDir = new Option<string?>("--npz-dir") { Description = "Write each setting's samples as <sampler>_cfg<s>.npz (uint8 NHWC arr_0)." };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 }.InRange(0, 1024);
         var cmd = new Command("eval", "Sample-quality evaluation: FID, sFID, IS, precision/recall and class accuracy per sampler and guidance scale.")
             { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads };
         cmd.SetAction(r =>
         {
             if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
-            if (r.GetValue(classifier) is null && r.GetValue(inception) is null)
-                throw new ArgumentException("Give --classifier (from dit train-classifier) and/or --inception (FID InceptionV3 weights).");
             var settings = r.GetValue(samplers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .SelectMany(s => r.GetValue(cfgs)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(c => EvalSetting.Parse(s, double.Parse(c, CultureInfo.InvariantCulture)))).ToList();
+                    .Select(c => EvalSetting.Parse(s, double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+                        : throw new ArgumentException($"--cfg '{c}' is not a number: give guidance scales like 1,1.5,4.")))).ToList();
+            if (r.GetValue(classifier) is null && r.GetValue(inception) is null)
+                throw new ArgumentException("Give --classifier (from dit train-classifier) and/or --inception (FID InceptionV3 weights).");
 
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel();
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
+            SamplingChecks.RequireDecodable(c, decoder);
             Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? decode = decoder is null ? null : z => decoder.DecodeScaled(z).clamp(-1, 1);
             int side = r.GetValue(imageSize) > 0 ? r.GetValue(imageSize) : c.Config.InputSize * (decoder?.Config.DownsampleFactor ?? 1);
             var realData = DataSources.Open(r.GetValue(real)!, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));

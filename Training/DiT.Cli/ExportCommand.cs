@@ -19,10 +19,10 @@ internal static class ExportCommand
     {
         var ckpt = new Option<string>("--checkpoint") { Description = "A checkpoint written by dit train (its EMA weights are exported).", Required = true };
         var outPath = new Option<string>("--out") { Description = "The package folder, or a .zip holding the same files.", Required = true };
-        var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 }.InRange(1, 1024);
         var fp16 = new Option<bool>("--fp16") { Description = "Also write dit_fp16.onnx (float16 weights and compute, float32 I/O)." };
         var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (for models whose fp32 weights exceed one ONNX file's 2 GB)." };
-        var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." };
+        var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
         var name = new Option<string?>("--name") { Description = "Package name (default: the checkpoint's file name)." };
         var description = new Option<string>("--description") { DefaultValueFactory = _ => "" };
@@ -34,13 +34,13 @@ internal static class ExportCommand
         var finalLoss = new Option<double?>("--final-loss") { Description = "For model.json's training.finalLoss (default: the last loss.csv row next to the checkpoint, at or before its step)." };
         var colorSpace = new Option<string>("--color-space") { Description = "sRGB or linear: how model outputs map to pixels.", DefaultValueFactory = _ => "sRGB" };
         var vae = new Option<string?>("--vae-decoder") { Description = "For latent models: a VAE decoder ONNX (latent/scale → RGB) to ship as vae_decoder.onnx." };
-        var latentScale = new Option<double>("--latent-scale") { DefaultValueFactory = _ => 0.18215 };
+        var latentScale = new Option<double>("--latent-scale") { DefaultValueFactory = _ => 0.18215 }.Finite(1e-6, 1e3);
         var vaeWeights = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights (diffusers layout, .safetensors or .bin) whose decoder is exported as vae_decoder.onnx (+ vae_decoder_fp16.onnx with --fp16)." };
-        var vaeTile = new Option<int?>("--vae-tile") { Description = "Export the decoder for latent tiles of this side (the Plugin decodes larger latents tile by tile, bounding memory)." };
-        var vaeTileOverlap = new Option<int?>("--vae-tile-overlap") { Description = "Latent pixels shared by neighbouring tiles (default tile/4)." };
+        var vaeTile = new Option<int?>("--vae-tile") { Description = "Export the decoder for latent tiles of this side (the Plugin decodes larger latents tile by tile, bounding memory)." }.InRange(1, 1024);
+        var vaeTileOverlap = new Option<int?>("--vae-tile-overlap") { Description = "Latent pixels shared by neighbouring tiles (default tile/4)." }.InRange(0, 1024);
         var vaeCircular = new Option<bool>("--vae-circular") { Description = "Also export the decoder with circular padding (whole latents), so the Plugin can make seamless, tiling textures." };
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
-        var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (not visible in the weights' shapes; SD: 32).", DefaultValueFactory = _ => 32 };
+        var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (not visible in the weights' shapes; SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
@@ -83,6 +83,10 @@ internal static class ExportCommand
                 VaeDecoders = decoders,
                 TileOverlap = r.GetValue(vaeTileOverlap),
             };
+            var duplicates = c.ClassNames.Select((n, i) => (n, i)).GroupBy(x => x.n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
+            if (duplicates.Count > 0)
+                AnsiConsole.MarkupLineInterpolated(
+                    $"[yellow]Duplicate class names: {string.Join("; ", duplicates.Select(g => $"'{g.Key}' = classes {string.Join(", ", g.Select(x => x.i))}"))}. The Plugin resolves such a name to the first and reports the others; use class ids for them.[/]");
             var output = r.GetValue(outPath)!;
             var started = DateTime.UtcNow;
             var manifest = ModelPackageWriter.Write(output, request);

@@ -26,8 +26,8 @@ internal static class ImportCommand
         var outPath = new Option<string>("--out") { Description = "The checkpoint to write (.ckpt).", Required = true };
         var key = new Option<string?>("--key") { Description = "Entry of a wrapped checkpoint to import (default: ema, then model, then state_dict)." };
         var model = new Option<string?>("--model") { Description = "Expect this config (e.g. DiT-XL/2) and list every key that does not fit; default: from the shapes." };
-        var heads = new Option<int?>("--num-heads") { Description = "Attention heads, for widths other than the paper's 384/768/1024/1152." };
-        var classes = new Option<int?>("--num-classes") { Description = "Classes, when the label table has no null row (trained without label dropout)." };
+        var heads = new Option<int?>("--num-heads") { Description = "Attention heads, for widths other than the paper's 384/768/1024/1152." }.InRange(1, 1024);
+        var classes = new Option<int?>("--num-classes") { Description = "Classes, when the label table has no null row (trained without label dropout)." }.InRange(1, 100_000);
         var classNames = new Option<string?>("--class-names") { Description = "Class names: a synset file (LOC_synset_mapping.txt) or one name per line, in class order." };
         var licenseId = new Option<string>("--license-id") { Description = "SPDX id of the weights' licence.", DefaultValueFactory = _ => "CC-BY-NC-4.0" };
         var commercial = new Option<bool>("--commercial-use") { Description = "Whether that licence allows commercial use.", DefaultValueFactory = _ => false, Arity = ArgumentArity.ExactlyOne };
@@ -85,6 +85,18 @@ internal static class ImportCommand
         var lines = File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         var names = lines.Count > 0 && SynsetMapping.IsWnid(lines[0].Split(' ', '\t')[0]) ? SynsetMapping.Load(path).Names.ToList() : lines;
         if (names.Count != count) throw new InvalidDataException($"'{path}' lists {names.Count} class names but the model has {count} classes.");
+        var duplicates = names.Select((n, i) => (n, i)).GroupBy(x => x.n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
+        if (duplicates.Count > 0)
+        {
+            string list = string.Join("; ", duplicates.Select(g => $"'{g.Key}' = classes {string.Join(", ", g.Select(x => x.i))}"));
+            // ImageNet itself names two synsets "crane" (bird, machine) and two "maillot": a synset file keeps them (the
+            // Plugin resolves the name to the first and reports the other; both stay reachable by id). A list typed by
+            // hand with a name twice is a mistake.
+            if (lines.Count > 0 && SynsetMapping.IsWnid(lines[0].Split(' ', '\t')[0]))
+                AnsiConsole.MarkupLineInterpolated($"[yellow]Duplicate class names in '{path}' (kept, as in ImageNet): {list}. A name gives the first of them; use the class id for the others.[/]");
+            else
+                throw new InvalidDataException($"'{path}' names a class twice ({list}): class names must be unique (ignoring case), or the later ones cannot be found by name.");
+        }
         return names;
     }
 

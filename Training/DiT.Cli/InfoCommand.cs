@@ -10,7 +10,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = "A config such as DiT-XL/2; omit for the whole S/B/L/XL x 2/4/8 table." };
-        var imageSize = new Option<int>("--image-size") { Description = "Image side in pixels (latent side = size / 8).", DefaultValueFactory = _ => 256 };
+        var imageSize = new Option<int>("--image-size") { Description = "Image side in pixels (latent side = size / 8).", DefaultValueFactory = _ => 256 }.InRange(8, 4096);
         var block = ModelOptions.BlockOption();
         var cmd = new Command("info", "Print parameter counts and Gflops.") { model, imageSize, block };
         cmd.SetAction(r =>

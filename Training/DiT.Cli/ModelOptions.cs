@@ -8,10 +8,10 @@ namespace DiTPlugin.Cli;
 internal sealed class ModelOptions
 {
     public Option<string> Model { get; } = new("--model") { Description = "DiT-S/B/L/XL x /2,/4,/8, or 'custom' with --depth/--hidden/--heads/--patch.", DefaultValueFactory = _ => "DiT-S/4" };
-    public Option<int?> Depth { get; } = new("--depth") { Description = "Custom depth (overrides the named config)." };
-    public Option<int?> Hidden { get; } = new("--hidden") { Description = "Custom hidden size." };
-    public Option<int?> Heads { get; } = new("--heads") { Description = "Custom number of heads." };
-    public Option<int?> Patch { get; } = new("--patch") { Description = "Custom patch size." };
+    public Option<int?> Depth { get; } = new Option<int?>("--depth") { Description = "Custom depth (overrides the named config)." }.InRange(1, 512);
+    public Option<int?> Hidden { get; } = new Option<int?>("--hidden") { Description = "Custom hidden size." }.InRange(8, 16384);
+    public Option<int?> Heads { get; } = new Option<int?>("--heads") { Description = "Custom number of heads." }.InRange(1, 1024);
+    public Option<int?> Patch { get; } = new Option<int?>("--patch") { Description = "Custom patch size." }.InRange(1, 64);
     public Option<BlockType> Block { get; } = BlockOption();
     public Option<bool> FixedSigma { get; } = new("--fixed-sigma") { Description = "Do not learn the variance (out channels = in channels)." };
 

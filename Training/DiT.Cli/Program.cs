@@ -25,9 +25,9 @@ try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is InvalidDataException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                              or NotSupportedException or UnauthorizedAccessException)
+catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or NotSupportedException or UnauthorizedAccessException)
 {
-    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    // IOException covers a missing file or folder, an --out under a regular file, a full disk: the machine's state, not a bug.
+    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {CliErrors.Describe(e)}");
     return 2;
 }

@@ -17,13 +17,13 @@ internal static class SampleCommand
         var ckpt = new Option<string>("--checkpoint") { Description = "A checkpoint written by dit train.", Required = true };
         var outPath = new Option<string>("--out") { Description = "PNG to write.", DefaultValueFactory = _ => "samples.png" };
         var classes = new Option<string?>("--classes") { Description = "Comma-separated class ids or names (default: all, up to 16)." };
-        var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 4 };
-        var sampler = new Option<string>("--sampler") { Description = "ddimN (DDIM, eta 0) or a step count such as 250 (DDPM).", DefaultValueFactory = _ => "ddim50" };
-        var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale (1 = off).", DefaultValueFactory = _ => 4.0 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
+        var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 4 }.InRange(1, 1024);
+        var sampler = new Option<string>("--sampler") { Description = "ddimN (DDIM, eta 0) or a step count such as 250 (DDPM).", DefaultValueFactory = _ => "ddim50" }.SamplerSpecs();
+        var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale (1 = off).", DefaultValueFactory = _ => 4.0 }.Finite(0, 100);
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 }.InRange(0, long.MaxValue);
         var raw = new Option<bool>("--no-ema") { Description = "Sample from the raw weights instead of the EMA." };
         var vae = new Option<string?>("--vae") { Description = "For latent models (e.g. imported DiT-XL/2): SD VAE weights to decode the latents into images." };
-        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." };
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
         var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae, guided, clip };
         cmd.SetAction(r =>
@@ -31,8 +31,7 @@ internal static class SampleCommand
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel(ema: !r.GetValue(raw));
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
-            if (decoder is null && c.Config.InChannels == 4 && c.Provenance is not null)
-                AnsiConsole.MarkupLine("[yellow]This looks like a latent model; without --vae the grid shows raw latent channels.[/]");
+            SamplingChecks.RequireDecodable(c, decoder);
             var ids = ParseClasses(r.GetValue(classes), c.ClassNames, c.Config.NumClasses);
             int rows = r.GetValue(perClass);
             var labels = Enumerable.Range(0, rows).SelectMany(_ => ids).ToArray();

@@ -22,12 +22,12 @@ internal static class SampleNpzCommand
     {
         var ckpt = new Option<string>("--checkpoint") { Required = true };
         var outPath = new Option<string>("--out") { Description = "The .npz to write.", Required = true };
-        var count = new Option<int>("--count") { DefaultValueFactory = _ => 50_000 };
-        var sampler = new Option<string>("--sampler") { Description = "ddpmN, ddimN or dpmN.", DefaultValueFactory = _ => "ddpm250" };
-        var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => 1.5 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 32 };
-        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention)." };
+        var count = new Option<int>("--count") { DefaultValueFactory = _ => 50_000 }.InRange(1, 10_000_000);
+        var sampler = new Option<string>("--sampler") { Description = "ddpmN, ddimN or dpmN.", DefaultValueFactory = _ => "ddpm250" }.SamplerSpecs();
+        var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => 1.5 }.Finite(0, 100);
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 }.InRange(0, long.MaxValue);
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 32 }.InRange(1, 4096);
+        var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
         var vae = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights to decode samples." };
         var cmd = new Command("sample-npz", "Write N samples of random classes as an ADM-evaluator .npz (uint8 NHWC arr_0).")
@@ -40,6 +40,7 @@ internal static class SampleNpzCommand
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel();
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
+            SamplingChecks.RequireDecodable(c, decoder);
             int side = c.Config.InputSize * (decoder?.Config.DownsampleFactor ?? 1);
             using var cts = new System.Threading.CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };

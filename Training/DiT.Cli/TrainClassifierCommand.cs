@@ -13,13 +13,13 @@ internal static class TrainClassifierCommand
         var data = new Option<string>("--data") { Description = "Training images (ImageFolder, fashion-mnist).", Required = true };
         var test = new Option<string?>("--test") { Description = "Held-out images of the same classes (e.g. dit dataset's test/), for the reported accuracy." };
         var outPath = new Option<string>("--out") { Description = "Classifier file (.safetensors).", Required = true };
-        var size = new Option<int>("--image-size") { DefaultValueFactory = _ => 32 };
+        var size = new Option<int>("--image-size") { DefaultValueFactory = _ => 32 }.InRange(8, 1024);
         var grayscale = new Option<bool>("--grayscale");
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 8 };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 8 }.InRange(1, 10_000);
         var widths = new Option<string>("--widths") { Description = "Three stage widths.", DefaultValueFactory = _ => "16,32,64" };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 2e-3 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 128 }.InRange(1, 65_536);
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 2e-3 }.Finite(1e-12, 10);
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 }.InRange(0, long.MaxValue);
         var cmd = new Command("train-classifier", "Train the evaluation classifier (features for FID/sFID/precision-recall, logits for IS and class accuracy).")
             { data, test, outPath, size, grayscale, epochs, widths, batch, lr, seed };
         cmd.SetAction(r =>

@@ -134,6 +134,34 @@ public class ModelPackageTests : TempDirectoryTest
     }
 
     [Test]
+    public void FolderExportReplacesThePackageWholeAndAtomically()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var dir = Path.Combine(Dir, "pkg");
+        ModelPackageWriter.Write(dir, Request(model));
+        File.WriteAllText(Path.Combine(dir, "stale.onnx"), "left from an older export");
+        // What a killed export leaves behind: a hidden temporary folder beside the package.
+        Directory.CreateDirectory(Path.Combine(Dir, ".pkg.export-0123456789abcdef"));
+        ModelPackageWriter.Write(dir, Request(model, fp16: false) with { Name = "second" });
+        Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "dit.onnx", "model.json" }),
+            "the new package replaces the folder whole: no file of the old one is left beside the new manifest");
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir).Name, Is.EqualTo("second"));
+        Assert.That(Directory.GetDirectories(Dir).Select(Path.GetFileName), Is.EqualTo(new[] { "pkg" }), "no temporary folder is left");
+
+        // A failing export changes nothing.
+        Assert.Throws<ArgumentException>(() => ModelPackageWriter.Write(dir, Request(model) with { ScheduleKind = "sigmoid" }));
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir).Name, Is.EqualTo("second"));
+
+        // A folder that is not a package is never replaced.
+        var mine = Path.Combine(Dir, "my-textures");
+        Directory.CreateDirectory(mine);
+        File.WriteAllText(Path.Combine(mine, "keep.png"), "x");
+        var e = Assert.Throws<IOException>(() => ModelPackageWriter.Write(mine, Request(model)))!;
+        Assert.That(e.Message, Does.Contain("not a model package"));
+        Assert.That(File.Exists(Path.Combine(mine, "keep.png")), Is.True);
+    }
+
+    [Test]
     public void TamperedGraphFailsVerificationNamingTheFile()
     {
         using var model = RandomModel(Tiny(BlockType.AdaLN));

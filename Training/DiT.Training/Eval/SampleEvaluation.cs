@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using DiTPlugin.Training.Data;
+using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
 using static TorchSharp.torch;
@@ -13,16 +14,14 @@ namespace DiTPlugin.Training.Eval;
 /// <summary>One sampler setting: "ddpm250" (ancestral, 250 respaced steps), "ddim50", "dpm20" (DPM-Solver++(2M)), and a guidance scale.</summary>
 public sealed record EvalSetting(string Sampler, double Cfg)
 {
-    /// <summary>The respacing string ClassSampler takes ("ddpm250" → "250").</summary>
-    public string Respacing => Sampler.StartsWith("ddpm", StringComparison.Ordinal) ? Sampler[4..] : Sampler;
+    /// <summary>The sampler spec ClassSampler takes (it reads "ddpm250", "ddim50", "dpm20" alike).</summary>
+    public string Respacing => Sampler;
 
     public static EvalSetting Parse(string sampler, double cfg)
     {
-        bool ok = (sampler.StartsWith("ddpm") || sampler.StartsWith("ddim") || sampler.StartsWith("dpm"))
-                  && int.TryParse(sampler.TrimStart('d', 'p', 'm', 'i'), out int n) && n >= 1 && n <= 1000;
-        if (!ok) throw new ArgumentException($"Sampler '{sampler}' is not ddpmN, ddimN or dpmN with N in 1..1000 (e.g. ddpm250, ddim50, dpm20).");
-        if (!(cfg >= 0)) throw new ArgumentException($"Guidance scale {cfg} must be >= 0.");
-        return new EvalSetting(sampler, cfg);
+        var spec = SamplerSpec.Parse(sampler);
+        if (!(cfg >= 0) || double.IsInfinity(cfg)) throw new ArgumentException($"Guidance scale {cfg} must be a finite number >= 0.");
+        return new EvalSetting(spec.ToString(), cfg);
     }
 }
 

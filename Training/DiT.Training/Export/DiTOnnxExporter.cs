@@ -20,7 +20,10 @@ public sealed record DiTExportOptions
     /// <summary>Store weights as float16 and compute in float16 (graph I/O stays float32).</summary>
     public bool Fp16 { get; init; }
 
-    public int ResolveGuidedChannels(DiTConfig c) => Math.Clamp(GuidedChannels ?? c.InChannels, 1, c.InChannels);
+    /// <summary>The guided channel count; a value outside 1..C is refused (it was silently clamped once, hiding typos).</summary>
+    public int ResolveGuidedChannels(DiTConfig c) => GuidedChannels is int g && (g < 1 || g > c.InChannels)
+        ? throw new ArgumentOutOfRangeException(nameof(GuidedChannels), $"Guided channels {g} is out of range: the model has {c.InChannels} channels, so valid values are 1..{c.InChannels}.")
+        : GuidedChannels ?? c.InChannels;
 }
 
 /// <summary>

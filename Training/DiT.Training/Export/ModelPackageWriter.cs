@@ -67,8 +67,8 @@ public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSiz
 
 /// <summary>
 /// Writes a model package (docs/model-package.md): a folder, or a .zip of the same files when the path ends in
-/// ".zip". Graphs are written before model.json, each file atomically, so a reader never sees a manifest that
-/// names a missing or partial graph.
+/// ".zip". Both are atomic for the whole package: the zip is written to a temporary file and renamed; a folder is
+/// built beside the target and swapped in, so a failed or killed export leaves the previous package as it was.
 /// </summary>
 public static class ModelPackageWriter
 {
@@ -97,12 +97,56 @@ public static class ModelPackageWriter
                     es.Write(bytes);
                 }
             });
-        else
-        {
-            Directory.CreateDirectory(outPath);
-            foreach (var (name, bytes) in files) AtomicFile.Write(Path.Combine(outPath, name), s => s.Write(bytes));
-        }
+        else WriteFolder(outPath, files);
         return manifest;
+    }
+
+    /// <summary>
+    /// Builds the package in a sibling folder, then swaps it in: the old package (if any) is renamed aside, the new one
+    /// renamed into place, the old one deleted. A failure (a full disk, a kill) before the swap leaves only a hidden
+    /// temporary folder, which the next export removes; the target keeps its previous, complete package.
+    /// </summary>
+    private static void WriteFolder(string outPath, List<(string Name, byte[] Bytes)> files)
+    {
+        string target = Path.GetFullPath(outPath).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        string parent = Path.GetDirectoryName(target) ?? ".";
+        string leaf = Path.GetFileName(target);
+        if (File.Exists(target)) throw new IOException($"'{outPath}' is a file; give a folder (or a .zip path) for the package.");
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !File.Exists(Path.Combine(target, ManifestFile)))
+            throw new IOException($"'{outPath}' is a folder that holds other files and no {ManifestFile}: it is not a model package, so it is not replaced. Give a new or empty folder.");
+        Directory.CreateDirectory(parent);
+        foreach (var stale in Directory.EnumerateDirectories(parent, $".{leaf}.export-*")) TryDelete(stale);
+        string temp = Path.Combine(parent, $".{leaf}.export-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            foreach (var (name, bytes) in files)
+                using (var f = new FileStream(Path.Combine(temp, name), FileMode.CreateNew, FileAccess.Write))
+                {
+                    f.Write(bytes);
+                    f.Flush(flushToDisk: true);
+                }
+            string? old = null;
+            if (Directory.Exists(target))
+            {
+                old = Path.Combine(parent, $".{leaf}.export-{Guid.NewGuid():N}-old");
+                Directory.Move(target, old);
+            }
+            try { Directory.Move(temp, target); }
+            catch
+            {
+                if (old != null) Directory.Move(old, target);     // put the previous package back
+                throw;
+            }
+            if (old != null) TryDelete(old);
+        }
+        finally { if (Directory.Exists(temp)) TryDelete(temp); }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>The package's files in write order (graphs, decoder, then model.json) and its manifest.</summary>

@@ -25,14 +25,17 @@ public static class ClassSampler
         foreach (var l in labels)
             if (l < 0 || l >= cfg.NumClasses)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"Class {l} is out of range: valid classes are 0..{cfg.NumClasses - 1}.");
-        if (cfgScale < 0) throw new ArgumentOutOfRangeException(nameof(cfgScale), $"The guidance scale must be >= 0, got {cfgScale}.");
+        if (!(cfgScale >= 0) || double.IsInfinity(cfgScale)) throw new ArgumentOutOfRangeException(nameof(cfgScale), $"The guidance scale must be a finite number >= 0, got {cfgScale}.");
+        if (guidedChannels is int gc && (gc < 1 || gc > cfg.InChannels))
+            throw new ArgumentOutOfRangeException(nameof(guidedChannels), $"Guided channels must be in 1..{cfg.InChannels} (the model's channels), got {gc}.");
+        var spec = SamplerSpec.Parse(respacing);
         bool wasTraining = model.training;
         model.eval();
         try
         {
             using var _ = no_grad();
-            bool dpm = respacing.StartsWith("dpm", StringComparison.Ordinal);
-            using var diffusion = GaussianDiffusion.Create(dpm ? respacing[3..] : respacing, schedule, 1000, cfg.LearnSigma);
+            bool dpm = spec.Family == SamplerFamily.DpmSolver, ddim = spec.Family == SamplerFamily.Ddim;
+            using var diffusion = GaussianDiffusion.Create(spec.Respacing, schedule, 1000, cfg.LearnSigma);
             using var y = tensor(Array.ConvertAll(labels, l => (long)l));
             bool guided = model.UsesGuidance(cfgScale);
             var fn = model.AsDenoiseFn(y, cfgScale, guidedChannels);
@@ -41,11 +44,15 @@ public static class ClassSampler
             using var g = new Generator((ulong)seed);
             using var z = randn(new long[] { labels.Length, cfg.InChannels, cfg.InputSize, cfg.InputSize }, generator: g);
             using var noise = guided ? cat(new[] { z, z }, 0) : z.alias();
-            bool ddim = respacing.StartsWith("ddim", StringComparison.Ordinal);
             using var samples = ddim
                 ? diffusion.DdimSampleLoop(fn, shape, eta: 0.0, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel)
                 : dpm ? diffusion.DpmSolverSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel)
                 : diffusion.PSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel);
+            // NaN or Inf here means broken weights (or an overflow): say so rather than write black images.
+            using (var finite = isfinite(samples).all())
+                if (!finite.item<bool>())
+                    throw new System.IO.InvalidDataException("The samples contain NaN or Inf: the model's weights are broken (NaN/Inf or overflowing values); " +
+                                                             "check the checkpoint, or sample the raw weights with --no-ema if only the EMA is broken.");
             return clipDenoised ? samples[..labels.Length].clamp(-1, 1) : samples[..labels.Length].clone();
         }
         finally { model.train(wasTraining); }

@@ -1,0 +1,107 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Trainer;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace DiTPlugin.Training.Tests.Cli;
+
+/// <summary>
+/// The `dit` console given careless or hostile options, run as a process as a user would: each case ends with one line
+/// naming the option or file and what is valid, a non-zero exit code, and never a stack trace.
+/// </summary>
+[NonParallelizable]
+public class CliBadInputTests : TempDirectoryTest
+{
+    private static string CliDll()
+    {
+        // The CLI's own build output, for the configuration this test assembly was built in.
+        string config = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        string dir = DiTPlugin.TestSupport.RepoPaths.Find("Training/DiT.Cli/bin");
+        var dll = Directory.EnumerateFiles(dir, "dit.dll", SearchOption.AllDirectories).FirstOrDefault(p => p.Contains(Path.DirectorySeparatorChar + config + Path.DirectorySeparatorChar));
+        Assert.That(dll, Is.Not.Null, $"dit.dll ({config}) was not built under {dir}");
+        return dll!;
+    }
+
+    private static (int Exit, string Output) Dit(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliDll());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.That(p.WaitForExit(120_000), Is.True, "dit did not finish in 2 minutes: " + string.Join(" ", args));
+        string output = stdout.Result + stderr.Result;
+        Assert.That(output, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"), "no stack trace for bad input:\n" + output);
+        // Spectre.Console wraps long lines at 80 columns when output is redirected: compare with whitespace collapsed.
+        return (p.ExitCode, System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+    }
+
+    /// <summary>A tiny pixel-space checkpoint (1x8x8, 3 classes), with its weights optionally poisoned.</summary>
+    private string Checkpoint(string name, float? poison = null, int channels = 1)
+    {
+        var cfg = new DiTConfig { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 4, InputSize = 8, InChannels = channels, NumClasses = 3 };
+        using var model = new DiT(cfg);
+        if (poison is float v)
+            using (no_grad()) model.state_dict()["final_layer.linear.bias"].fill_(v);
+        string path = Path.Combine(Dir, name);
+        DiTPlugin.Training.Trainer.Checkpoint.Save(path, null, model, null, 1, new TrainOptions(), new[] { "stone", "brick", "moss" });
+        return path;
+    }
+
+    private static void OneClearLine((int Exit, string Output) r, string expected)
+    {
+        Assert.That(r.Exit, Is.Not.EqualTo(0).And.Not.EqualTo(134), r.Output);
+        Assert.That(r.Output, Does.Contain(expected));
+    }
+
+    [Test]
+    public void OptionValuesOutOfRangeAreNamedWithTheValidRange()
+    {
+        string ckpt = Checkpoint("t.ckpt");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--sampler", "abc"), "--sampler: Sampler 'abc' is not valid: use ddpmN or N");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--sampler", "ddim5000"), "N in 1..1000");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--cfg", "NaN"), "--cfg NaN is not valid: give a finite number in 0..100.");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--per-class", "0"), "--per-class 0 is out of range: valid values are 1..1024.");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--seed", "-1"), "--seed -1 is out of range: valid values are 0..");
+        OneClearLine(Dit("sample-npz", "--checkpoint", ckpt, "--out", Path.Combine(Dir, "x.npz"), "--count", "2147483647"), "--count 2147483647 is out of range: valid values are 1..10000000.");
+        OneClearLine(Dit("train", "--data", Dir, "--steps", "99999999999"), "--steps 99999999999 is out of range: valid values are 1..1000000000.");
+        OneClearLine(Dit("eval", "--checkpoint", ckpt, "--real", Dir, "--cfg", "1,x"), "--cfg 'x' is not a number");
+    }
+
+    [Test]
+    public void ModelMismatchesFailBeforeAnyWork()
+    {
+        string ckpt = Checkpoint("t.ckpt");
+        OneClearLine(Dit("export", "--checkpoint", ckpt, "--guided-channels", "2", "--out", Path.Combine(Dir, "p")),
+            "Guided channels 2 is out of range: the model has 1 channels, so valid values are 1..1.");
+        Assert.That(Directory.Exists(Path.Combine(Dir, "p")), Is.False, "nothing written");
+        string latent = Checkpoint("latent.ckpt", channels: 4);
+        OneClearLine(Dit("sample", "--checkpoint", latent, "--sampler", "ddim2", "--out", Path.Combine(Dir, "l.png")), "is a 4-channel");
+        OneClearLine(Dit("sample", "--checkpoint", latent), "Give --vae FILE");
+    }
+
+    [Test]
+    public void BrokenWeightsGiveAnErrorNotBlackImages()
+    {
+        string ckpt = Checkpoint("nan.ckpt", poison: float.NaN);
+        string png = Path.Combine(Dir, "out.png");
+        var r = Dit("sample", "--checkpoint", ckpt, "--sampler", "ddim3", "--per-class", "1", "--out", png);
+        OneClearLine(r, "contain NaN or Inf");
+        Assert.That(File.Exists(png), Is.False, "no all-black PNG");
+    }
+
+    [Test]
+    public void OutputsThatCannotBeWrittenAreOneLine()
+    {
+        string ckpt = Checkpoint("t.ckpt");
+        File.WriteAllText(Path.Combine(Dir, "afile"), "x");
+        var r = Dit("sample", "--checkpoint", ckpt, "--sampler", "ddim2", "--per-class", "1", "--out", Path.Combine(Dir, "afile", "x.png"));
+        OneClearLine(r, "error:");
+        Assert.That(r.Output, Does.Contain("afile"));
+    }
+}
