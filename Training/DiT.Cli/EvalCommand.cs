@@ -43,6 +43,8 @@ internal static class EvalCommand
             { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads };
         cmd.SetAction(r =>
         {
+            OutputPaths.Check(r.GetValue(outPath)!, "--out");
+            if (r.GetValue(npzDir) is { } npzOut) OutputPaths.Check(Path.Combine(npzOut, "x.npz"), "--npz-dir");
             if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
             var settings = r.GetValue(samplers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .SelectMany(s => r.GetValue(cfgs)!.Split(',', StringSplitOptions.RemoveEmptyEntries)

@@ -50,6 +50,7 @@ internal static class ExportCommand
         cmd.SetAction(r =>
         {
             var ckptPath = r.GetValue(ckpt)!;
+            OutputPaths.Check(r.GetValue(outPath)!, "--out");
             using var c = Checkpoint.Load(ckptPath);
             using var ema = c.CreateModel();
             bool fp16Wanted = r.GetValue(fp16) || r.GetValue(fp16Only);

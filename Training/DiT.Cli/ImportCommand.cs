@@ -48,6 +48,7 @@ internal static class ImportCommand
         cmd.SetAction(r =>
         {
             var path = r.GetValue(dit)!;
+            OutputPaths.Check(r.GetValue(outPath)!, "--out");
             var started = DateTime.UtcNow;
             var weights = StateDictFile.Load(path, r.GetValue(key));
             string what = weights.Description;

@@ -28,6 +28,7 @@ internal static class SampleCommand
         var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae, guided, clip };
         cmd.SetAction(r =>
         {
+            OutputPaths.Check(r.GetValue(outPath)!, "--out");
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
             using var model = c.CreateModel(ema: !r.GetValue(raw));
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;

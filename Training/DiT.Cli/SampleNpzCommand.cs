@@ -34,6 +34,7 @@ internal static class SampleNpzCommand
             { ckpt, outPath, count, sampler, cfg, seed, batch, guided, clip, vae };
         cmd.SetAction(r =>
         {
+            OutputPaths.Check(r.GetValue(outPath)!, "--out");
             var setting = EvalSetting.Parse(r.GetValue(sampler)!, r.GetValue(cfg));
             int n = r.GetValue(count), b = r.GetValue(batch);
             if (n < 1 || b < 1) throw new ArgumentException("--count and --batch must be positive.");

@@ -101,7 +101,8 @@ public class CliBadInputTests : TempDirectoryTest
         string ckpt = Checkpoint("t.ckpt");
         File.WriteAllText(Path.Combine(Dir, "afile"), "x");
         var r = Dit("sample", "--checkpoint", ckpt, "--sampler", "ddim2", "--per-class", "1", "--out", Path.Combine(Dir, "afile", "x.png"));
-        OneClearLine(r, "error:");
-        Assert.That(r.Output, Does.Contain("afile"));
+        OneClearLine(r, "is a file, so nothing can be written under it.");
+        Assert.That(r.Output, Does.Not.Contain("Sampling"), "refused before sampling");
+        OneClearLine(Dit("export", "--checkpoint", ckpt, "--out", Path.Combine(Dir, "afile", "pkg")), "is a file, so nothing can be written under it.");
     }
 }
