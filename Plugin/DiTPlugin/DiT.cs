@@ -97,13 +97,20 @@ namespace DiTPlugin
             }
         }
 
-        /// <summary>Loads a package folder or .zip. Throws <see cref="ModelPackageException"/> for a bad package.</summary>
+        /// <summary>
+        /// Loads a package folder or .zip. A bad package, whatever is wrong with it (docs/model-package.md, "Limits and
+        /// rules for readers"), throws <see cref="ModelPackageException"/> naming the file and the problem, within
+        /// bounded memory and time; a null path throws <see cref="ArgumentNullException"/>. The one other error is a
+        /// setting, not the package: <see cref="InvalidOperationException"/> when <see cref="DiTOptions.ExecutionProvider"/>
+        /// forces a provider this OS or ONNX Runtime build lacks (checked before the package is read).
+        /// </summary>
         public static DiT Load(string path, DiTOptions? options = null) => Load(path, options, LoadReporter.None);
 
         /// <summary>
         /// Loads on a worker thread (reading, sha256 checks and ONNX Runtime session creation take seconds for big
         /// models), reporting each stage to <paramref name="progress"/> from that thread; cancellation is checked
-        /// between stages. The task faults with <see cref="ModelPackageException"/> for a bad package.
+        /// between stages. The task faults as <see cref="Load(string, DiTOptions)"/> throws, or is cancelled
+        /// (<see cref="OperationCanceledException"/>).
         /// </summary>
         public static Task<DiT> LoadAsync(string path, DiTOptions? options = null, IProgress<LoadProgress>? progress = null,
             CancellationToken cancellationToken = default)
@@ -114,8 +121,24 @@ namespace DiTPlugin
 
         private static DiT Load(string path, DiTOptions? options, LoadReporter reporter)
         {
+            try { return LoadChecked(path, options, reporter); }
+            catch (LoadReporter.CallbackException e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+                throw;
+            }
+        }
+
+        private static DiT LoadChecked(string path, DiTOptions? options, LoadReporter reporter)
+        {
+            if (path is null) throw new ArgumentNullException(nameof(path));
+            options ??= new DiTOptions();
+            if (OnnxGraph.Unavailable(options.ExecutionProvider) is { } why)
+                throw new InvalidOperationException($"Execution provider {options.ExecutionProvider} was forced but {why}.");
             var package = ModelPackage.Open(path, reporter);
-            var dit = new DiT(package, options ?? new DiTOptions(), reporter);
+            // Session creation and everything else the constructor does on the package's content: any failure the
+            // checks did not anticipate is still reported as a bad package.
+            var dit = PackageErrors.Guard(path.Length == 0 ? "(empty path)" : path, () => new DiT(package, options, reporter));
             try { reporter.Finish(); }
             catch { dit.Dispose(); throw; }
             return dit;

@@ -47,7 +47,7 @@ namespace DiTPlugin
         public void Begin(string stage)
         {
             _cancel.ThrowIfCancellationRequested();
-            _progress?.Report(new LoadProgress(stage, _done, _total));
+            Report(new LoadProgress(stage, _done, _total));
         }
 
         public void End() => _done++;
@@ -55,7 +55,23 @@ namespace DiTPlugin
         public void Finish()
         {
             _cancel.ThrowIfCancellationRequested();
-            _progress?.Report(new LoadProgress("loaded", _total, _total));
+            Report(new LoadProgress("loaded", _total, _total));
+        }
+
+        // The caller's own exception passes through the load's package-error wrapping unchanged (DiT.Load unwraps it):
+        // a throwing progress handler is not a bad package.
+        private void Report(LoadProgress p)
+        {
+            if (_progress is null) return;
+            try { _progress.Report(p); }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception e) { throw new CallbackException(e); }
+        }
+
+        /// <summary>Carries an exception thrown by the caller's <see cref="IProgress{T}"/> out of the load.</summary>
+        internal sealed class CallbackException : Exception
+        {
+            public CallbackException(Exception inner) : base(inner.Message, inner) { }
         }
     }
 }

@@ -73,6 +73,17 @@ public class LoadAsyncTests
     }
 
     [Test]
+    public void AThrowingProgressHandlerIsNotReportedAsABadPackage()
+    {
+        // Load wraps whatever a package makes go wrong as ModelPackageException; the caller's own exception is not that.
+        using var dir = new TempDir();
+        TinyOnnxModel.WritePackage(dir.Path);
+        var rec = new Recorder { OnReport = _ => throw new FormatException("the handler's own bug") };
+        var e = Assert.Throws<FormatException>(() => DiT.LoadAsync(dir.Path, progress: rec).GetAwaiter().GetResult())!;
+        Assert.That(e.Message, Is.EqualTo("the handler's own bug"));
+    }
+
+    [Test]
     public async Task ABadPackageFaultsTheTaskWithTheUsualError()
     {
         using var dir = new TempDir();

@@ -45,7 +45,7 @@ namespace DiTPlugin
             return entries;
         }
 
-        private static bool IsImageNet(IReadOnlyList<string> names)
+        internal static bool IsImageNet(IReadOnlyList<string> names)
         {
             if (names.Count != ImageNetClasses.Count) return false;
             var inet = ImageNetClasses.All;

@@ -39,7 +39,41 @@ namespace DiTPlugin.Runtime
             PropertyNameCaseInsensitive = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
+            // A key given twice means different things to different readers (most keep the last, some the first): a
+            // package could show one licence in one tool and another in the Plugin. Refused at every level.
+            AllowDuplicateProperties = false,
         };
+
+        // Duplicates are allowed while parsing the document only so that JsonDuplicateKeys can name them clearly.
+        private static readonly JsonDocumentOptions DocumentOptions = new JsonDocumentOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+        };
+
+        // Strict: invalid UTF-8 is refused rather than read as U+FFFD, which would change names silently.
+        private static readonly System.Text.UTF8Encoding StrictUtf8 = new System.Text.UTF8Encoding(false, true);
+
+        /// <summary>
+        /// Parses model.json's bytes: UTF-8 (an initial byte-order mark is skipped), at most
+        /// <see cref="PackageLimits.MaxManifestBytes"/>; then as <see cref="Parse(string)"/>.
+        /// </summary>
+        public static ModelManifest Parse(byte[] utf8)
+        {
+            if (utf8 is null) throw new ArgumentNullException(nameof(utf8));
+            if (utf8.LongLength > PackageLimits.MaxManifestBytes)
+                throw Bad($"is {utf8.LongLength} bytes, more than the model.json limit of {PackageLimits.Bytes(PackageLimits.MaxManifestBytes)}.");
+            int start = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
+            if (utf8.Length >= 2 && ((utf8[0] == 0xFF && utf8[1] == 0xFE) || (utf8[0] == 0xFE && utf8[1] == 0xFF)))
+                throw Bad("is UTF-16 text (it starts with a UTF-16 byte-order mark); model.json must be UTF-8.");
+            string text;
+            try { text = StrictUtf8.GetString(utf8, start, utf8.Length - start); }
+            catch (System.Text.DecoderFallbackException e)
+            {
+                throw Bad($"is not valid UTF-8 text (at byte {start + e.Index}); model.json must be UTF-8.");
+            }
+            return Parse(text);
+        }
 
         /// <summary>Parses and validates model.json text; throws <see cref="ModelPackageException"/> naming the problem.</summary>
         public static ModelManifest Parse(string json)
@@ -49,7 +83,7 @@ namespace DiTPlugin.Runtime
             try
             {
                 // Check the format first, so a foreign file is reported as such rather than as a type error.
-                using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
+                using (var doc = JsonDocument.Parse(json, DocumentOptions))
                 {
                     var root = doc.RootElement;
                     if (root.ValueKind != JsonValueKind.Object) throw Bad("is not a JSON object.");
@@ -59,6 +93,7 @@ namespace DiTPlugin.Runtime
                     if (root.TryGetProperty("formatVersion", out var fv) && fv.ValueKind == JsonValueKind.Number
                         && fv.TryGetInt32(out int version) && version > SupportedFormatVersion)
                         throw Bad($"formatVersion {version} is newer than this plugin reads ({SupportedFormatVersion}); update the plugin.");
+                    if (JsonDuplicateKeys.Find(root) is { } duplicate) throw Bad(duplicate);
                 }
                 m = JsonSerializer.Deserialize<ModelManifest>(json, JsonOptions);
             }
@@ -74,83 +109,7 @@ namespace DiTPlugin.Runtime
         private static ModelPackageException Bad(string problem) => new ModelPackageException(ManifestFileName, problem);
 
         /// <summary>Checks every field the plugin relies on; throws <see cref="ModelPackageException"/>.</summary>
-        public void Validate()
-        {
-            if (Format != FormatName) throw Bad($"unknown format '{Format}' (expected '{FormatName}').");
-            if (FormatVersion < 1) throw Bad($"formatVersion {FormatVersion} is not valid (expected 1..{SupportedFormatVersion}).");
-            if (FormatVersion > SupportedFormatVersion)
-                throw Bad($"formatVersion {FormatVersion} is newer than this plugin reads ({SupportedFormatVersion}); update the plugin.");
-            if (Input is null || Input.Size < 1 || Input.Channels < 1) throw Bad("input.size and input.channels must be positive.");
-            if (Input.Space != "pixel" && Input.Space != "latent") throw Bad($"input.space '{Input.Space}' is not 'pixel' or 'latent'.");
-            if (Output is null || Output.Width < 1 || Output.Height < 1 || Output.Channels < 1) throw Bad("output.width, output.height and output.channels must be positive.");
-            if (Output.Channels != 1 && Output.Channels != 3 && Output.Channels != 4) throw Bad($"output.channels {Output.Channels} is not 1, 3 or 4.");
-            if (Output.ColorSpace != "sRGB" && Output.ColorSpace != "linear") throw Bad($"output.colorSpace '{Output.ColorSpace}' is not 'sRGB' or 'linear'.");
-            if (Input.Space == "latent")
-            {
-                if (Latent is null || string.IsNullOrEmpty(Latent.Decoder) || !(Latent.Scale > 0) || Latent.Downsample < 1)
-                    throw Bad("input.space is 'latent' but latent (scale, downsample, decoder) is missing or invalid.");
-                if (Output.Width != Input.Size * Latent.Downsample || Output.Height != Input.Size * Latent.Downsample)
-                    throw Bad($"output {Output.Width}x{Output.Height} does not match input.size {Input.Size} x latent.downsample {Latent.Downsample}.");
-            }
-            else if (Output.Width != Input.Size || Output.Height != Input.Size || Output.Channels != Input.Channels)
-                throw Bad($"output {Output.Width}x{Output.Height}x{Output.Channels} does not match input {Input.Size}x{Input.Size}x{Input.Channels} of a pixel-space model.");
-            if (Classes is null || Classes.Count < 1) throw Bad("classes.count must be at least 1.");
-            if (Classes.Names is null || Classes.Names.Count != Classes.Count)
-                throw Bad($"classes.names has {Classes.Names?.Count ?? 0} names but classes.count is {Classes.Count}.");
-            if (Classes.NullClass is { } nc && nc != Classes.Count) throw Bad($"classes.nullClass is {nc}, expected {Classes.Count} (= count) or null (no guidance).");
-            if (Classes.Synonyms != null)
-                foreach (var kv in Classes.Synonyms)
-                    if (kv.Value < 0 || kv.Value >= Classes.Count)
-                        throw Bad($"classes.synonyms['{kv.Key}'] = {kv.Value} is not a class id (0..{Classes.Count - 1}).");
-            if (Schedule is null || Schedule.Timesteps < 1) throw Bad("schedule.timesteps must be at least 1.");
-            if (Schedule.Betas is null || Schedule.Betas.Count == 0)
-            {
-                if (Schedule.Kind != "linear" && Schedule.Kind != "cosine") throw Bad($"schedule.kind '{Schedule.Kind}' is not 'linear' or 'cosine'.");
-            }
-            else
-            {
-                if (Schedule.Betas.Count != Schedule.Timesteps) throw Bad($"schedule.betas lists {Schedule.Betas.Count} betas but schedule.timesteps is {Schedule.Timesteps}.");
-                for (int i = 0; i < Schedule.Betas.Count; i++)
-                    if (!(Schedule.Betas[i] > 0 && Schedule.Betas[i] <= 1)) throw Bad($"schedule.betas[{i}] = {Schedule.Betas[i]} is not in (0, 1].");
-            }
-            if (Guidance is null || Guidance.GuidedChannels < 0 || Guidance.GuidedChannels > Input.Channels)
-                throw Bad($"guidance.guidedChannels must be in 0..{Input.Channels}.");
-            if (License is null || string.IsNullOrWhiteSpace(License.Id)) throw Bad("license.id is missing.");
-            if (Graphs is null || !Graphs.Any(g => g.Role == "dit")) throw Bad("graphs has no entry with role 'dit'.");
-            foreach (var g in Graphs)
-            {
-                string file = string.IsNullOrEmpty(g.File) ? "(graph without a file)" : g.File;
-                if (string.IsNullOrEmpty(g.File)) throw Bad($"a graph with role '{g.Role}' has no file.");
-                if (g.Role != DiTRole && g.Role != DecoderRole)
-                    throw new ModelPackageException(file, $"role '{g.Role}' is not '{DiTRole}' or '{DecoderRole}'.");
-                if (g.Role == DecoderRole && Input.Space != "latent")
-                    throw new ModelPackageException(file, "is a vae_decoder but input.space is not 'latent'.");
-                if (g.TileSize is int tile && (tile < 1 || tile > Input.Size))
-                    throw new ModelPackageException(file, $"tileSize {tile} must be in 1..input.size ({Input.Size}).");
-                if (g.Padding != ManifestGraph.ZeroPadding && g.Padding != ManifestGraph.CircularPadding)
-                    throw new ModelPackageException(file, $"padding '{g.Padding}' is not '{ManifestGraph.ZeroPadding}' or '{ManifestGraph.CircularPadding}'.");
-                if (g.Padding == ManifestGraph.CircularPadding && g.Role != DecoderRole)
-                    throw new ModelPackageException(file, $"padding 'circular' is for '{DecoderRole}' graphs only.");
-                if (g.Padding == ManifestGraph.CircularPadding && g.TileSize is int ct && ct < Input.Size)
-                    throw new ModelPackageException(file, "a circular-padding decoder decodes whole latents: it cannot have a tileSize below input.size.");
-                if (g.Opset != SupportedOpset)
-                    throw new ModelPackageException(file, $"opset {g.Opset} is not supported (this plugin runs opset {SupportedOpset} only).");
-                if (g.Batch < 1) throw new ModelPackageException(file, $"batch {g.Batch} must be at least 1.");
-                if (g.Precision != "fp32" && g.Precision != "fp16") throw new ModelPackageException(file, $"precision '{g.Precision}' is not 'fp32' or 'fp16'.");
-                if (string.IsNullOrWhiteSpace(g.Sha256)) throw new ModelPackageException(file, "has no sha256 in model.json.");
-            }
-            var decoders = Graphs.Where(g => g.Role == DecoderRole).ToList();
-            if (decoders.Count > 0 && Latent != null)
-            {
-                if (!decoders.Any(g => g.File == Latent.Decoder && g.Padding == ManifestGraph.ZeroPadding))
-                    throw Bad($"latent.decoder '{Latent.Decoder}' is not among the graphs with role '{DecoderRole}'.");
-                int ditBatch = Graphs.First(g => g.Role == DiTRole).Batch;
-                foreach (var g in decoders.Where(g => g.Batch != ditBatch))
-                    throw new ModelPackageException(g.File, $"batch {g.Batch} differs from the DiT graph's batch {ditBatch}; the decoder decodes what one DiT run samples.");
-                if (Latent.TileOverlap is int overlap && decoders.Any(g => g.TileSize is int t && t < Input.Size && (overlap < 0 || overlap >= t)))
-                    throw Bad($"latent.tileOverlap {overlap} must be in 0..tileSize-1.");
-            }
-        }
+        public void Validate() => ManifestValidation.Validate(this);
 
         /// <summary>
         /// sampling.clipDenoised, or the default of the input space when the package does not say: clip pixel-space

@@ -1,15 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
-using System.Text;
 
 namespace DiTPlugin.Runtime
 {
     /// <summary>
     /// A model package opened from a folder or a .zip of the folder's contents: the validated manifest and the
-    /// verified graph bytes (every listed file present, sha256 as in model.json).
+    /// verified graph bytes (every listed file present, sha256 as in model.json, no external data).
+    /// Reading follows docs/model-package.md, "Limits and rules for readers": sizes within <see cref="PackageLimits"/>
+    /// (checked before anything large is read), only regular files inside the package, no duplicate zip entries; any
+    /// problem is a <see cref="ModelPackageException"/> naming the file.
     /// </summary>
     public sealed class ModelPackage
     {
@@ -44,67 +45,82 @@ namespace DiTPlugin.Runtime
         /// <summary>The bytes of a package file (a graph or the decoder), already checked against its sha256.</summary>
         public byte[] ReadFile(string name)
         {
-            if (_files.TryGetValue(name, out var data)) return data;
-            throw new ModelPackageException(name, $"is not a graph file of the package at {Source}.");
+            if (name != null && _files.TryGetValue(name, out var data)) return data;
+            throw new ModelPackageException(name ?? "(null)", $"is not a graph file of the package at {Source}.");
         }
 
         /// <summary>Opens a package folder or .zip; throws <see cref="ModelPackageException"/> naming the file and problem.</summary>
         public static ModelPackage Open(string path) => Open(path, LoadReporter.None);
 
-        internal static ModelPackage Open(string path, LoadReporter reporter)
+        internal static ModelPackage Open(string path, LoadReporter reporter) => Open(path, reporter, ReadLimits.Default);
+
+        internal static ModelPackage Open(string path, LoadReporter reporter, ReadLimits limits)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
-            if (Directory.Exists(path)) return OpenFolder(path, reporter);
-            if (File.Exists(path)) return OpenZip(path, reporter);
-            throw new ModelPackageException(path, "no such folder or .zip file.");
+            return PackageErrors.Guard(Shown(path), () =>
+            {
+                using (var files = OpenFiles(path, limits)) return Read(files, reporter, limits);
+            });
         }
 
-        private static ModelPackage OpenFolder(string folder, LoadReporter reporter)
+        /// <summary>
+        /// model.json of a package folder or .zip, parsed and validated, without reading or hashing any graph (for
+        /// listing classes and the licence in an editor). The same reading rules and limits as <see cref="Open(string)"/>.
+        /// </summary>
+        public static ModelManifest ReadManifest(string path)
         {
-            string manifestPath = Path.Combine(folder, ModelManifest.ManifestFileName);
-            if (!File.Exists(manifestPath)) throw new ModelPackageException(ModelManifest.ManifestFileName, $"missing from the package folder {folder}.");
-            var manifest = ModelManifest.Parse(File.ReadAllText(manifestPath, Encoding.UTF8));
-            var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            if (path is null) throw new ArgumentNullException(nameof(path));
+            return PackageErrors.Guard(Shown(path), () =>
+            {
+                using (var files = OpenFiles(path, ReadLimits.Default)) return ModelManifest.Parse(files.ReadManifest());
+            });
+        }
+
+        private static string Shown(string path) => path.Length == 0 ? "(empty path)" : path;
+
+        private static IPackageFiles OpenFiles(string path, ReadLimits limits)
+        {
+            if (Directory.Exists(path)) return new FolderPackageFiles(path, limits);
+            // The package path is the caller's choice and may be a link; what it leads to must be a regular file.
+            var kind = FileProbe.Target(path, out _);
+            if (kind == FileKind.Missing) throw new ModelPackageException(Shown(path), "no such folder or .zip file.");
+            if (kind != FileKind.Regular)
+                throw new ModelPackageException(path, $"is {FileProbe.Describe(kind)}; a package is a folder or a .zip file.");
+            return ZipPackageFiles.Open(path, limits);
+        }
+
+        private static ModelPackage Read(IPackageFiles files, LoadReporter reporter, ReadLimits limits)
+        {
+            var manifestBytes = files.ReadManifest();
+            var manifest = ModelManifest.Parse(manifestBytes);
             var listed = ListedFiles(manifest).ToList();
             reporter.Plan(listed.Count + SessionCount(manifest));
+
+            // Every file is checked and sized before any is read, so an oversized package costs nothing to refuse.
+            long total = manifestBytes.LongLength;
+            foreach (var name in listed.Select(f => f.Name).Distinct(StringComparer.Ordinal))
+            {
+                total += files.SizeOf(name);
+                if (total > limits.PackageBytes)
+                    throw new ModelPackageException(name,
+                        $"brings the package to {total} bytes, more than the package limit of {PackageLimits.Bytes(limits.PackageBytes)}.");
+            }
+
+            var read = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var (name, sha) in listed)
             {
                 reporter.Begin("verifying " + name);
-                string p = Path.Combine(folder, name);
-                if (!File.Exists(p)) throw new ModelPackageException(name, $"missing from the package folder {folder}.");
-                files[name] = Verify(name, File.ReadAllBytes(p), sha);
+                if (!read.TryGetValue(name, out var data))
+                {
+                    data = files.Read(name);
+                    Verify(name, data, sha);
+                    OnnxExternalDataScan.Check(name, data);
+                    read[name] = data;
+                }
+                else Verify(name, data, sha);
                 reporter.End();
             }
-            return new ModelPackage(folder, manifest, files, new List<string>());
-        }
-
-        private static ModelPackage OpenZip(string zipPath, LoadReporter reporter)
-        {
-            ZipArchive zip;
-            try { zip = ZipFile.OpenRead(zipPath); }
-            catch (InvalidDataException e) { throw new ModelPackageException(zipPath, "is neither a package folder nor a readable .zip.", e); }
-            using (zip)
-            {
-                // The package's files sit at the root, or under one top-level folder.
-                var manifestEntry = zip.Entries.FirstOrDefault(e => e.FullName == ModelManifest.ManifestFileName)
-                    ?? zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/" + ModelManifest.ManifestFileName, StringComparison.Ordinal)
-                                                       && e.FullName.IndexOf('/') == e.FullName.Length - ModelManifest.ManifestFileName.Length - 1);
-                if (manifestEntry is null) throw new ModelPackageException(ModelManifest.ManifestFileName, $"missing from the package zip {zipPath}.");
-                string prefix = manifestEntry.FullName.Substring(0, manifestEntry.FullName.Length - ModelManifest.ManifestFileName.Length);
-                var manifest = ModelManifest.Parse(Encoding.UTF8.GetString(ReadEntry(manifestEntry)));
-                var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                var listed = ListedFiles(manifest).ToList();
-                reporter.Plan(listed.Count + SessionCount(manifest));
-                foreach (var (name, sha) in listed)
-                {
-                    reporter.Begin("verifying " + name);
-                    var entry = zip.GetEntry(prefix + name);
-                    if (entry is null) throw new ModelPackageException(name, $"missing from the package zip {zipPath}.");
-                    files[name] = Verify(name, ReadEntry(entry), sha);
-                    reporter.End();
-                }
-                return new ModelPackage(zipPath, manifest, files, new List<string>());
-            }
+            return new ModelPackage(files.Source, manifest, read, new List<string>());
         }
 
         /// <summary>The sessions <see cref="DiT"/> creates on load (planned with the files, so progress totals never grow).</summary>
@@ -117,23 +133,13 @@ namespace DiTPlugin.Runtime
                 yield return (m.Latent.Decoder, m.Latent.DecoderSha256);
         }
 
-        private static byte[] Verify(string name, byte[] data, string? expected)
+        // sha256 values are validated as 64 hex digits by the manifest; case is ignored.
+        private static void Verify(string name, byte[] data, string? expected)
         {
-            if (string.IsNullOrEmpty(expected)) return data;
+            if (string.IsNullOrEmpty(expected)) return;
             string actual = Hashing.Sha256Hex(data);
-            if (!string.Equals(actual, expected!.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
                 throw new ModelPackageException(name, $"sha256 mismatch: model.json says {expected}, the file has {actual} (corrupt or replaced file).");
-            return data;
-        }
-
-        private static byte[] ReadEntry(ZipArchiveEntry entry)
-        {
-            using (var s = entry.Open())
-            using (var ms = new MemoryStream())
-            {
-                s.CopyTo(ms);
-                return ms.ToArray();
-            }
         }
     }
 }

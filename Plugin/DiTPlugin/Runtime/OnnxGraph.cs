@@ -38,7 +38,28 @@ namespace DiTPlugin.Runtime
             _log = log;
             (_session, Provider) = CreateSession(requested, deviceId);
             try { CheckSignature(_session); }
+            catch (Exception e) when (!(e is ModelPackageException))
+            {
+                _session.Dispose();
+                throw new ModelPackageException(FileName, $"ONNX Runtime could not describe the graph's inputs and outputs ({e.GetType().Name}: {e.Message}).", e);
+            }
             catch { _session.Dispose(); throw; }
+        }
+
+        /// <summary>
+        /// Why a forced <paramref name="requested"/> provider cannot run in this process (wrong OS, or not in this ONNX
+        /// Runtime build), or null. A caller's setting, not a package problem: DiT.Load checks it before reading.
+        /// </summary>
+        public static string? Unavailable(ExecutionProvider requested)
+        {
+            if (requested == ExecutionProvider.Auto || requested == ExecutionProvider.Cpu) return null;
+            if (requested == ExecutionProvider.DirectML && !IsWindows) return "DirectML runs on Windows only";
+            string[] available;
+            try { available = OrtEnv.Instance().GetAvailableProviders(); }
+            catch (Exception) { return null; }   // cannot tell here; session creation will say
+            if (requested == ExecutionProvider.DirectML && !available.Contains("DmlExecutionProvider")) return "this ONNX Runtime build has no DirectML provider";
+            if (requested == ExecutionProvider.Cuda && !available.Contains("CUDAExecutionProvider")) return "this ONNX Runtime build has no CUDA provider";
+            return null;
         }
 
         private void Log(string message) => _log?.Invoke("DiTPlugin: " + message);
@@ -55,12 +76,10 @@ namespace DiTPlugin.Runtime
 
             if (requested != ExecutionProvider.Auto)
             {
-                string? why = requested == ExecutionProvider.DirectML && !IsWindows ? "DirectML runs on Windows only"
-                    : requested == ExecutionProvider.DirectML && !hasDml ? "this ONNX Runtime build has no DirectML provider"
-                    : requested == ExecutionProvider.Cuda && !hasCuda ? "this ONNX Runtime build has no CUDA provider" : null;
-                if (why != null) throw new InvalidOperationException($"{FileName}: execution provider {requested} was forced but {why}.");
+                if (Unavailable(requested) is { } why) throw new InvalidOperationException($"{FileName}: execution provider {requested} was forced but {why}.");
+                // The provider exists, so a failure is most likely the graph's (or the device's: the message says which).
                 var s = TryCreate(requested, deviceId, out string? error)
-                    ?? throw new InvalidOperationException($"{FileName}: execution provider {requested} was forced but failed: {error}");
+                    ?? throw new ModelPackageException(FileName, $"ONNX Runtime could not create a session on {requested} (forced by DiTOptions.ExecutionProvider): {error}");
                 Log($"{FileName} runs on {requested} (forced by the caller).");
                 return (s, requested);
             }
@@ -82,7 +101,7 @@ namespace DiTPlugin.Runtime
                 reasons.Add("CUDA failed: " + error);
             }
             var cpu = TryCreate(ExecutionProvider.Cpu, deviceId, out string? cpuError)
-                ?? throw new InvalidOperationException($"{FileName}: ONNX Runtime could not load the graph: {cpuError}");
+                ?? throw new ModelPackageException(FileName, $"ONNX Runtime could not load the graph: {cpuError}");
             Log($"{FileName} runs on CPU ({string.Join("; ", reasons)}).");
             return (cpu, ExecutionProvider.Cpu);
         }

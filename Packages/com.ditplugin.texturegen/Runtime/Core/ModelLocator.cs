@@ -2,9 +2,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
-using System.Linq;
-using System.Text;
 using DiTPlugin.Runtime;
 
 namespace DiTPlugin.TextureGen
@@ -42,18 +39,10 @@ namespace DiTPlugin.TextureGen
 
         /// <summary>
         /// The package's model.json only (no graph is read or hashed): for listing classes and the licence in editor
-        /// UI without loading the model. <see cref="DiT.Load"/> still validates the whole package.
+        /// UI without loading the model. Read by the Plugin under the same rules and limits as <see cref="DiT.Load"/>
+        /// (size caps, regular files only, no duplicate zip entries or keys), so the editor never shows a licence the
+        /// Plugin would not load; <see cref="DiT.Load"/> still validates the whole package.
         /// </summary>
-        public static ModelManifest ReadManifest(string packagePath)
-        {
-            if (Directory.Exists(packagePath))
-                return ModelManifest.Parse(File.ReadAllText(Path.Combine(packagePath, ModelManifest.ManifestFileName), Encoding.UTF8));
-            using var zip = ZipFile.OpenRead(packagePath);
-            var entry = zip.Entries.FirstOrDefault(e => e.FullName == ModelManifest.ManifestFileName)
-                        ?? zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/" + ModelManifest.ManifestFileName, StringComparison.Ordinal))
-                        ?? throw new ModelPackageException(ModelManifest.ManifestFileName, $"missing from the package zip {packagePath}.");
-            using var reader = new StreamReader(entry.Open(), Encoding.UTF8);
-            return ModelManifest.Parse(reader.ReadToEnd());
-        }
+        public static ModelManifest ReadManifest(string packagePath) => ModelPackage.ReadManifest(packagePath);
     }
 }
