@@ -60,8 +60,10 @@ try
     }
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or DiTPlugin.Runtime.ModelPackageException)
+catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException or DiTPlugin.Runtime.ModelPackageException)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    // .NET appends " (Parameter 'x')" to argument errors: an internal name that means nothing to the user.
+    string message = e is ArgumentException a && a.ParamName is { } p ? a.Message.Replace($" (Parameter '{p}')", "") : e.Message;
+    Console.Error.WriteLine($"error: {message}");
     return 2;
 }
