@@ -120,6 +120,7 @@ public class CheckpointValidationTests : TempDirectoryTest
         var sw = Stopwatch.StartNew();
         string m = LoadError(path);
         Assert.That(m, Does.Contain("metadata 'config' describes no buildable DiT").And.Contain(message));
+        Assert.That(m, Does.EndWith(".").And.Not.EndWith(".."));
         Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
     }
 

@@ -35,8 +35,9 @@ public sealed record CheckpointMetadata(DiTConfig Config, long Step, TrainOption
 
     public static CheckpointMetadata Read(IReadOnlyDictionary<string, string> meta, string path)
     {
+        // Inner messages (JsonException, Validate) end with their own full stop.
         InvalidDataException Bad(string field, string problem, Exception? inner = null) =>
-            new($"Checkpoint '{path}': metadata '{field}' {problem}.", inner);
+            new($"Checkpoint '{path}': metadata '{field}' {problem.TrimEnd('.')}.", inner);
 
         string Required(string key) => meta.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"Checkpoint '{path}' has no '{key}' metadata; a {Checkpoint.Format} file always has it (damaged or hand-made file?).");
