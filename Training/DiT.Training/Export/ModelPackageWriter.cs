@@ -160,6 +160,11 @@ public static class ModelPackageWriter
             throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows (linear, cosine).");
         if (r.ColorSpace is not ("sRGB" or "linear"))
             throw new ArgumentException($"Color space '{r.ColorSpace}' must be 'sRGB' or 'linear'.");
+        // Broken weights would export without complaint and fail only when the game generates: refuse them here, and
+        // with fp16 also anything float16 cannot hold (WeightCheck explains the limits).
+        var shapeProblems = DiTShapes.Problems(cfg, r.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
+        if (shapeProblems.Count > 0) throw new InvalidDataException($"Package '{r.Name}': the weights do not fit the config: {string.Join(" ", shapeProblems)}");
+        WeightCheck.ThrowIfInvalid(r.Weights, $"Package '{r.Name}'", fp16: r.IncludeFp16);
         var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels };
         int guided = options.ResolveGuidedChannels(cfg);
 

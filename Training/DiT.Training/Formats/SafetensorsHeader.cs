@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace DiTPlugin.Training.Formats;
 
@@ -57,9 +58,24 @@ public sealed class SafetensorsHeader
         return (long)n;
     }
 
-    /// <summary>Parses the JSON header bytes and validates every entry against a data buffer of <paramref name="bufferLength"/> bytes.</summary>
+    /// <summary>
+    /// Most dimensions a tensor may have. numpy's classic limit; the models here use at most 5, and a header with
+    /// thousands of dimensions only serves to make the tensor library misbehave.
+    /// </summary>
+    public const int MaxRank = 32;
+
+    /// <summary>
+    /// Parses the JSON header bytes and validates every entry against a data buffer of <paramref name="bufferLength"/>
+    /// bytes. Every malformation (invalid UTF-8, wrong JSON types, negative or fractional sizes, unknown dtypes,
+    /// offsets that overlap, leave gaps or disagree with shape x dtype) is an <see cref="InvalidDataException"/> that
+    /// names <paramref name="source"/> and the offending tensor or field.
+    /// </summary>
     public static SafetensorsHeader Parse(ReadOnlySpan<byte> json, long bufferLength, string source)
     {
+        // System.Text.Json does not validate UTF-8 while parsing; it fails later, with InvalidOperationException,
+        // when a name is read. Checking first gives one clear message with the place.
+        if (!Utf8.IsValid(json))
+            throw Bad(source, $"header is not valid UTF-8 (first bad byte at header offset {FirstInvalidUtf8(json)}{Near(json, FirstInvalidUtf8(json))})");
         JsonDocument doc;
         try
         {
@@ -71,81 +87,132 @@ public sealed class SafetensorsHeader
         }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(source, "header JSON is not an object");
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(source, $"header JSON is a {doc.RootElement.ValueKind}, not an object");
             var entries = new List<SafetensorsEntry>();
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
+                string name = NameOf(prop, "a tensor name", source);
                 // JsonDocument keeps duplicate keys; two entries with one name would make lookups ambiguous.
-                if (!seen.Add(prop.Name)) throw Bad(source, $"duplicate key '{prop.Name}' in header");
-                if (prop.Name == "__metadata__")
+                if (!seen.Add(name)) throw Bad(source, $"duplicate key '{Clip(name)}' in header");
+                if (name == "__metadata__")
                 {
-                    if (prop.Value.ValueKind != JsonValueKind.Object) throw Bad(source, "__metadata__ is not an object");
+                    if (prop.Value.ValueKind != JsonValueKind.Object)
+                        throw Bad(source, $"__metadata__ is a {prop.Value.ValueKind}; it must be an object of string values");
                     foreach (var m in prop.Value.EnumerateObject())
                     {
+                        string key = NameOf(m, "a __metadata__ key", source);
                         if (m.Value.ValueKind != JsonValueKind.String)
-                            throw Bad(source, $"__metadata__ value for '{m.Name}' is not a string");
-                        metadata[m.Name] = m.Value.GetString()!;
+                            throw Bad(source, $"__metadata__ value for '{Clip(key)}' is a {m.Value.ValueKind}; metadata values must be strings");
+                        if (!metadata.TryAdd(key, StringOf(m.Value, $"__metadata__ value for '{Clip(key)}'", source)))
+                            throw Bad(source, $"duplicate key '{Clip(key)}' in __metadata__");
                     }
                     continue;
                 }
-                entries.Add(ParseEntry(prop, source));
+                entries.Add(ParseEntry(name, prop.Value, source));
             }
             CheckLayout(entries, bufferLength, source);
             return new SafetensorsHeader(entries, metadata, json.Length, bufferLength);
         }
     }
 
-    private static SafetensorsEntry ParseEntry(JsonProperty prop, string source)
+    private static SafetensorsEntry ParseEntry(string fullName, JsonElement v, string source)
     {
-        string name = prop.Name;
-        var v = prop.Value;
-        if (v.ValueKind != JsonValueKind.Object) throw Bad(source, $"tensor '{name}': entry is not an object");
+        string name = Clip(fullName); // for messages only
+        if (v.ValueKind != JsonValueKind.Object) throw Bad(source, $"tensor '{name}': entry is a {v.ValueKind}, not an object with dtype, shape and data_offsets");
         if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String)
-            throw Bad(source, $"tensor '{name}': missing or non-string dtype");
-        string dtypeText = dt.GetString()!;
+            throw Bad(source, $"tensor '{name}': dtype is missing or not a string");
+        string dtypeText = StringOf(dt, $"tensor '{name}': dtype", source);
         if (!SafetensorsDtypes.TryParse(dtypeText, out var dtype))
-            throw Bad(source, $"tensor '{name}': unknown dtype '{dtypeText}'");
+            throw Bad(source, $"tensor '{name}': unknown dtype '{Clip(dtypeText)}' (valid: {string.Join(", ", Enum.GetNames<SafetensorsDtype>())})");
         if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array)
-            throw Bad(source, $"tensor '{name}': missing shape array");
+            throw Bad(source, $"tensor '{name}': shape is missing or not an array");
+        if (sh.GetArrayLength() > MaxRank)
+            throw Bad(source, $"tensor '{name}': shape has {sh.GetArrayLength()} dimensions; at most {MaxRank} are supported");
         var shape = new List<long>();
         foreach (var d in sh.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0)
-                throw Bad(source, $"tensor '{name}': shape entries must be non-negative integers");
+                throw Bad(source, $"tensor '{name}': shape entry {Clip(d.GetRawText())} is not a non-negative integer");
             shape.Add(dim);
         }
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
-            throw Bad(source, $"tensor '{name}': data_offsets must be [begin, end]");
-        if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
-            throw Bad(source, $"tensor '{name}': data_offsets must be integers with 0 <= begin <= end");
-        long expected;
-        try
-        {
-            expected = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * dtype.ElementSize());
-        }
-        catch (OverflowException)
-        {
-            throw Bad(source, $"tensor '{name}': shape [{string.Join(", ", shape)}] overflows");
-        }
+            throw Bad(source, $"tensor '{name}': data_offsets must be an array [begin, end]");
+        long begin = Offset(off[0], name, "begin", source), end = Offset(off[1], name, "end", source);
+        if (end < begin) throw Bad(source, $"tensor '{name}': data_offsets [{begin}, {end}] end before they begin");
+        long expected = ByteSize(shape, dtype.ElementSize()) ?? throw Bad(source, $"tensor '{name}': shape [{string.Join(", ", shape)}] overflows a 64-bit size");
         if (end - begin != expected)
             throw Bad(source, $"tensor '{name}': shape [{string.Join(", ", shape)}] x {dtypeText} needs {expected} bytes but data_offsets [{begin}, {end}] span {end - begin} (wrong length)");
-        return new SafetensorsEntry(name, dtype, shape.ToArray(), begin, end);
+        return new SafetensorsEntry(fullName, dtype, shape.ToArray(), begin, end);
     }
+
+    /// <summary>
+    /// Bytes of a tensor, or null when a size overflows int64. Zero-sized dimensions make the count 0 whatever the
+    /// others are, but the tensor library still computes strides from them, so the product of the non-zero
+    /// dimensions must fit as well.
+    /// </summary>
+    private static long? ByteSize(List<long> shape, int elementSize)
+    {
+        try
+        {
+            long nonZero = 1;
+            bool empty = false;
+            foreach (var d in shape)
+                if (d == 0) empty = true;
+                else nonZero = checked(nonZero * d);
+            return empty ? 0 : checked(nonZero * elementSize);
+        }
+        catch (OverflowException) { return null; }
+    }
+
+    private static long Offset(JsonElement e, string name, string which, string source) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) && v >= 0 ? v
+            : throw Bad(source, $"tensor '{name}': data_offsets {which} {Clip(e.GetRawText())} is not a non-negative integer");
+
+    /// <summary>A property name; an escaped lone surrogate ("\ud800") is valid JSON but no string, and fails here.</summary>
+    private static string NameOf(JsonProperty p, string what, string source)
+    {
+        try { return p.Name; }
+        catch (InvalidOperationException e) { throw Bad(source, $"{what} is not a valid string ({e.Message})", e); }
+    }
+
+    private static string StringOf(JsonElement e, string what, string source)
+    {
+        try { return e.GetString()!; }
+        catch (InvalidOperationException ex) { throw Bad(source, $"{what} is not a valid string ({ex.Message})", ex); }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var chars = new char[bytes.Length];
+        Utf8.ToUtf16(bytes, chars, out int read, out _, replaceInvalidSequences: false);
+        return read;
+    }
+
+    /// <summary>" near '...'": the text before a position, with bad bytes replaced, so the user can find the spot.</summary>
+    private static string Near(ReadOnlySpan<byte> json, int at)
+    {
+        int from = Math.Max(0, at - 40);
+        string text = Encoding.UTF8.GetString(json[from..Math.Min(json.Length, at + 8)]);
+        return $", near '{text}'";
+    }
+
+    /// <summary>Header text quoted in a message, cut so a hostile 100 MB string cannot flood the console.</summary>
+    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
     /// <summary>Offsets must tile the buffer exactly: inside it, no overlaps, no gaps, nothing trailing.</summary>
     private static void CheckLayout(List<SafetensorsEntry> entries, long bufferLength, string source)
     {
         foreach (var e in entries)
             if (e.End > bufferLength)
-                throw Bad(source, $"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] lie outside the {bufferLength}-byte data buffer (file truncated?)");
+                throw Bad(source, $"tensor '{Clip(e.Name)}': data_offsets [{e.Begin}, {e.End}] lie outside the {bufferLength}-byte data buffer (file truncated?)");
         long pos = 0;
         string? prev = null;
         foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
         {
-            if (e.Begin < pos) throw Bad(source, $"tensor '{e.Name}' overlaps tensor '{prev}' (offsets {e.Begin} < {pos})");
-            if (e.Begin > pos) throw Bad(source, $"gap in data buffer: bytes [{pos}, {e.Begin}) belong to no tensor (before '{e.Name}')");
+            if (e.Begin < pos) throw Bad(source, $"tensor '{Clip(e.Name)}' overlaps tensor '{Clip(prev!)}' (offsets {e.Begin} < {pos})");
+            if (e.Begin > pos) throw Bad(source, $"gap in data buffer: bytes [{pos}, {e.Begin}) belong to no tensor (before '{Clip(e.Name)}')");
             pos = e.End;
             prev = e.Name;
         }

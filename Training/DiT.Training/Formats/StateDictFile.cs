@@ -37,8 +37,9 @@ public static class StateDictFile
         {
             StateDictFileKind.Safetensors => FromSafetensors(path, key),
             StateDictFileKind.TorchZip or StateDictFileKind.TorchLegacy => FromTorch(path, key), // the reader explains legacy files
-            _ => throw new InvalidDataException(
-                $"'{path}' is neither a safetensors file nor a PyTorch (torch.save zip) checkpoint: it starts with {Head(path)}."),
+            _ => throw new InvalidDataException(new FileInfo(path).Length is > 0 and < 9
+                ? $"'{path}' is only {new FileInfo(path).Length} bytes, too short for a safetensors file or a PyTorch checkpoint (truncated?)."
+                : $"'{path}' is neither a safetensors file nor a PyTorch (torch.save zip) checkpoint: it starts with {Head(path)}."),
         };
     }
 
@@ -50,12 +51,41 @@ public static class StateDictFile
         int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         head = head[..n];
         // safetensors first: its u64 LE header length can begin with any bytes ("PK" is 19280 + ..., 80 02 is 640),
-        // but it must fit the file and be followed by the JSON object's '{', which a zip or pickle never has at byte 8.
-        if (n == 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)fs.Length - 8)
+        // but it is followed by the JSON object's '{', which a zip or pickle never has at byte 8. The length is only
+        // required to be plausible, not to fit the file: a cut-off safetensors file must be reported as truncated
+        // by the safetensors reader, not as an unknown format.
+        if (n == 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) is > 0 and <= SafetensorsHeader.MaxHeaderLength)
             return StateDictFileKind.Safetensors;
         if (TorchZipCheckpoint.HasZipMagic(head)) return StateDictFileKind.TorchZip;
         if (TorchZipCheckpoint.HasLegacyMagic(head)) return StateDictFileKind.TorchLegacy;
         return StateDictFileKind.Unknown;
+    }
+
+    /// <summary>
+    /// Whether the file's content is a PyTorch file: a zip holding a <c>&lt;root&gt;/data.pkl</c> record (torch.save
+    /// since 1.6, also TorchScript) or a bare pickle stream (legacy torch.save, pickle protocol 2 to 5). Decided by
+    /// content, not extension: .pt, .pth, .bin and .ckpt are all used for everything. Reads only the zip's directory.
+    /// </summary>
+    public static bool IsPyTorch(string path)
+    {
+        // Safetensors first, as in Sniff: a header length such as 0x10280 is stored as 80 02 01 00 ..., which would
+        // otherwise pass for a pickle's PROTO 2.
+        var kind = Sniff(path);
+        if (kind == StateDictFileKind.Safetensors) return false;
+        if (kind == StateDictFileKind.TorchLegacy) return true;
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        Span<byte> head = stackalloc byte[4];
+        int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        head = head[..n];
+        if (n >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5) return true; // PROTO opcode of a bare pickle
+        if (!TorchZipCheckpoint.HasZipMagic(head)) return false;
+        try
+        {
+            fs.Position = 0;
+            using var zip = new System.IO.Compression.ZipArchive(fs, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+            return zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException) { return false; } // a damaged zip: not recognisably PyTorch
     }
 
     private static string Head(string path)

@@ -13,14 +13,21 @@ namespace DiTPlugin.Training.Formats;
 public static class StateDictLoader
 {
     /// <summary>The problems that would stop <paramref name="weights"/> loading into <paramref name="module"/>; empty when it fits.</summary>
-    public static List<string> Problems(nn.Module module, IReadOnlyDictionary<string, Tensor> weights)
+    public static List<string> Problems(nn.Module module, IReadOnlyDictionary<string, Tensor> weights) =>
+        Problems(module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape),
+                 weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
+
+    /// <summary>
+    /// The same comparison on shapes alone (name → shape), so that a file can be checked against a model's expected
+    /// shapes (e.g. <see cref="Model.DiTShapes"/>) before the model is allocated.
+    /// </summary>
+    public static List<string> Problems(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, long[]> actual)
     {
-        var own = module.state_dict();
         var problems = new List<string>();
-        var missing = own.Keys.Where(k => !weights.ContainsKey(k)).ToList();
-        var unexpected = weights.Keys.Where(k => !own.ContainsKey(k)).ToList();
-        var misShaped = own.Where(kv => weights.TryGetValue(kv.Key, out var w) && !w.shape.SequenceEqual(kv.Value.shape))
-            .Select(kv => $"{kv.Key} ({Shape(weights[kv.Key])} vs model {Shape(kv.Value)})").ToList();
+        var missing = expected.Keys.Where(k => !actual.ContainsKey(k)).ToList();
+        var unexpected = actual.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        var misShaped = expected.Where(kv => actual.TryGetValue(kv.Key, out var a) && !a.SequenceEqual(kv.Value))
+            .Select(kv => $"{kv.Key} ({Shape(actual[kv.Key])} vs model {Shape(kv.Value)})").ToList();
         if (missing.Count > 0) problems.Add($"missing [{string.Join(", ", missing)}]");
         if (unexpected.Count > 0) problems.Add($"unexpected [{string.Join(", ", unexpected)}]");
         if (misShaped.Count > 0) problems.Add($"mis-shaped [{string.Join(", ", misShaped)}]");
@@ -37,5 +44,7 @@ public static class StateDictLoader
         foreach (var (k, v) in module.state_dict()) v.copy_(weights[k].to(v.dtype));
     }
 
-    public static string Shape(Tensor t) => t.shape.Length == 0 ? "scalar" : string.Join("x", t.shape);
+    public static string Shape(Tensor t) => Shape(t.shape);
+
+    public static string Shape(long[] shape) => shape.Length == 0 ? "scalar" : string.Join("x", shape);
 }

@@ -34,13 +34,16 @@ public static class DiTImporter
         // another size fails below with the offending keys rather than being silently reinterpreted.
         var named = DiTConfig.FromName(options.ModelName);
         int inputSize = named.InputSize, inChannels = named.InChannels, classes = named.NumClasses;
-        if (shapes.TryGetValue("pos_embed", out var pos) && pos.Length == 3)
+        // Sizes read from the file are only taken when plausible; otherwise the name's stand and the shape check in
+        // Import lists the offending keys (a wrapped int cast would instead build some other model).
+        if (shapes.TryGetValue("pos_embed", out var pos) && pos.Length == 3 && pos[1] is >= 1 and <= DiTConfig.MaxTokens)
         {
             int grid = (int)Math.Round(Math.Sqrt(pos[1]));
             if (grid * grid == pos[1]) inputSize = grid * named.PatchSize;
         }
-        if (shapes.TryGetValue("x_embedder.proj.weight", out var w) && w.Length == 4) inChannels = (int)w[1];
-        if (shapes.TryGetValue("y_embedder.embedding_table.weight", out var table) && table.Length == 2)
+        if (shapes.TryGetValue("x_embedder.proj.weight", out var w) && w.Length == 4 && w[1] is >= 1 and <= DiTConfig.MaxInChannels)
+            inChannels = (int)w[1];
+        if (shapes.TryGetValue("y_embedder.embedding_table.weight", out var table) && table.Length == 2 && table[0] is >= 2 and <= DiTConfig.MaxNumClasses + 1)
             classes = options.Hints.NumClasses ?? (int)table[0] - 1;
         return DiTConfig.FromName(options.ModelName, inputSize, inChannels, classes) with
         {
@@ -49,14 +52,28 @@ public static class DiTImporter
         };
     }
 
-    /// <summary>A DiT holding <paramref name="weights"/>; throws naming every missing, unexpected or mis-shaped key.</summary>
+    /// <summary>
+    /// A DiT holding <paramref name="weights"/>. Throws <see cref="InvalidDataException"/> naming <paramref name="source"/>
+    /// when the shapes describe no buildable DiT, when any key is missing, unexpected or mis-shaped (all listed), or
+    /// when a tensor is not usable as a weight (<see cref="WeightCheck"/>: integer dtype, NaN/Inf, |w| &gt; 1e4).
+    /// All of this is decided from the given tensors before the model is allocated, so the model never costs more
+    /// memory than the weights themselves.
+    /// </summary>
     public static DiT Import(IReadOnlyDictionary<string, Tensor> weights, string source, Options? options = null)
     {
-        var config = ResolveConfig(weights, options);
+        DiTConfig config;
+        try { config = ResolveConfig(weights, options).Validate(); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"DiT weights '{source}': {e.Message}", e); }
+        // A named config with sizes taken from the file (or the user's hints) that does not validate.
+        catch (ArgumentException e) { throw new ArgumentException($"DiT weights '{source}': {e.Message}", e); }
+        string what = $"DiT weights '{source}' (as {Describe(config)})";
+        var problems = DiTShapes.Problems(config, weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
+        if (problems.Count > 0) throw new InvalidDataException($"{what} does not fit the model: {string.Join(" ", problems)}");
+        WeightCheck.ThrowIfInvalid(weights, what);
         var model = new DiT(config);
         try
         {
-            StateDictLoader.Load(model, weights, $"DiT weights '{source}' (as {Describe(config)})");
+            StateDictLoader.Load(model, weights, what);
             model.eval();
             return model;
         }

@@ -75,20 +75,44 @@ public sealed record DiTConfig
         };
     }
 
-    /// <summary>Throws with a message naming the offending field when the shape cannot form a DiT.</summary>
+    // Upper bounds on a config. They are far above any DiT that is trained or sampled (the paper's largest, XL, is
+    // depth 28, hidden 1152, 1000 classes, 64x64 latents at 512 px) and exist so that a config read from a file cannot
+    // ask for absurd allocations: hidden 2^20 alone would make one qkv matrix of 3·2^40 floats (12 TB).
+    public const int MaxDepth = 512;
+    public const int MaxHiddenSize = 8192;
+    public const int MaxInputSize = 1024;
+    public const int MaxInChannels = 256;
+    public const int MaxNumClasses = 100_000;
+    public const double MaxMlpRatio = 16;
+    /// <summary>
+    /// Tokens per image (grid²). pos_embed (T x D floats) is built in one managed array, so T·D must stay well below
+    /// 2^31; 65536 tokens (a 256x256 grid) x 8192 is 2^29. Attention over more tokens than that is out of reach anyway.
+    /// </summary>
+    public const int MaxTokens = 65_536;
+
+    /// <summary>Throws with a message naming the offending field and its valid range when the shape cannot (or should not) form a DiT.</summary>
     public DiTConfig Validate()
     {
-        if (Depth < 1) throw new ArgumentException($"Depth must be >= 1, got {Depth}.");
-        if (HiddenSize < 1 || NumHeads < 1 || HiddenSize % NumHeads != 0)
+        if (Depth < 1 || Depth > MaxDepth) throw new ArgumentException($"Depth must be in 1..{MaxDepth}, got {Depth}.");
+        if (HiddenSize < 1 || HiddenSize > MaxHiddenSize) throw new ArgumentException($"HiddenSize must be in 1..{MaxHiddenSize}, got {HiddenSize}.");
+        if (NumHeads < 1 || HiddenSize % NumHeads != 0)
             throw new ArgumentException($"HiddenSize ({HiddenSize}) must be a positive multiple of NumHeads ({NumHeads}).");
         if (HiddenSize % 4 != 0)
             throw new ArgumentException($"HiddenSize ({HiddenSize}) must be divisible by 4 for the 2-D sin-cos position embedding.");
+        if (InputSize > MaxInputSize) throw new ArgumentException($"InputSize must be at most {MaxInputSize}, got {InputSize}.");
         if (PatchSize < 1 || InputSize < PatchSize || InputSize % PatchSize != 0)
             throw new ArgumentException($"InputSize ({InputSize}) must be a positive multiple of PatchSize ({PatchSize}).");
-        if (InChannels < 1) throw new ArgumentException($"InChannels must be >= 1, got {InChannels}.");
-        if (NumClasses < 1) throw new ArgumentException($"NumClasses must be >= 1, got {NumClasses}.");
-        if (ClassDropoutProb < 0 || ClassDropoutProb >= 1)
+        if (NumPatches > MaxTokens)
+            throw new ArgumentException($"InputSize {InputSize} with PatchSize {PatchSize} makes {NumPatches} tokens; at most {MaxTokens} are allowed (use a larger patch).");
+        if (InChannels < 1 || InChannels > MaxInChannels) throw new ArgumentException($"InChannels must be in 1..{MaxInChannels}, got {InChannels}.");
+        if (NumClasses < 1 || NumClasses > MaxNumClasses) throw new ArgumentException($"NumClasses must be in 1..{MaxNumClasses}, got {NumClasses}.");
+        // Written as !(in range) so that NaN, which fails every comparison, is refused too.
+        if (!(MlpRatio > 0 && MlpRatio <= MaxMlpRatio) || MlpHidden < 1)
+            throw new ArgumentException($"MlpRatio must be in (0, {MaxMlpRatio}] with HiddenSize * MlpRatio >= 1, got {MlpRatio}.");
+        if (!(ClassDropoutProb >= 0 && ClassDropoutProb < 1))
             throw new ArgumentException($"ClassDropoutProb must be in [0, 1), got {ClassDropoutProb}.");
+        if (!Enum.IsDefined(Block))
+            throw new ArgumentException($"Block {(int)Block} is not a block design (valid: {string.Join(", ", Enum.GetNames<BlockType>())}).");
         return this;
     }
 }

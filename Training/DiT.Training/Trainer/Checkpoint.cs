@@ -68,40 +68,124 @@ public sealed class Checkpoint : IDisposable
         Safetensors.Save(path, tensors, meta);
     }
 
-    /// <summary>Reads and validates a checkpoint; errors name the file and what is wrong with it.</summary>
+    /// <summary>
+    /// Reads and validates a checkpoint; every error is an <see cref="InvalidDataException"/> (or
+    /// <see cref="FileNotFoundException"/>) naming the file and what is wrong. In order, before anything large is
+    /// allocated: the file is a safetensors file (a PyTorch file gets the `dit import` advice instead), every metadata
+    /// field is valid and the config within bounds (<see cref="CheckpointMetadata"/>), and the header's "ema."/"model."
+    /// tensors have exactly the config's names, shapes (<see cref="DiTShapes"/>) and a floating dtype. Only then are
+    /// tensors read, so memory stays proportional to the file, and their values checked (<see cref="WeightCheck"/>).
+    /// </summary>
     public static Checkpoint Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+            throw new InvalidDataException($"Checkpoint '{path}' is a folder; a checkpoint is one file written by dit train or dit import.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
-        SafetensorsFile file;
-        try { file = Safetensors.Load(path); }
+        RefuseOtherFormats(path);
+        SafetensorsReader reader;
+        try { reader = SafetensorsReader.Open(path); }
         catch (InvalidDataException e) { throw new InvalidDataException($"Checkpoint '{path}' is corrupt or truncated: {e.Message}", e); }
-        using (file)
+        using (reader)
         {
-            string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
-                : throw new InvalidDataException($"Checkpoint '{path}' has no '{key}' metadata; is it a DiTPlugin checkpoint ({Format})?");
-            if (Meta("format") != Format)
-                throw new InvalidDataException($"Checkpoint '{path}' has format '{Meta("format")}', expected '{Format}'.");
-            var config = JsonSerializer.Deserialize<DiTConfig>(Meta("config"))!.Validate();
-            Dictionary<string, Tensor> Prefixed(string prefix) => file.Ordered
-                .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value.clone());
+            var meta = reader.Header.Metadata;
+            if (!meta.TryGetValue("format", out var format))
+                throw new InvalidDataException(
+                    $"'{path}' is a safetensors file but not a DiTPlugin checkpoint (no 'format' metadata; {Format} expected). " +
+                    $"If it holds official-layout DiT weights, convert them first: {ImportAdvice(path)}");
+            if (format != Format)
+                throw new InvalidDataException($"Checkpoint '{path}' has format '{(format.Length <= 60 ? format : format[..60] + "…")}', expected '{Format}'.");
+            var m = CheckpointMetadata.Read(meta, path);
+            var ema = Entries(reader.Header, "ema.");
+            var raw = Entries(reader.Header, "model.");
+            if (ema.Count == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no EMA weights (no 'ema.*' tensors).");
+            CheckEntries(ema, m.Config, path, "ema");
+            if (raw.Count > 0) CheckEntries(raw, m.Config, path, "model");
+            var optimizer = ByteEntry(reader.Header, "optimizer", path);
+            var rng = ByteEntry(reader.Header, "rng.torch", path);
+
             var ckpt = new Checkpoint
             {
                 Source = path,
-                Config = config,
-                Step = long.Parse(Meta("step"), System.Globalization.CultureInfo.InvariantCulture),
-                Options = JsonSerializer.Deserialize<TrainOptions>(Meta("options"))!,
-                ClassNames = JsonSerializer.Deserialize<List<string>>(Meta("class_names"))!,
-                Model = Prefixed("model."),
-                Ema = Prefixed("ema."),
-                OptimizerState = file.Tensors.TryGetValue("optimizer", out var o) ? o.data<byte>().ToArray() : null,
-                TorchRngState = file.Tensors.TryGetValue("rng.torch", out var r) ? r.clone() : null,
-                Provenance = file.Metadata.TryGetValue("provenance", out var p) ? JsonSerializer.Deserialize<Provenance>(p) : null,
-                Sampling = file.Metadata.TryGetValue("sampling", out var sm) ? JsonSerializer.Deserialize<SamplingConvention>(sm) : null,
+                Config = m.Config,
+                Step = m.Step,
+                Options = m.Options,
+                ClassNames = m.ClassNames,
+                Model = new Dictionary<string, Tensor>(),
+                Ema = new Dictionary<string, Tensor>(),
+                OptimizerState = optimizer is null ? null : reader.ReadBytes(optimizer),
+                TorchRngState = rng is null ? null : reader.ReadTensor(rng),
+                Provenance = m.Provenance,
+                Sampling = m.Sampling,
             };
-            if (ckpt.Ema.Count == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no EMA weights.");
+            try
+            {
+                foreach (var (k, e) in ema) ckpt.Ema[k] = reader.ReadTensor(e);
+                foreach (var (k, e) in raw) ckpt.Model[k] = reader.ReadTensor(e);
+                WeightCheck.ThrowIfInvalid(ckpt.Ema.Select(kv => new KeyValuePair<string, Tensor>("ema." + kv.Key, kv.Value)), $"Checkpoint '{path}'");
+                WeightCheck.ThrowIfInvalid(ckpt.Model.Select(kv => new KeyValuePair<string, Tensor>("model." + kv.Key, kv.Value)), $"Checkpoint '{path}'");
+            }
+            catch
+            {
+                ckpt.Dispose();
+                throw;
+            }
             return ckpt;
         }
+    }
+
+    /// <summary>`dit sample`/`export` take checkpoints; a PyTorch file or a zip (a package?) gets advice, not "corrupt".</summary>
+    private static void RefuseOtherFormats(string path)
+    {
+        if (StateDictFile.IsPyTorch(path))
+            throw new InvalidDataException(
+                $"'{path}' is a PyTorch file (torch.save / pickle), not a DiTPlugin checkpoint. Convert it first: {ImportAdvice(path)}, then use the .ckpt.");
+        if (StateDictFile.Sniff(path) == StateDictFileKind.TorchZip)
+            throw new InvalidDataException(
+                $"'{path}' is a zip archive (a model package written by dit export?), not a DiTPlugin checkpoint (a safetensors file from dit train or dit import).");
+    }
+
+    private static string ImportAdvice(string path)
+    {
+        string stem = Path.GetFileNameWithoutExtension(path);
+        string output = stem + ".ckpt";
+        if (string.Equals(output, Path.GetFileName(path), StringComparison.OrdinalIgnoreCase)) output = stem + "-imported.ckpt";
+        return $"dit import --dit {path} --out {output}";
+    }
+
+    private static Dictionary<string, SafetensorsEntry> Entries(SafetensorsHeader header, string prefix) =>
+        header.Entries.Where(e => e.Name.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(e => e.Name[prefix.Length..], e => e, StringComparer.Ordinal);
+
+    /// <summary>Names, shapes and dtypes from the header alone, before any tensor is read or model built.</summary>
+    private static void CheckEntries(Dictionary<string, SafetensorsEntry> entries, DiTConfig config, string path, string which)
+    {
+        var problems = DiTShapes.Problems(config, entries.ToDictionary(kv => kv.Key, kv => kv.Value.Shape));
+        if (problems.Count > 0)
+            throw new InvalidDataException(
+                $"Checkpoint '{path}': the '{which}.' weights do not fit its config ({Import.DiTImporter.Describe(config)}): {string.Join(" ", problems)}");
+        var notFloat = entries.Where(kv => kv.Value.Dtype is not (SafetensorsDtype.F32 or SafetensorsDtype.F16 or SafetensorsDtype.BF16 or SafetensorsDtype.F64))
+            .Select(kv => $"{which}.{kv.Key} ({kv.Value.Dtype})").ToList();
+        if (notFloat.Count > 0)
+            throw new InvalidDataException(
+                $"Checkpoint '{path}': weights must be floating point (F32, F16, BF16, F64), but {string.Join(", ", notFloat.Take(8))}{(notFloat.Count > 8 ? ", …" : "")} are not.");
+    }
+
+    /// <summary>"optimizer" and "rng.torch" are byte blobs (U8, 1-D); anything else would crash when used.</summary>
+    private static SafetensorsEntry? ByteEntry(SafetensorsHeader header, string name, string path)
+    {
+        if (!header.TryGet(name, out var e)) return null;
+        if (e.Dtype != SafetensorsDtype.U8 || e.Shape.Length != 1)
+            throw new InvalidDataException(
+                $"Checkpoint '{path}': tensor '{name}' is {e.Dtype} of shape [{string.Join(", ", e.Shape)}]; it must be a 1-D U8 byte blob.");
+        if (name == "rng.torch")
+        {
+            // set_rng_state refuses a state of another size with a native error; say it here, with the file's name.
+            using var current = get_rng_state();
+            if (e.Shape[0] != current.numel())
+                throw new InvalidDataException(
+                    $"Checkpoint '{path}': tensor 'rng.torch' holds {e.Shape[0]} bytes; a CPU generator state is {current.numel()}.");
+        }
+        return e;
     }
 
     /// <summary>Copies weights into a model built from the same config; lists missing, unexpected and mis-shaped keys.</summary>
@@ -130,7 +214,13 @@ public sealed class Checkpoint : IDisposable
         if (OptimizerState is null) throw new InvalidDataException("The checkpoint holds no optimizer state, so it cannot resume training.");
         using var ms = new MemoryStream(OptimizerState);
         using var r = new BinaryReader(ms);
-        optimizer.load_state_dict(r);
+        // The blob is TorchSharp's own serialisation; damaged bytes surface as whatever its reader trips over.
+        try { optimizer.load_state_dict(r); }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException
+                                      or FormatException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new InvalidDataException($"Checkpoint '{Source}': the optimizer state cannot be restored ({e.Message}); resume from another checkpoint.", e);
+        }
     }
 
     public void Dispose()
