@@ -110,11 +110,12 @@ public class SampleEvaluationTests : TempDirectoryTest
     [Test]
     public void SamplerSettingsParseAndBadOnesNameWhatIsValid()
     {
-        Assert.That(EvalSetting.Parse("ddpm250", 1.5).Respacing, Is.EqualTo("250"));
+        // One grammar (Diffusion/SamplerSpec): a bare count is DDPM, and settings are named canonically.
+        Assert.That(EvalSetting.Parse("250", 1.5).Sampler, Is.EqualTo("ddpm250"));
         Assert.That(EvalSetting.Parse("ddim50", 4).Respacing, Is.EqualTo("ddim50"));
-        Assert.That(EvalSetting.Parse("dpm20", 4).Respacing, Is.EqualTo("dpm20"));
+        Assert.That(EvalSetting.Parse("DPM20", 4).Sampler, Is.EqualTo("dpm20"));
         var ex = Assert.Throws<ArgumentException>(() => EvalSetting.Parse("euler20", 1));
-        Assert.That(ex!.Message, Does.Contain("ddpmN, ddimN or dpmN"));
+        Assert.That(ex!.Message, Does.Contain("ddpmN or N (ancestral DDPM), ddimN (DDIM), dpmN (DPM-Solver++(2M))"));
         Assert.Throws<ArgumentException>(() => EvalSetting.Parse("dpm0", 1));
         Assert.Throws<ArgumentException>(() => EvalSetting.Parse("ddim50", -1));
     }

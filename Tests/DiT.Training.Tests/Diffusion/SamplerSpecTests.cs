@@ -1,0 +1,37 @@
+using System;
+using DiTPlugin.Training.Diffusion;
+using NUnit.Framework;
+
+namespace DiTPlugin.Training.Tests.Diffusion;
+
+/// <summary>The one sampler-spec grammar the CLI, evaluation and the trainer's grids share.</summary>
+public class SamplerSpecTests
+{
+    [TestCase("ddpm250", SamplerFamily.Ddpm, "250", 250, "ddpm250")]
+    [TestCase("250", SamplerFamily.Ddpm, "250", 250, "ddpm250")]
+    [TestCase(" DDIM50 ", SamplerFamily.Ddim, "ddim50", 50, "ddim50")]
+    [TestCase("dpm20", SamplerFamily.DpmSolver, "20", 20, "dpm20")]
+    [TestCase("10,15,20", SamplerFamily.Ddpm, "10,15,20", 45, "ddpm10,15,20")]
+    [TestCase("ddpm1000", SamplerFamily.Ddpm, "1000", 1000, "ddpm1000")]
+    public void ParsesEveryForm(string text, SamplerFamily family, string respacing, int steps, string canonical)
+    {
+        var s = SamplerSpec.Parse(text);
+        Assert.That((s.Family, s.Respacing, s.Steps, s.ToString()), Is.EqualTo((family, respacing, steps, canonical)));
+        Assert.That(SamplerSpec.Parse(s.ToString()), Is.EqualTo(s), "the canonical name parses back to the same spec");
+    }
+
+    [TestCase("abc")]
+    [TestCase("")]
+    [TestCase("ddim0")]
+    [TestCase("dpm-5")]
+    [TestCase("ddpm1001")]
+    [TestCase("99999999999")]
+    [TestCase("ddim10,20")]
+    [TestCase("600,600")]
+    public void RefusesAnythingElseNamingTheGrammar(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SamplerSpec.Parse(text))!;
+        Assert.That(e.Message, Does.Contain($"'{text}'"));
+        Assert.That(e.Message, Does.Contain("1..1000").Or.Contain("DDPM only").Or.Contain("the model has 1000"));
+    }
+}
