@@ -84,10 +84,6 @@ internal static class ExportCommand
                 VaeDecoders = decoders,
                 TileOverlap = r.GetValue(vaeTileOverlap),
             };
-            var duplicates = c.ClassNames.Select((n, i) => (n, i)).GroupBy(x => x.n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
-            if (duplicates.Count > 0)
-                AnsiConsole.MarkupLineInterpolated(
-                    $"[yellow]Duplicate class names: {string.Join("; ", duplicates.Select(g => $"'{g.Key}' = classes {string.Join(", ", g.Select(x => x.i))}"))}. The Plugin resolves such a name to the first and reports the others; use class ids for them.[/]");
             var output = r.GetValue(outPath)!;
             var started = DateTime.UtcNow;
             var manifest = ModelPackageWriter.Write(output, request);

@@ -162,6 +162,21 @@ public class ModelPackageTests : TempDirectoryTest
     }
 
     [Test]
+    public void DuplicateClassNamesAreRefusedExceptImageNetsOwn()
+    {
+        Assert.DoesNotThrow(() => ModelPackageWriter.CheckUniqueNames(Names));
+        Assert.DoesNotThrow(() => ModelPackageWriter.CheckUniqueNames(new[] { "", " ", "a" }), "blank names are placeholders");
+        var e = Assert.Throws<ArgumentException>(() => ModelPackageWriter.CheckUniqueNames(new[] { "Stone", "brick", "stone " }))!;
+        Assert.That(e.Message, Does.Contain("'Stone' names classes 0, 2"));
+        var imageNet = Enumerable.Range(0, 1000).Select(i => $"n{i}").ToArray();
+        imageNet[517] = imageNet[134] = "crane";
+        imageNet[639] = imageNet[638] = "maillot";
+        Assert.DoesNotThrow(() => ModelPackageWriter.CheckUniqueNames(imageNet), "ImageNet-1k's own duplicates");
+        imageNet[5] = "crane";
+        Assert.Throws<ArgumentException>(() => ModelPackageWriter.CheckUniqueNames(imageNet));
+    }
+
+    [Test]
     public void TamperedGraphFailsVerificationNamingTheFile()
     {
         using var model = RandomModel(Tiny(BlockType.AdaLN));

@@ -156,6 +156,7 @@ public static class ModelPackageWriter
         if (!r.IncludeFp32 && !r.IncludeFp16) throw new ArgumentException("A package needs at least one DiT graph (fp32 or fp16).");
         if (r.ClassNames.Count != 0 && r.ClassNames.Count != cfg.NumClasses)
             throw new ArgumentException($"{r.ClassNames.Count} class names for a model with {cfg.NumClasses} classes.");
+        CheckUniqueNames(r.ClassNames);
         if (r.ScheduleKind is not ("linear" or "cosine"))
             throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows (linear, cosine).");
         if (r.ColorSpace is not ("sRGB" or "linear"))
@@ -234,6 +235,26 @@ public static class ModelPackageWriter
         };
         files.Add((ManifestFile, Encoding.UTF8.GetBytes(manifest.ToJson())));
         return files;
+    }
+
+    /// <summary>
+    /// ImageNet-1k's own list names two synsets "crane" (134 the bird, 517 the machine) and two "maillot" (638, 639); a
+    /// 1000-class model may keep exactly those (readers resolve such a name to the first and report the other).
+    /// </summary>
+    private static readonly (int, int)[] ImageNetDuplicates = { (134, 517), (638, 639) };
+
+    /// <summary>
+    /// Class names must be unique (ignoring case): readers refuse a package whose classes cannot all be found by name.
+    /// Blank names are placeholders ("class i") and do not count.
+    /// </summary>
+    public static void CheckUniqueNames(IReadOnlyList<string> names)
+    {
+        var groups = names.Select((n, i) => (n, i)).Where(x => !string.IsNullOrWhiteSpace(x.n))
+            .GroupBy(x => x.n.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
+        bool imageNetOnly = names.Count == 1000 && groups.All(g => g.Count() == 2 && ImageNetDuplicates.Contains((g.First().i, g.Last().i)));
+        if (groups.Count == 0 || imageNetOnly) return;
+        throw new ArgumentException("Class names must be unique (ignoring case), or the later classes cannot be found by name: " +
+                                    string.Join("; ", groups.Select(g => $"'{g.Key}' names classes {string.Join(", ", g.Select(x => x.i))}")) + ".");
     }
 
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
