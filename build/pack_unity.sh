@@ -34,7 +34,7 @@ dotnet build Plugin/DiTPlugin/DiTPlugin.csproj -c Release --nologo -v q \
 
 mkdir -p "$out/Managed" "$out/Linux/x86_64" "$out/macOS/arm64" "$out/Windows/x86_64"
 rm -f "$out"/Managed/* "$out"/Linux/x86_64/* "$out"/macOS/arm64/* "$out"/Windows/x86_64/* "$out"/*.meta "$out"/*/*.meta
-# Managed: the Plugin, ONNX Runtime's managed API, System.Text.Json and what it needs on netstandard2.x, the PNG writer.
+# Managed: the Plugin and DiTPlugin.Contract (a project reference, copied with it), ONNX Runtime's managed API, System.Text.Json and what it needs on netstandard2.x, the PNG writer.
 for f in "$tmp"/managed/*.dll; do cp "$f" "$out/Managed/"; done
 
 ort="$nuget/microsoft.ml.onnxruntime/$ort_version/runtimes"

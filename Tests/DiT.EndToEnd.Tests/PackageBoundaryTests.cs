@@ -1,7 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Xml.Linq;
+using DiTPlugin.Contract.Schedules;
 using DiTPlugin.Random;
+using DiTPlugin.TestSupport;
 using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Model;
@@ -13,8 +16,8 @@ using PluginDiT = DiTPlugin.DiT;
 namespace DiTPlugin.EndToEnd.Tests;
 
 /// <summary>
-/// Train a tiny model with Training, export a package, then load and generate with the Plugin: the only thing the
-/// two share is the package on disk.
+/// Train a tiny model with Training, export a package, then load and generate with the Plugin: the two share only
+/// the package on disk and the DiTPlugin.Contract library (schedules, respacing, sampler specs), never each other.
 /// </summary>
 public class PackageBoundaryTests
 {
@@ -44,6 +47,29 @@ public class PackageBoundaryTests
     {
         ckpt?.Dispose();
         try { Directory.Delete(dir, true); } catch (IOException) { }
+    }
+
+    private static string[] ProjectReferences(string csproj) =>
+        XDocument.Load(RepoPaths.Find(csproj)).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/'))).ToArray();
+
+    [Test]
+    public void TrainingAndPluginShareOnlyTheContract()
+    {
+        // The projects as written...
+        var training = ProjectReferences("Training/DiT.Training/DiT.Training.csproj");
+        var plugin = ProjectReferences("Plugin/DiTPlugin/DiTPlugin.csproj");
+        Assert.That(training, Is.EqualTo(new[] { "DiTPlugin.Contract" }), "Training references the Contract and not the Plugin");
+        Assert.That(plugin, Is.EqualTo(new[] { "DiTPlugin.Contract" }), "the Plugin references the Contract and not Training");
+        Assert.That(ProjectReferences("Contract/DiTPlugin.Contract/DiTPlugin.Contract.csproj"), Is.Empty, "the Contract depends on neither");
+        // ...and the assemblies as built.
+        string[] Refs(Type t) => t.Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        var contract = typeof(BetaSchedules).Assembly.GetName().Name!;
+        var trainingAsm = typeof(GaussianDiffusion).Assembly.GetName().Name!;
+        var pluginAsm = typeof(PluginDiT).Assembly.GetName().Name!;
+        Assert.That(Refs(typeof(GaussianDiffusion)), Does.Contain(contract).And.Not.Contain(pluginAsm));
+        Assert.That(Refs(typeof(PluginDiT)), Does.Contain(contract).And.Not.Contain(trainingAsm));
+        Assert.That(Refs(typeof(BetaSchedules)), Does.Not.Contain(pluginAsm).And.Not.Contain(trainingAsm));
     }
 
     private static float[] Gray(PluginDiTImage img) =>

@@ -47,7 +47,7 @@ public class PackageLayoutTests
         Assert.That(changelog.Any(l => l.Contains("[" + p.GetProperty("version").GetString() + "]")), Is.True, "the current version has an entry");
         // Every binary pack_unity.sh ships is listed in the notices.
         var notices = File.ReadAllText(Path.Combine(Package, "Third Party Notices.md"));
-        foreach (var f in new[] { "DiTPlugin.dll", "Microsoft.ML.OnnxRuntime.dll", "libonnxruntime.so", "libonnxruntime_providers_shared.so", "libonnxruntime.dylib",
+        foreach (var f in new[] { "DiTPlugin.dll", "DiTPlugin.Contract.dll", "Microsoft.ML.OnnxRuntime.dll", "libonnxruntime.so", "libonnxruntime_providers_shared.so", "libonnxruntime.dylib",
                      "onnxruntime.dll", "onnxruntime_providers_shared.dll", "DirectML.dll", "System.Text.Json.dll", "System.Text.Encodings.Web.dll",
                      "System.IO.Pipelines.dll", "Microsoft.Bcl.AsyncInterfaces.dll", "System.Runtime.CompilerServices.Unsafe.dll", "StbImageWriteSharp.dll" })
             Assert.That(notices, Does.Contain(f));

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Training.Diffusion;
 
 namespace DiTPlugin.Cli;

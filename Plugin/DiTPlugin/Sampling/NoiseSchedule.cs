@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using DiTPlugin.Contract.Schedules;
 
 namespace DiTPlugin.Sampling
 {
@@ -10,9 +11,9 @@ namespace DiTPlugin.Sampling
     public sealed class NoiseSchedule
     {
         /// <summary>Cosine schedule offset s (Improved DDPM, eq. 17).</summary>
-        public const double CosineOffset = 0.008;
+        public const double CosineOffset = BetaSchedules.CosineOffset;
         /// <summary>Betas of the cosine schedule are clipped here.</summary>
-        public const double CosineMaxBeta = 0.999;
+        public const double CosineMaxBeta = BetaSchedules.CosineMaxBeta;
 
         private readonly double[] _betas;
 
@@ -23,12 +24,9 @@ namespace DiTPlugin.Sampling
         /// <summary>The unrespaced chain (every original timestep kept).</summary>
         public SpacedSchedule Full { get; }
 
+        // The betas are checked (at least one, each in (0, 1]) by the shared chain constants that Full builds.
         private NoiseSchedule(double[] betas)
         {
-            if (betas.Length < 1) throw new ArgumentException("A schedule needs at least one beta.", nameof(betas));
-            for (int i = 0; i < betas.Length; i++)
-                if (!(betas[i] > 0 && betas[i] <= 1))
-                    throw new ArgumentException($"beta[{i}] = {betas[i]} is not in (0, 1].", nameof(betas));
             _betas = betas;
             var all = new int[betas.Length];
             for (int i = 0; i < all.Length; i++) all[i] = i;
@@ -51,52 +49,14 @@ namespace DiTPlugin.Sampling
         }
 
         /// <summary>The schedule the manifest describes: explicit betas win over the kind ("linear" / "cosine").</summary>
-        public static NoiseSchedule Create(string kind, int timesteps, IReadOnlyList<double>? betas = null)
-        {
-            if (betas != null && betas.Count > 0)
-            {
-                if (betas.Count != timesteps)
-                    throw new ArgumentException($"The schedule lists {betas.Count} betas but timesteps is {timesteps}.", nameof(betas));
-                return FromBetas(betas);
-            }
-            switch (kind)
-            {
-                case "linear": return Linear(timesteps);
-                case "cosine": return Cosine(timesteps);
-                default: throw new ArgumentException($"Unknown schedule kind '{kind}' (expected 'linear' or 'cosine').", nameof(kind));
-            }
-        }
+        public static NoiseSchedule Create(string kind, int timesteps, IReadOnlyList<double>? betas = null) =>
+            new NoiseSchedule(BetaSchedules.Get(kind, timesteps, betas));
 
-        public static double[] LinearBetas(int timesteps)
-        {
-            if (timesteps < 1) throw new ArgumentOutOfRangeException(nameof(timesteps), timesteps, "timesteps must be at least 1.");
-            double scale = 1000.0 / timesteps;
-            double start = scale * 0.0001, end = scale * 0.02;
-            var betas = new double[timesteps];
-            if (timesteps == 1) { betas[0] = start; return betas; }
-            double step = (end - start) / (timesteps - 1);
-            for (int i = 0; i < timesteps; i++) betas[i] = start + i * step;
-            betas[timesteps - 1] = end;
-            return betas;
-        }
+        /// <summary>The betas of <see cref="Linear"/>, as Training computes them (<see cref="BetaSchedules.Linear"/>).</summary>
+        public static double[] LinearBetas(int timesteps) => BetaSchedules.Linear(timesteps);
 
-        public static double[] CosineBetas(int timesteps)
-        {
-            if (timesteps < 1) throw new ArgumentOutOfRangeException(nameof(timesteps), timesteps, "timesteps must be at least 1.");
-            var betas = new double[timesteps];
-            for (int i = 0; i < timesteps; i++)
-            {
-                double t1 = (double)i / timesteps, t2 = (double)(i + 1) / timesteps;
-                betas[i] = Math.Min(1.0 - CosineAlphaBar(t2) / CosineAlphaBar(t1), CosineMaxBeta);
-            }
-            return betas;
-        }
-
-        private static double CosineAlphaBar(double t)
-        {
-            double c = Math.Cos((t + CosineOffset) / (1 + CosineOffset) * Math.PI / 2);
-            return c * c;
-        }
+        /// <summary>The betas of <see cref="Cosine"/>, as Training computes them (<see cref="BetaSchedules.Cosine"/>).</summary>
+        public static double[] CosineBetas(int timesteps) => BetaSchedules.Cosine(timesteps);
 
         /// <summary>The chain keeping the timesteps ADM's space_timesteps picks for <paramref name="spec"/>.</summary>
         public SpacedSchedule Respace(string spec) => new SpacedSchedule(this, Respacing.SpaceTimesteps(T, spec));

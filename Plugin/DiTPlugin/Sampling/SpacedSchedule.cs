@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using DiTPlugin.Contract.Schedules;
 
 namespace DiTPlugin.Sampling
 {
@@ -23,54 +24,23 @@ namespace DiTPlugin.Sampling
         internal SpacedSchedule(NoiseSchedule baseSchedule, int[] kept)
         {
             Base = baseSchedule;
-            int n = kept.Length;
-            if (n < 1) throw new ArgumentException("No timesteps kept.", nameof(kept));
-            for (int i = 0; i < n; i++)
-            {
-                if (kept[i] < 0 || kept[i] >= baseSchedule.T) throw new ArgumentException("Kept timesteps must lie in [0, T).", nameof(kept));
-                if (i > 0 && kept[i] <= kept[i - 1]) throw new ArgumentException("Kept timesteps must be ascending and distinct.", nameof(kept));
-            }
-            Steps = n;
+            // The one float64 implementation Training samples with too, so a package's chain agrees on both sides.
+            var c = DiffusionSchedule.Respaced(baseSchedule.Betas, kept);
+            Steps = c.NumTimesteps;
             TimestepMap = Array.AsReadOnly((int[])kept.Clone());
+            // Copied into arrays: the samplers index these fields on every step.
+            Betas = Copy(c.Betas); AlphasCumprod = Copy(c.AlphasCumprod); AlphasCumprodPrev = Copy(c.AlphasCumprodPrev);
+            SqrtRecipAlphasCumprod = Copy(c.SqrtRecipAlphasCumprod); SqrtRecipm1AlphasCumprod = Copy(c.SqrtRecipm1AlphasCumprod);
+            PosteriorVariance = Copy(c.PosteriorVariance); PosteriorLogVarianceClipped = Copy(c.PosteriorLogVarianceClipped);
+            PosteriorMeanCoef1 = Copy(c.PosteriorMeanCoef1); PosteriorMeanCoef2 = Copy(c.PosteriorMeanCoef2);
+            LogBetas = Copy(c.LogBetas);
+        }
 
-            // Base alphas_cumprod, then the kept ones.
-            var baseAc = new double[baseSchedule.T];
-            double prod = 1.0;
-            for (int i = 0; i < baseAc.Length; i++) { prod *= 1.0 - baseSchedule.Betas[i]; baseAc[i] = prod; }
-
-            Betas = new double[n]; AlphasCumprod = new double[n]; AlphasCumprodPrev = new double[n];
-            SqrtRecipAlphasCumprod = new double[n]; SqrtRecipm1AlphasCumprod = new double[n];
-            PosteriorVariance = new double[n]; PosteriorLogVarianceClipped = new double[n];
-            PosteriorMeanCoef1 = new double[n]; PosteriorMeanCoef2 = new double[n]; LogBetas = new double[n];
-
-            double last = 1.0;
-            for (int i = 0; i < n; i++)
-            {
-                double ac = baseAc[kept[i]];
-                Betas[i] = 1.0 - ac / last;
-                last = ac;
-            }
-            // Recompute the cumulative product from the new betas, exactly as ADM's GaussianDiffusion does.
-            prod = 1.0;
-            for (int i = 0; i < n; i++)
-            {
-                AlphasCumprodPrev[i] = prod;
-                prod *= 1.0 - Betas[i];
-                AlphasCumprod[i] = prod;
-            }
-            for (int i = 0; i < n; i++)
-            {
-                double b = Betas[i], ac = AlphasCumprod[i], acPrev = AlphasCumprodPrev[i];
-                SqrtRecipAlphasCumprod[i] = Math.Sqrt(1.0 / ac);
-                SqrtRecipm1AlphasCumprod[i] = Math.Sqrt(1.0 / ac - 1.0);
-                PosteriorVariance[i] = b * (1.0 - acPrev) / (1.0 - ac);
-                PosteriorMeanCoef1[i] = b * Math.Sqrt(acPrev) / (1.0 - ac);
-                PosteriorMeanCoef2[i] = (1.0 - acPrev) * Math.Sqrt(1.0 - b) / (1.0 - ac);
-                LogBetas[i] = Math.Log(b);
-            }
-            // log of the posterior variance with the t=0 entry (0, log = −inf) replaced by the t=1 entry.
-            for (int i = 0; i < n; i++)
-                PosteriorLogVarianceClipped[i] = Math.Log(i == 0 ? (n > 1 ? PosteriorVariance[1] : Betas[0]) : PosteriorVariance[i]);
+        private static double[] Copy(IReadOnlyList<double> values)
+        {
+            var a = new double[values.Count];
+            for (int i = 0; i < a.Length; i++) a[i] = values[i];
+            return a;
         }
 
         /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Threading;
+using DiTPlugin.Contract.Schedules;
 using DiTPlugin.Training.Diffusion;
 using NUnit.Framework;
 using static TorchSharp.torch;

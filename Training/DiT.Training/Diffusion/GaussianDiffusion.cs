@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,7 +71,7 @@ public partial class GaussianDiffusion : IDisposable
     public static GaussianDiffusion Create(string respacing = "", string schedule = "linear", int steps = 1000,
         bool learnSigma = true, bool sigmaSmall = false)
     {
-        var betas = BetaSchedule.Get(schedule, steps);
+        var betas = BetaSchedules.Get(schedule, steps);
         var varType = learnSigma ? ModelVarianceType.LearnedRange
             : sigmaSmall ? ModelVarianceType.FixedSmall : ModelVarianceType.FixedLarge;
         if (string.IsNullOrEmpty(respacing)) respacing = steps.ToString(System.Globalization.CultureInfo.InvariantCulture);

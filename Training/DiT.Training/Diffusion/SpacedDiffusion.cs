@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Schedules;
 
 namespace DiTPlugin.Training.Diffusion;
 
@@ -29,22 +30,8 @@ public sealed class SpacedDiffusion : GaussianDiffusion
 
     private static (double[] Betas, int[] Map) Prepare(IReadOnlyCollection<int> useTimesteps, IReadOnlyList<double> baseBetas)
     {
-        var keep = new SortedSet<int>(useTimesteps);
-        if (keep.Count == 0) throw new ArgumentException("No timesteps kept.", nameof(useTimesteps));
-        if (keep.Min < 0 || keep.Max >= baseBetas.Count)
-            throw new ArgumentException("Kept timesteps must lie in [0, T).", nameof(useTimesteps));
-        var baseSchedule = new DiffusionSchedule(baseBetas);
-        var betas = new List<double>();
-        var map = new List<int>();
-        double last = 1.0;
-        for (int i = 0; i < baseSchedule.NumTimesteps; i++)
-        {
-            if (!keep.Contains(i)) continue;
-            double ac = baseSchedule.AlphasCumprod[i];
-            betas.Add(1.0 - ac / last);
-            last = ac;
-            map.Add(i);
-        }
-        return (betas.ToArray(), map.ToArray());
+        // ADM takes a set of kept steps: order and repeats do not matter here; the Contract wants them ascending.
+        var map = new SortedSet<int>(useTimesteps).ToArray();
+        return (DiffusionSchedule.RespacedBetas(baseBetas, map), map);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model;

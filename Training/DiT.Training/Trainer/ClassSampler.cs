@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model;
 using static TorchSharp.torch;

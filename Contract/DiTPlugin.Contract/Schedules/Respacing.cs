@@ -2,16 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace DiTPlugin.Sampling
+namespace DiTPlugin.Contract.Schedules
 {
-    /// <summary>Which original timesteps a shortened chain keeps: ADM's space_timesteps.</summary>
+    /// <summary>Which original timesteps a shortened sampling chain keeps: ADM's space_timesteps.</summary>
     public static class Respacing
     {
         /// <summary>
-        /// Kept timesteps of a T-step chain, ascending. "ddimN": the smallest integer stride giving exactly N steps
-        /// 0, s, 2s, … . "a,b,c" or "N": the chain is cut into equal sections (the first T mod k one longer), section j
-        /// keeps c_j steps spread evenly including both ends, indices rounded half to even from a running sum of the
-        /// fractional stride (Python's round), as ADM does.
+        /// Kept timesteps of a <paramref name="timesteps"/>-step chain, ascending. "ddimN": the smallest integer
+        /// stride s giving exactly N steps 0, s, 2s, … (DDIM's uniform skip). "a,b,c" or "N": the chain is cut into
+        /// equal sections (the first T mod k one longer) and section j keeps c_j steps spread evenly including both
+        /// ends, indices rounded half to even from a running sum of the fractional stride, as ADM (Python's round) does.
         /// </summary>
         public static int[] SpaceTimesteps(int timesteps, string spec)
         {
@@ -23,7 +23,7 @@ namespace DiTPlugin.Sampling
                 int desired = ParseCount(s.Substring(4), spec);
                 for (int stride = 1; stride < timesteps; stride++)
                 {
-                    int count = (timesteps + stride - 1) / stride;
+                    int count = (timesteps + stride - 1) / stride; // len(range(0, T, stride))
                     if (count == desired)
                     {
                         var r = new int[count];
@@ -58,6 +58,7 @@ namespace DiTPlugin.Sampling
                 double cur = 0.0;
                 for (int k = 0; k < count; k++)
                 {
+                    // Running sum and banker's rounding, as ADM's Python loop (round(cur_idx); cur_idx += frac_stride).
                     all.Add(start + (int)Math.Round(cur, MidpointRounding.ToEven));
                     cur += fracStride;
                 }

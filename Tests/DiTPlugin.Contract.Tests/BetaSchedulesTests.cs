@@ -1,11 +1,11 @@
 using System;
-using DiTPlugin.Training.Diffusion;
+using DiTPlugin.Contract.Schedules;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiTPlugin.Contract.Tests;
 
 /// <summary>Schedule arrays against values worked out by hand from the DDPM / Improved DDPM formulas.</summary>
-public class BetaScheduleTests
+public class BetaSchedulesTests
 {
     [Test]
     public void LinearScheduleMatchesDdpmEndpointsAndStep()
@@ -29,7 +29,7 @@ public class BetaScheduleTests
     [Test]
     public void LinearScheduleScalesWithChainLength()
     {
-        var betas = BetaSchedule.Linear(250);
+        var betas = BetaSchedules.Linear(250);
         Assert.That(betas, Has.Length.EqualTo(250));
         Assert.That(betas[0], Is.EqualTo(4e-4).Within(1e-15));
         Assert.That(betas[249], Is.EqualTo(0.08).Within(1e-15));
@@ -83,6 +83,44 @@ public class BetaScheduleTests
     [Test]
     public void UnknownScheduleIsRejected()
     {
-        Assert.Throws<ArgumentException>(() => BetaSchedule.Get("quadratic"));
+        Assert.Throws<ArgumentException>(() => BetaSchedules.Get("quadratic"));
+    }
+
+    [Test]
+    public void LinearBetasMatchAdmForOtherChainLengths()
+    {
+        var b = BetaSchedules.Linear(1000);
+        Assert.That(b[0], Is.EqualTo(1e-4).Within(1e-18));
+        Assert.That(b[999], Is.EqualTo(0.02));
+        Assert.That(b[1], Is.EqualTo(1e-4 + (0.02 - 1e-4) / 999).Within(1e-17));
+        var b100 = BetaSchedules.Linear(100); // scaled by 1000/T
+        Assert.That(b100[0], Is.EqualTo(1e-3).Within(1e-15));
+        Assert.That(b100[99], Is.EqualTo(0.2).Within(1e-15));
+        Assert.That(BetaSchedules.Linear(1), Is.EqualTo(new[] { 0.1 }).Within(1e-15));
+    }
+
+    [Test]
+    public void CosineBetasByHand()
+    {
+        var b = BetaSchedules.Cosine(1000);
+        double F(double t) { double c = Math.Cos((t + 0.008) / 1.008 * Math.PI / 2); return c * c; }
+        Assert.That(b[0], Is.EqualTo(1 - F(0.001) / F(0)).Within(1e-15));
+        Assert.That(b[500], Is.EqualTo(1 - F(0.501) / F(0.5)).Within(1e-15));
+        Assert.That(b[999], Is.EqualTo(0.999)); // clipped
+    }
+
+    [Test]
+    public void ExplicitBetasWinAndMustMatchTheLength()
+    {
+        var explicitBetas = new[] { 0.1, 0.2, 0.3 };
+        var b = BetaSchedules.Get("linear", 3, explicitBetas);
+        Assert.That(b, Is.EqualTo(explicitBetas));
+        Assert.That(b, Is.Not.SameAs(explicitBetas), "copied");
+        Assert.That(BetaSchedules.Get("cosine", 3, null), Is.EqualTo(BetaSchedules.Cosine(3)));
+        Assert.That(BetaSchedules.Get("cosine", 3, new double[0]), Is.EqualTo(BetaSchedules.Cosine(3)));
+        Assert.Throws<ArgumentException>(() => BetaSchedules.Get("linear", 4, explicitBetas));
+        Assert.Throws<ArgumentException>(() => BetaSchedules.Get("sigmoid", 4, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BetaSchedules.Linear(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BetaSchedules.Cosine(0));
     }
 }

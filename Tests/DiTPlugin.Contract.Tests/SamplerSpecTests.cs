@@ -1,8 +1,8 @@
 using System;
-using DiTPlugin.Training.Diffusion;
+using DiTPlugin.Contract.Sampling;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiTPlugin.Contract.Tests;
 
 /// <summary>The one sampler-spec grammar the CLI, evaluation and the trainer's grids share.</summary>
 public class SamplerSpecTests
@@ -33,5 +33,18 @@ public class SamplerSpecTests
         var e = Assert.Throws<ArgumentException>(() => SamplerSpec.Parse(text))!;
         Assert.That(e.Message, Does.Contain($"'{text}'"));
         Assert.That(e.Message, Does.Contain("1..1000").Or.Contain("DDPM only").Or.Contain("the model has 1000"));
+    }
+
+    [Test]
+    public void SpecsAreValuesAndTheStepLimitFollowsTheModel()
+    {
+        Assert.That(SamplerSpec.Parse(" DPM20 "), Is.EqualTo(SamplerSpec.Parse("dpm20")));
+        Assert.That(SamplerSpec.Parse("dpm20").GetHashCode(), Is.EqualTo(SamplerSpec.Parse("dpm20").GetHashCode()));
+        Assert.That(SamplerSpec.Parse("dpm20") == SamplerSpec.Parse("dpm20"), Is.True);
+        Assert.That(SamplerSpec.Parse("dpm20") != SamplerSpec.Parse("ddim20"), Is.True);
+        Assert.That(SamplerSpec.Parse("ddim50", 100).Respacing, Is.EqualTo("ddim50"));
+        var e = Assert.Throws<ArgumentException>(() => SamplerSpec.Parse("250", 100))!;
+        Assert.That(e.Message, Does.Contain("1..100"));
+        Assert.Throws<ArgumentNullException>(() => SamplerSpec.Parse(null!));
     }
 }
