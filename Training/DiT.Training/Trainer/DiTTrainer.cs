@@ -251,7 +251,7 @@ public sealed class DiTTrainer : IDisposable
         int classes = Math.Min(16, data.ClassNames.Count);
         var labels = Enumerable.Range(0, Options.SampleRows).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
         using var images = ClassSampler.Sample(Ema.Model, labels, Options.SampleRespacing, Options.SampleCfgScale,
-            seed: Options.Seed, schedule: Options.Schedule, clipDenoised: SamplingConvention.DefaultClip(Options.LatentSpace), cancel: cancel);
+            seed: Options.Seed, schedule: Options.Schedule, diffusionSteps: Options.DiffusionSteps, clipDenoised: SamplingConvention.DefaultClip(Options.LatentSpace), cancel: cancel);
         if (codec is null) ImageGrid.SaveGrid(path, images, cols: classes);
         else
         {
