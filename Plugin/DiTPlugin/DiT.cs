@@ -167,7 +167,7 @@ namespace DiTPlugin
         public IReadOnlyList<GeneratedImage> Generate(GenerationOptions options)
         {
             var job = CreateJob(options);
-            while (!job.IsCompleted) job.StepOnce();
+            while (!job.IsCompleted) job.Step();
             return job.Result;
         }
 
@@ -189,7 +189,7 @@ namespace DiTPlugin
                 while (!job.IsCompleted)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    job.StepOnce();
+                    job.Step();
                     progress?.Report(job.Progress);
                 }
                 return job.Result;

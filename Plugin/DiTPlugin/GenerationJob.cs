@@ -30,9 +30,9 @@ namespace DiTPlugin
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
-        private readonly Stopwatch _active = new Stopwatch();
+        private readonly Func<TimeSpan> _clock;
+        private TimeSpan _active, _lastStep;                    // time inside steps in all; the last step's duration
         private int _chunk, _index = -1, _stepsDone;
-        private double _lastStepSeconds;
 
         /// <summary>Graph steps in all: batches × sampling steps.</summary>
         public int TotalSteps { get; }
@@ -46,6 +46,12 @@ namespace DiTPlugin
             _options = options;
             _classIds = classIds;
             _chain = chain;
+            if (options.Clock is { } clock) _clock = clock;
+            else
+            {
+                var watch = Stopwatch.StartNew();
+                _clock = () => watch.Elapsed;
+            }
             _clip = options.ClipDenoised ?? dit.ClipDenoised;
             _sampler = Samplers.Create(options.Sampler, chain, dit.Manifest.Architecture.LearnSigma, _clip);
             _batch = dit.Batch;
@@ -88,28 +94,27 @@ namespace DiTPlugin
             IsCompleted ? _results.ToArray() : throw new InvalidOperationException("The job has not completed; call Step until IsCompleted.");
 
         /// <summary>
-        /// Runs denoising steps while they fit in <paramref name="budget"/>: always one, then more while the time
-        /// spent plus the last step's duration stays within the budget. Returns the number of steps run.
+        /// Runs denoising steps while they fit in <paramref name="budget"/>: always one, then another only while the
+        /// time spent in this call plus the last step's duration stays within the budget, so it never starts a step
+        /// it expects to overrun (a single step is indivisible: the first runs whatever it costs). Time is measured
+        /// with <see cref="GenerationOptions.Clock"/>. Returns the number of steps run (0 once completed).
         /// </summary>
         public int Step(TimeSpan budget)
         {
             if (IsCompleted) return 0;
-            var sw = Stopwatch.StartNew();
+            TimeSpan start = _clock();
             int n = 0;
-            do { StepOnce(); n++; }
-            while (!IsCompleted && sw.Elapsed.TotalSeconds + _lastStepSeconds <= budget.TotalSeconds);
+            do { Step(); n++; }
+            while (!IsCompleted && _clock() - start + _lastStep <= budget);
             return n;
         }
 
         /// <summary>Runs exactly one denoising step (one graph run); does nothing once the job has completed.</summary>
-        public void Step() => StepOnce();
-
-        /// <summary>Runs exactly one denoising step (one graph run).</summary>
-        internal void StepOnce()
+        public void Step()
         {
             if (IsCompleted) return;
-            long start = Stopwatch.GetTimestamp();
-            _active.Start();
+            TimeSpan start = _clock();
+            bool timed = false;
             try
             {
                 int first = _chunk * _batch;
@@ -159,15 +164,21 @@ namespace DiTPlugin
                 _index = i - 1;
                 _stepsDone++;
                 if (_index < 0) FinishChunk(first, count);
-                _active.Stop();
-                double ips = _stepsDone / Math.Max(_active.Elapsed.TotalSeconds, 1e-9);
+                EndTiming(start);
+                timed = true;
+                double ips = _stepsDone / Math.Max(_active.TotalSeconds, 1e-9);
                 Progress = new GenerationProgress(_stepsDone, TotalSteps, ips, preview);
             }
             finally
             {
-                _active.Stop();
-                _lastStepSeconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+                if (!timed) EndTiming(start);
             }
+        }
+
+        private void EndTiming(TimeSpan start)
+        {
+            _lastStep = _clock() - start;
+            _active += _lastStep;
         }
 
         /// <summary>

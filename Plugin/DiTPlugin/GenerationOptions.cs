@@ -45,6 +45,13 @@ namespace DiTPlugin
         /// <summary>Called after every denoising step with each image's new raw sample (diffusers' callback_on_step_end).</summary>
         public StepObserver? OnStep { get; set; }
 
+        /// <summary>
+        /// The monotonic time source a job measures its steps with: what <see cref="GenerationJob.Step(System.TimeSpan)"/>
+        /// budgets against and the progress rate is computed from. Null: a stopwatch started with the job. Give an
+        /// engine's own clock, or (in tests) a fake one. Not part of the recipe: it changes no pixels.
+        /// </summary>
+        public System.Func<System.TimeSpan>? Clock { get; set; }
+
         /// <summary>The decoded image, the raw final sample, or both (default: the image).</summary>
         public GenerationOutputs Outputs { get; set; } = GenerationOutputs.Image;
 

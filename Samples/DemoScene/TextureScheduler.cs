@@ -47,7 +47,7 @@ namespace DiTPlugin.Samples.DemoScene
                 if (steps > 0 && frame.Elapsed.TotalMilliseconds + _stepEstimateMs > budget.TotalMilliseconds) break;
                 var (name, job) = _queue.Peek();
                 double before = frame.Elapsed.TotalMilliseconds;
-                job.Step(TimeSpan.Zero);                                   // exactly one denoising step
+                job.Step();                                                // exactly one denoising step
                 double cost = frame.Elapsed.TotalMilliseconds - before;
                 _stepEstimateMs = cost;
                 maxStep = Math.Max(maxStep, cost);

@@ -118,20 +118,61 @@ public class EndToEndTests
         Assert.That(async () => await task, Throws.InstanceOf<OperationCanceledException>());
     }
 
-    [Test]
-    public void FrameBudgetedJob()
+    /// <summary>
+    /// One image, one step per chain index, and a fake clock that only moves inside a step: step k costs
+    /// <paramref name="costsMs"/>[k] (advanced by OnStep, which runs inside the step).
+    /// </summary>
+    private GenerationJob FakeClockJob(double[] costsMs, Action<int>? onStep = null)
     {
-        var options = new GenerationOptions { ClassIds = new[] { 0, 1, 2 }, Steps = 20, Seed = 9 };
-        var job = _dit.CreateJob(options);
-        Assert.That(job.TotalSteps, Is.EqualTo(60));
-        Assert.Throws<InvalidOperationException>(() => _ = job.Result);
-        Assert.That(job.Step(TimeSpan.Zero), Is.EqualTo(1)); // always at least one step
-        int calls = 1;
-        while (!job.IsCompleted) { Assert.That(job.Step(TimeSpan.FromMilliseconds(2)), Is.GreaterThanOrEqualTo(1)); calls++; }
-        Assert.That(job.Progress.Step, Is.EqualTo(60));
-        Assert.That(calls, Is.LessThanOrEqualTo(60));
-        var direct = _dit.Generate(options);
-        for (int i = 0; i < 3; i++) Assert.That(job.Result[i].Rgba8, Is.EqualTo(direct[i].Rgba8));
+        var now = TimeSpan.Zero;
+        int k = 0;
+        return _dit.CreateJob(new GenerationOptions
+        {
+            ClassIds = new[] { 0 }, Steps = costsMs.Length, Seed = 9, Clock = () => now,
+            OnStep = (_, _, _) => { onStep?.Invoke(k); now += TimeSpan.FromMilliseconds(costsMs[k++]); },
+        });
+    }
+
+    [Test]
+    public void FrameBudgetRunsTheStepsThatFitByTheLastStepsCost()
+    {
+        // Budget 10 ms. A step starts only if (time spent in this call) + (last step's cost) <= 10, except the first.
+        //   call 1: 3, 3 (3+3 <= 10), 3 (6+3 <= 10); then 9+3 > 10                                -> 3 steps, 9 ms
+        //   call 2: 3, 8 (3+3 <= 10); then 11+8 > 10 (the 8 was predicted as 3: one overrun)      -> 2 steps
+        //   call 3: 1, 1, 1, 1, 1, 20 (5+1 <= 10); then 25+20 > 10                                -> 6 steps
+        //   call 4: 2 (the first step always runs, and it is the last)                            -> 1 step, done
+        var costs = new double[] { 3, 3, 3, 3, 8, 1, 1, 1, 1, 1, 20, 2 };
+        var job = FakeClockJob(costs);
+        Assert.That(job.TotalSteps, Is.EqualTo(12));
+        var budget = TimeSpan.FromMilliseconds(10);
+        var perCall = new List<int>();
+        while (!job.IsCompleted) perCall.Add(job.Step(budget));
+        Assert.That(perCall, Is.EqualTo(new[] { 3, 2, 6, 1 }));
+        Assert.That(job.Step(budget), Is.EqualTo(0), "a completed job runs nothing");
+        // The rate is steps over the time spent inside steps, on the same clock: 12 steps in 47 ms.
+        Assert.That(job.Progress.Step, Is.EqualTo(12));
+        Assert.That(job.Progress.ItersPerSec, Is.EqualTo(12 / 0.047).Within(1e-6));
+        var direct = _dit.Generate(new GenerationOptions { ClassIds = new[] { 0 }, Steps = 12, Seed = 9 });
+        Assert.That(job.Result[0].Rgba8, Is.EqualTo(direct[0].Rgba8), "budgeting changes when steps run, not what they compute");
+    }
+
+    [Test]
+    public void FrameBudgetAlwaysRunsOneStepAndNeverStartsOneThatCannotFit()
+    {
+        // Every step costs 4 ms. Budgets below 8 ms fit one step (4 + 4 > budget); 8..11 fit two; 12 fits three.
+        foreach (var (budgetMs, expected) in new[] { (0.0, 1), (7.9, 1), (8.0, 2), (11.9, 2), (12.0, 3) })
+        {
+            var job = FakeClockJob(Enumerable.Repeat(4.0, 9).ToArray());
+            var perCall = new List<int>();
+            while (!job.IsCompleted) perCall.Add(job.Step(TimeSpan.FromMilliseconds(budgetMs)));
+            Assert.That(perCall.Take(perCall.Count - 1), Is.All.EqualTo(expected), $"budget {budgetMs} ms");
+            Assert.That(perCall.Sum(), Is.EqualTo(9));
+            Assert.That(perCall.Last(), Is.InRange(1, expected));
+        }
+        // A first step dearer than the whole budget still runs, alone; the next call predicts from it.
+        var slow = FakeClockJob(new double[] { 50, 1, 1, 1 });
+        Assert.That(slow.Step(TimeSpan.FromMilliseconds(10)), Is.EqualTo(1));
+        Assert.That(slow.Step(TimeSpan.FromMilliseconds(10)), Is.EqualTo(3), "1 ms steps fit again once the last step was cheap");
     }
 
     [Test]

@@ -106,17 +106,52 @@ public class GenerationRunnerTests
     [TestCase(RunnerMode.MainThreadBudget)]
     public void CancelStopsAtAStepBoundary(RunnerMode mode)
     {
-        // 200 images x 100 steps: far more than can run before Cancel.
-        var many = new GenerationOptions { ClassIds = Enumerable.Repeat(1, 200).ToArray(), Steps = 100 };
-        var runner = GenerationRunner.Start(_dit, many, null, mode);
-        runner.Tick(TimeSpan.Zero);
-        runner.Cancel();
-        Assert.That(runner.Wait(TimeSpan.FromSeconds(30)), Is.True);
-        runner.Tick(TimeSpan.FromSeconds(1));
-        Assert.That(runner.State, Is.EqualTo(RunnerState.Cancelled));
-        Assert.That(runner.Result, Is.Null);
-        Assert.That(runner.StepsDone, Is.LessThan(runner.TotalSteps));
-        runner.Dispose();
+        // Cancel arrives during step 3 (deterministically: the worker is held inside the step by a gate; on the main
+        // thread the step itself cancels). Step 3 finishes, is counted, and no step 4 starts, even with budget to spare.
+        const int cancelDuring = 3;
+        using var reached = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        GenerationRunner runner = null!;
+        int started = 0;
+        var options = new GenerationOptions
+        {
+            ClassIds = new[] { 1 }, Steps = 50,
+            OnStep = (_, _, _) =>
+            {
+                if (Interlocked.Increment(ref started) != cancelDuring) return;
+                if (mode == RunnerMode.WorkerThread)
+                {
+                    reached.Set();
+                    gate.Wait(TimeSpan.FromSeconds(30));
+                }
+                else runner.Cancel();
+            },
+        };
+        runner = GenerationRunner.Start(_dit, options, null, mode);
+        try
+        {
+            if (mode == RunnerMode.WorkerThread)
+            {
+                Assert.That(reached.Wait(TimeSpan.FromSeconds(30)), Is.True, "the worker reached step 3");
+                Assert.That(runner.StepsDone, Is.EqualTo(cancelDuring - 1), "step 3 is under way, not done");
+                runner.Cancel();
+                Assert.That(runner.State, Is.EqualTo(RunnerState.Running), "the step in progress is not abandoned");
+                gate.Set();
+                Assert.That(runner.Wait(TimeSpan.FromSeconds(30)), Is.True);
+            }
+            else runner.Tick(TimeSpan.FromHours(1));       // budget for all 50 steps: only the cancel stops it
+            runner.Tick(TimeSpan.FromHours(1));            // a cancelled runner runs nothing more
+
+            Assert.That(runner.State, Is.EqualTo(RunnerState.Cancelled));
+            Assert.That(runner.Result, Is.Null);
+            Assert.That(runner.StepsDone, Is.EqualTo(cancelDuring), "the step in progress completes and counts");
+            Assert.That(Volatile.Read(ref started), Is.EqualTo(cancelDuring), "no step starts after the cancel");
+        }
+        finally
+        {
+            gate.Set();
+            runner.Dispose();
+        }
     }
 
     [Test]

@@ -115,7 +115,8 @@ internal static class EvalCommand
                                 var task = ctx.AddTask($"{s.Sampler} cfg {s.Cfg}");
                                 res = SampleEvaluation.Evaluate(model, s, r.GetValue(perClass), r.GetValue(seed), features, reference, clf,
                                     c.Options.Schedule, r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels, decode, npz,
-                                    (done, total) => { task.MaxValue = total; task.Value = done; }, clipDenoised: r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised());
+                                    (done, total) => { task.MaxValue = total; task.Value = done; }, clipDenoised: r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised(),
+                                    diffusionSteps: c.Options.DiffusionSteps);
                             });
                         npz?.Complete();
                         results.Add(res);

@@ -42,7 +42,7 @@ internal static class SampleCommand
             AnsiConsole.Progress().Start(ctx =>
             {
                 var task = ctx.AddTask("denoising");
-                using var images = ClassSampler.Sample(model, labels, steps, r.GetValue(cfg), r.GetValue(seed), c.Options.Schedule,
+                using var images = ClassSampler.Sample(model, labels, steps, r.GetValue(cfg), r.GetValue(seed), c.Options.Schedule, c.Options.DiffusionSteps,
                     r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels, r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised(),
                     progress: (done, total) => { task.MaxValue = total; task.Value = done; });
                 if (decoder is null) ImageGrid.SaveGrid(r.GetValue(outPath)!, images, cols: ids.Length);

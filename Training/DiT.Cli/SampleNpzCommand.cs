@@ -58,7 +58,7 @@ internal static class SampleNpzCommand
                         for (int i = 0; i < labels.Length; i++) labels[i] = rng.Next(c.Config.NumClasses);
                         using var scope = NewDisposeScope();
                         var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, r.GetValue(seed) * 1_000_003L + k,
-                            c.Options.Schedule, r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels,
+                            c.Options.Schedule, c.Options.DiffusionSteps, r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels,
                             r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised(), cancel: cts.Token);
                         if (decoder is not null) using (no_grad()) images = decoder.DecodeScaled(images).clamp(-1, 1);
                         if (images.shape[1] == 1) images = images.expand(-1, 3, -1, -1);

@@ -54,7 +54,12 @@ namespace DiTPlugin.Sampling
                 throw new ArgumentException("x, eps and xPrev must have the same length.");
         }
 
-        /// <summary>x₀ clamped to [−1, 1] when <paramref name="clip"/>, else as predicted.</summary>
+        /// <summary>
+        /// x₀ clamped to [−1, 1] when <paramref name="clip"/>, else as predicted. The samplers predict x₀ inline, per
+        /// element in double (√(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε, then this clip), fused with their update; they do not call
+        /// <see cref="SpacedSchedule.PredictX0"/> (whose summary says they do), which only the previews use. Same
+        /// formula, so a preview shows the x₀ the step used, up to its float32 rounding.
+        /// </summary>
         internal static double Clip(double v, bool clip) => !clip ? v : v < -1 ? -1 : v > 1 ? 1 : v;
     }
 }

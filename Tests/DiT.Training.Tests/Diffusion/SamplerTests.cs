@@ -10,7 +10,7 @@ using static DiTPlugin.Training.Tests.Diffusion.TensorAssert;
 
 namespace DiTPlugin.Training.Tests.Diffusion;
 
-/// <summary>DDPM / DDIM loops with an oracle that knows x0, plus reproducibility and cancellation.</summary>
+/// <summary>DDPM / DDIM / DPM-Solver loops with an oracle that knows x0 (checked at every step), plus reproducibility and cancellation.</summary>
 public class SamplerTests
 {
     private static readonly long[] Shape = { 2, 1, 4, 4 };
@@ -35,25 +35,84 @@ public class SamplerTests
         };
     }
 
-    [Test]
-    public void DdimWithOracleRecoversX0()
+    /// <summary>Runs <paramref name="sample"/> from a known x_T, recording the state after every step (chain index i → x_{i−1}).</summary>
+    private static (double[] XT, SortedDictionary<int, double[]> After) Record(Func<Tensor, SamplingHooks, Tensor> sample,
+        Func<int, long[], Tensor>? stepNoise = null)
     {
-        using var x0 = KnownX0();
-        using var diff = GaussianDiffusion.Create("ddim50");
-        int calls = 0;
-        using var sample = diff.DdimSampleLoop(Oracle(x0, true), Shape, generator: new Generator(3),
-            progress: (step, total) => { calls++; Assert.That(total, Is.EqualTo(50)); Assert.That(step, Is.EqualTo(calls)); });
-        Assert.That(calls, Is.EqualTo(50));
-        Assert.That((sample - x0).abs().max().item<float>(), Is.LessThan(1e-4f));
+        using var xT = randn(Shape, generator: new Generator(17));
+        var after = new SortedDictionary<int, double[]>();
+        var hooks = new SamplingHooks
+        {
+            StepNoise = stepNoise,
+            OnStep = (i, x) => after.Add(i, x.to_type(ScalarType.Float64).data<double>().ToArray()),
+        };
+        using var final = sample(xT, hooks);
+        Assert.That(final.to_type(ScalarType.Float64).data<double>().ToArray(), Is.EqualTo(after[0]), "the final state is the sample");
+        return (xT.to_type(ScalarType.Float64).data<double>().ToArray(), after);
     }
 
     [Test]
-    public void DdpmWithOracleLandsOnX0()
+    public void DdimWithOracleStaysOnTheDeterministicPathAtEveryStep()
     {
+        // With the exact ε for a point mass at x0, DDIM (η = 0) keeps ε fixed: every step must land on
+        // x_{t'} = √ᾱ_{t'}·x0 + √(1−ᾱ_{t'})·e with e = (x_T − √ᾱ_T·x0)/√(1−ᾱ_T), ᾱ of the ORIGINAL timesteps kept
+        // (1 after the last step). A sampler that wandered off and only landed on x0 at the end fails here.
         using var x0 = KnownX0();
-        using var diff = GaussianDiffusion.Create("250", learnSigma: false);
-        using var sample = diff.PSampleLoop(Oracle(x0, false), Shape, generator: new Generator(3));
-        Assert.That((sample - x0).abs().max().item<float>(), Is.LessThan(1e-3f));
+        using var diff = GaussianDiffusion.Create("ddim50");
+        var ac = DiffusionSchedule.FromName("linear", 1000).AlphasCumprod;
+        var map = diff.TimestepMap;
+        int calls = 0;
+        var (xT, after) = Record((noise, hooks) => diff.DdimSampleLoop(Oracle(x0, true), Shape, noise: noise, hooks: hooks,
+            progress: (step, total) => { calls++; Assert.That(total, Is.EqualTo(50)); Assert.That(step, Is.EqualTo(calls)); }));
+        Assert.That(calls, Is.EqualTo(50));
+        Assert.That(after.Keys, Is.EqualTo(Enumerable.Range(0, 50)));
+        var x0d = x0.to_type(ScalarType.Float64).data<double>().ToArray();
+        double aT = ac[map[49]];
+        var e = xT.Select((v, k) => (v - Math.Sqrt(aT) * x0d[k]) / Math.Sqrt(1 - aT)).ToArray();
+        double worst = 0;
+        foreach (var (i, x) in after)
+        {
+            double aPrev = i > 0 ? ac[map[i - 1]] : 1.0;
+            for (int k = 0; k < x.Length; k++)
+                worst = Math.Max(worst, Math.Abs(x[k] - (Math.Sqrt(aPrev) * x0d[k] + Math.Sqrt(1 - aPrev) * e[k])));
+        }
+        TestContext.Out.WriteLine($"DDIM oracle path: max deviation {worst:E2}");
+        Assert.That(worst, Is.LessThan(1e-4));
+    }
+
+    [Test]
+    public void DdpmWithOracleAndNoNoiseFollowsThePosteriorMeanAtEveryStep()
+    {
+        // Zero step noise: each step is the posterior mean μ̃(x_t, x0) = c1·x0 + c2·x_t with the respaced
+        // β_t = 1 − ᾱ_t/ᾱ_{t'}, c1 = √ᾱ_{t'}·β_t/(1−ᾱ_t), c2 = √(1−β_t)·(1−ᾱ_{t'})/(1−ᾱ_t). Computed here in double
+        // from x_T, and compared with the loop's state after every one of its 25 steps.
+        using var x0 = KnownX0();
+        using var diff = GaussianDiffusion.Create("25", learnSigma: false);
+        var ac = DiffusionSchedule.FromName("linear", 1000).AlphasCumprod;
+        var map = diff.TimestepMap;
+        var (xT, after) = Record((noise, hooks) => diff.PSampleLoop(Oracle(x0, false), Shape, noise: noise, hooks: hooks),
+            stepNoise: (_, shape) => zeros(shape));
+        Assert.That(after.Keys, Is.EqualTo(Enumerable.Range(0, 25)));
+        var x0d = x0.to_type(ScalarType.Float64).data<double>().ToArray();
+        var expected = xT;
+        double worst = 0, moved = 0;
+        for (int i = 24; i >= 0; i--)
+        {
+            double a = ac[map[i]], aPrev = i > 0 ? ac[map[i - 1]] : 1.0, beta = 1 - a / aPrev;
+            double c1 = Math.Sqrt(aPrev) * beta / (1 - a), c2 = Math.Sqrt(1 - beta) * (1 - aPrev) / (1 - a);
+            var prev = expected;
+            expected = prev.Select((v, k) => c1 * x0d[k] + c2 * v).ToArray();
+            var got = after[i];
+            for (int k = 0; k < got.Length; k++)
+            {
+                worst = Math.Max(worst, Math.Abs(got[k] - expected[k]));
+                moved = Math.Max(moved, Math.Abs(expected[k] - prev[k]));
+            }
+        }
+        TestContext.Out.WriteLine($"DDPM posterior-mean path: max deviation {worst:E2}");
+        Assert.That(moved, Is.GreaterThan(0.1), "the steps do move the state");
+        Assert.That(worst, Is.LessThan(1e-4));
+        Assert.That(after[0].Zip(x0d, (g, w) => Math.Abs(g - w)).Max(), Is.LessThan(1e-4), "and the last lands on x0");
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using DiTPlugin.Training.Diffusion;
@@ -214,7 +215,18 @@ public class TrainingLossTests
         Assert.That(a.dtype, Is.EqualTo(ScalarType.Int64));
         Assert.That(a.min().item<long>(), Is.GreaterThanOrEqualTo(0));
         Assert.That(a.max().item<long>(), Is.LessThan(1000));
-        Assert.That(a.to_type(ScalarType.Float64).mean().item<double>(), Is.EqualTo(499.5).Within(20));
         Assert.That(Same(a, b), Is.True);
+
+        // Uniform over 0..999: a chi-square test on 20 bins of 50 timesteps. With 40,000 draws each bin expects 2000;
+        // 19 degrees of freedom give χ² > 50 with probability ~1e-4 (a fixed seed, so this is not flaky either way).
+        // A sampler stuck on one value, or on half the range, or favouring small t, gives χ² in the thousands.
+        using var many = diff.SampleTimesteps(40_000, new Generator(6));
+        var counts = new double[20];
+        foreach (long t in many.data<long>()) counts[t / 50]++;
+        double expected = 40_000 / 20.0, chi2 = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        TestContext.Out.WriteLine($"timestep chi-square over 20 bins: {chi2:F1}");
+        Assert.That(chi2, Is.LessThan(50));
+        // And every single timestep is reachable (each expects 40 draws; P(one is never drawn) ~ 1000·e^-40).
+        Assert.That(new HashSet<long>(many.data<long>()).Count, Is.EqualTo(1000));
     }
 }

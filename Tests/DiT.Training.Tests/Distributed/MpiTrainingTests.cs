@@ -12,6 +12,12 @@ namespace DiTPlugin.Training.Tests.Distributed;
 public class MpiTrainingTests : TempDirectoryTest
 {
     private static readonly TimeSpan JobLimit = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// 2 ranks vs 1 process differ only by the order of float32 gradient sums: measured 1.7e-8 (3 steps) and 3.0e-8
+    /// (2 + 2 resumed) on the weights, which move by 3e-3. The bound leaves a ~3x margin for other summation orders;
+    /// a wrong exchange (a bucket sent before its gradients are final) gives 1.6e-3 (docs/distributed.md).
+    /// </summary>
+    private const double SumOrderTolerance = 1e-7;
 
     /// <param name="bucketKb">25600: the default 25 MB, one bucket for the tiny model, exchanged after backward;
     /// 64: 12 buckets, most started during backward (overlapped), which would train wrongly if a bucket started
@@ -49,12 +55,12 @@ public class MpiTrainingTests : TempDirectoryTest
         double moved = initial.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
         TestContext.Out.WriteLine($"max |2 ranks - 1 process| = {maxDiff:E2}; max change over {steps} steps = {moved:E2}");
         Assert.That(moved, Is.GreaterThan(1e-3), "the steps changed the weights (lr 1e-3)");
-        Assert.That(maxDiff, Is.LessThan(1e-5), "equal up to the order of the gradient sums");
+        Assert.That(maxDiff, Is.LessThan(SumOrderTolerance), "equal up to the order of the gradient sums");
 
         using var ckpt = Checkpoint.Load(Path.Combine(Dir, "latest.ckpt"));
         Assert.That(ckpt.Step, Is.EqualTo(steps));
         var ckptWeights = single.Model.state_dict().Keys.SelectMany(k => ckpt.Model[k].data<float>().ToArray()).ToArray();
-        Assert.That(ckptWeights.Zip(reference, (a, b) => Math.Abs(a - b)).Max(), Is.LessThan(1e-5), "rank 0's checkpoint holds the trained weights");
+        Assert.That(ckptWeights.Zip(reference, (a, b) => Math.Abs(a - b)).Max(), Is.LessThan(SumOrderTolerance), "rank 0's checkpoint holds the trained weights");
     }
 
     [Test]
@@ -75,7 +81,7 @@ public class MpiTrainingTests : TempDirectoryTest
         var reference = single.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         double maxDiff = rank0.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
         TestContext.Out.WriteLine($"2 + 2 steps on 2 ranks vs 4 steps in one process: max diff {maxDiff:E2}");
-        Assert.That(maxDiff, Is.LessThan(1e-5), "the resumed job continues the run: steps 3 and 4 as one uninterrupted process trains them");
+        Assert.That(maxDiff, Is.LessThan(SumOrderTolerance), "the resumed job continues the run: steps 3 and 4 as one uninterrupted process trains them");
     }
 
     [TestCase("throw")]

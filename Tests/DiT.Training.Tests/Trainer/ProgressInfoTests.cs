@@ -74,9 +74,28 @@ public class ProgressInfoTests
     }
 
     [Test]
-    public void DefaultClockRuns()
+    public void ReportsRateEtaAndElapsedFromGivenTimes()
+    {
+        // 3 intervals with no smoothing: the rate is the last interval's, the ETA the remaining steps at that rate.
+        var p = new ProgressInfo(1000, startStep: 100, clock: Clock, smoothing: 1, elapsedOffset: TimeSpan.FromSeconds(30));
+        Advance(10); p.Update(150);         // 5 it/s
+        Advance(5); p.Update(200);          // 10 it/s
+        Assert.That(p.ItersPerSec, Is.EqualTo(10));
+        Assert.That(p.Eta, Is.EqualTo(TimeSpan.FromSeconds(80)));
+        Assert.That(p.Elapsed, Is.EqualTo(TimeSpan.FromSeconds(45)));
+        Assert.That(p.Fraction, Is.EqualTo(0.2));
+        Assert.That(p.ToString(), Is.EqualTo("step 200/1000 (20.0%) 10.00 it/s elapsed 0:00:45 eta 0:01:20"));
+        Advance(4096); p.Update(201);       // a stall: 1/4096 it/s, 799 steps left
+        Assert.That(p.Eta, Is.EqualTo(TimeSpan.FromSeconds(799 * 4096)));
+        Assert.That(p.ToString(), Does.EndWith("0.00 it/s elapsed 1:09:01 eta 909:05:04"));
+    }
+
+    [Test]
+    public void DefaultClockMeasuresWallTime()
     {
         var p = new ProgressInfo(10);
-        Assert.That(p.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
+        var before = p.Elapsed;
+        System.Threading.Thread.Sleep(60);
+        Assert.That(p.Elapsed - before, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(50)), "the default clock advances with real time");
     }
 }

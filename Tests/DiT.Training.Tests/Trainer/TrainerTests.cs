@@ -23,6 +23,17 @@ public class TrainerTests : TempDirectoryTest
     };
 
     [Test]
+    public void PreviewSamplerIsCheckedAgainstTheRunsDiffusionSteps()
+    {
+        var data = new InMemoryDataset();
+        var ex = Assert.Throws<ArgumentException>(() => new DiTTrainer(Tiny, data, Opts(1) with { DiffusionSteps = 100, SampleEvery = 5, SampleRespacing = "ddim200" }));
+        Assert.That(ex!.Message, Does.Contain("1..100"));
+        using var ok = new DiTTrainer(Tiny, data, Opts(1) with { DiffusionSteps = 100, SampleEvery = 5, SampleRespacing = "ddim10" });
+        ok.SaveSampleGrid(System.IO.Path.Combine(Dir, "grid.png"));
+        Assert.That(System.IO.File.Exists(System.IO.Path.Combine(Dir, "grid.png")));
+    }
+
+    [Test]
     public void TinyModelOverfitsAHandfulOfImages()
     {
         var data = new InMemoryDataset();

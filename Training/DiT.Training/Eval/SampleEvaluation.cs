@@ -97,16 +97,18 @@ public static class SampleEvaluation
     /// <summary>
     /// <paramref name="perClass"/> samples of every class with one setting. Batch k of the run draws its noise from seed
     /// (seed, k), so a setting's samples are reproducible. <paramref name="decode"/> maps latents to images for latent
-    /// models; <paramref name="npz"/> receives every sample as uint8 NHWC.
+    /// models; <paramref name="npz"/> receives every sample as uint8 NHWC. <paramref name="diffusionSteps"/> is the chain
+    /// length the model was trained with (its checkpoint's <see cref="TrainOptions.DiffusionSteps"/>).
     /// </summary>
     public static EvalResult Evaluate(DiT model, EvalSetting setting, int perClass, long seed, IFeatureExtractor features,
         RealReference reference, IFeatureExtractor? classifier = null, string schedule = "linear", int? guidedChannels = null,
         Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default,
-        bool clipDenoised = true)
+        bool clipDenoised = true, int diffusionSteps = 1000)
     {
         Tensor Sample(int[] labels, long batchSeed)
         {
-            var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, batchSeed, schedule, guidedChannels, clipDenoised, cancel: cancel);
+            var images = ClassSampler.Sample(model, labels, setting.Respacing, setting.Cfg, batchSeed, schedule, diffusionSteps,
+                guidedChannels, clipDenoised, cancel: cancel);
             if (decode is null) return images;
             using (images) return decode(images);
         }

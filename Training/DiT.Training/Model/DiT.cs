@@ -144,8 +144,8 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         using (var flat = w.view(w.shape[0], -1)) init.xavier_uniform_(flat);
         init.zeros_(x_embedder.Proj.bias!);
         init.normal_(y_embedder.Table.weight!, std: 0.02);
-        init.normal_(t_embedder.First.weight!, std: 0.02);
-        init.normal_(t_embedder.Second.weight!, std: 0.02);
+        init.normal_(t_embedder.FrequencyProjection.weight!, std: 0.02);
+        init.normal_(t_embedder.OutputProjection.weight!, std: 0.02);
         foreach (var block in blocks)
             if (block.ZeroInitModulation is { } mod) { init.zeros_(mod.weight!); init.zeros_(mod.bias!); }
         if (Config.Block == BlockType.AdaLNZero && final_layer.Modulation is { } fm) { init.zeros_(fm.weight!); init.zeros_(fm.bias!); }

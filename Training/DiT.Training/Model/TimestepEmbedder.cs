@@ -31,9 +31,11 @@ public sealed class TimestepEmbedder : Module<Tensor, Tensor>
     public override Tensor forward(Tensor t)
     {
         using var freq = Sinusoidal(t);
-        return mlp.forward(freq.to(First.weight!.dtype));
+        return mlp.forward(freq.to(FrequencyProjection.weight!.dtype));
     }
 
-    internal Linear First => (Linear)mlp[0];
-    internal Linear Second => (Linear)mlp[2];
+    /// <summary>The MLP's first linear layer (mlp.0): the 256 sinusoidal features → hidden size, before the SiLU.</summary>
+    internal Linear FrequencyProjection => (Linear)mlp[0];
+    /// <summary>The MLP's second linear layer (mlp.2): hidden → hidden, after the SiLU; its output is the embedding.</summary>
+    internal Linear OutputProjection => (Linear)mlp[2];
 }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace DiTPlugin.Training.Trainer;
 
-/// <summary>Draws class-conditional samples from a DiT with a respaced DDPM or DDIM sampler and optional CFG.</summary>
+/// <summary>Draws class-conditional samples from a DiT with a respaced DDPM, DDIM or DPM-Solver++(2M) sampler and optional CFG.</summary>
 public static class ClassSampler
 {
     /// <summary>
@@ -17,9 +17,12 @@ public static class ClassSampler
     /// <paramref name="seed"/>, so the same call gives the same pixels. <paramref name="clipDenoised"/> clamps the
     /// predicted x₀ (and the result) to [−1, 1]: true for pixel models; latent models want false (see
     /// <see cref="SamplingConvention"/>), and then the raw latents are returned for the decoder.
+    /// <paramref name="diffusionSteps"/> is the length T of the chain the model was trained on (its
+    /// <see cref="TrainOptions.DiffusionSteps"/>): the schedule and the respacing are built over T steps, so passing the
+    /// wrong T samples with the wrong noise levels.
     /// </summary>
     public static Tensor Sample(DiT model, int[] labels, string respacing, double cfgScale, long seed,
-        string schedule = "linear", int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
+        string schedule = "linear", int diffusionSteps = 1000, int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
         CancellationToken cancel = default)
     {
         var cfg = model.Config;
@@ -29,14 +32,16 @@ public static class ClassSampler
         if (!(cfgScale >= 0) || double.IsInfinity(cfgScale)) throw new ArgumentOutOfRangeException(nameof(cfgScale), $"The guidance scale must be a finite number >= 0, got {cfgScale}.");
         if (guidedChannels is int gc && (gc < 1 || gc > cfg.InChannels))
             throw new ArgumentOutOfRangeException(nameof(guidedChannels), $"Guided channels must be in 1..{cfg.InChannels} (the model's channels), got {gc}.");
-        var spec = SamplerSpec.Parse(respacing);
+        if (diffusionSteps is < 1 or > CheckpointMetadata.MaxDiffusionSteps)
+            throw new ArgumentOutOfRangeException(nameof(diffusionSteps), $"The diffusion steps must be in 1..{CheckpointMetadata.MaxDiffusionSteps}, got {diffusionSteps}.");
+        var spec = SamplerSpec.Parse(respacing, diffusionSteps);
         bool wasTraining = model.training;
         model.eval();
         try
         {
             using var _ = no_grad();
             bool dpm = spec.Family == SamplerFamily.DpmSolver, ddim = spec.Family == SamplerFamily.Ddim;
-            using var diffusion = GaussianDiffusion.Create(spec.Respacing, schedule, 1000, cfg.LearnSigma);
+            using var diffusion = GaussianDiffusion.Create(spec.Respacing, schedule, diffusionSteps, cfg.LearnSigma);
             using var y = tensor(Array.ConvertAll(labels, l => (long)l));
             bool guided = model.UsesGuidance(cfgScale);
             var fn = model.AsDenoiseFn(y, cfgScale, guidedChannels);

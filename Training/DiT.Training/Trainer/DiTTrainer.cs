@@ -67,6 +67,8 @@ public sealed class DiTTrainer : IDisposable
         if (data.ClassNames.Count > config.NumClasses)
             throw new ArgumentException($"The data has {data.ClassNames.Count} classes but the model only {config.NumClasses}.");
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be >= 1, got {options.BatchSize}.");
+        // The preview grids sample over this run's chain: a sampler longer than DiffusionSteps fails now, not at the first grid.
+        if (options.SampleEvery > 0) SamplerSpec.Parse(options.SampleRespacing, options.DiffusionSteps);
         if (options.Threads > 0) set_num_threads(options.Threads);
         this.data = data;
         Options = options;
@@ -251,7 +253,7 @@ public sealed class DiTTrainer : IDisposable
         int classes = Math.Min(16, data.ClassNames.Count);
         var labels = Enumerable.Range(0, Options.SampleRows).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
         using var images = ClassSampler.Sample(Ema.Model, labels, Options.SampleRespacing, Options.SampleCfgScale,
-            seed: Options.Seed, schedule: Options.Schedule, clipDenoised: SamplingConvention.DefaultClip(Options.LatentSpace), cancel: cancel);
+            seed: Options.Seed, schedule: Options.Schedule, diffusionSteps: Options.DiffusionSteps, clipDenoised: SamplingConvention.DefaultClip(Options.LatentSpace), cancel: cancel);
         if (codec is null) ImageGrid.SaveGrid(path, images, cols: classes);
         else
         {

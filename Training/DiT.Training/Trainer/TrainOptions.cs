@@ -28,7 +28,12 @@ public sealed record TrainOptions
     public bool PerExampleRandomness { get; init; }
     public string Schedule { get; init; } = "linear";
     public int DiffusionSteps { get; init; } = 1000;
-    /// <summary>The latent codec the run encodes batches with (its description, e.g. the VAE file); null = trains on the data as is.</summary>
+    /// <summary>
+    /// Not the codec itself but its <see cref="ILatentCodec.Description"/> (e.g. the VAE's file name), recorded in the
+    /// checkpoint: set when the trainer encodes every batch with a VAE, and then a trainer (or a resume) refuses to
+    /// start without a codec. Null when the run encodes nothing: pixel training, and also latent training from a
+    /// latent cache (<see cref="LatentData"/>), whose latents were encoded beforehand; <see cref="LatentSpace"/> covers both.
+    /// </summary>
     public string? LatentCodec { get; init; }
     /// <summary>The data are latents already (a latent cache from dit cache-latents).</summary>
     public bool LatentData { get; init; }

@@ -142,7 +142,7 @@ namespace DiTPlugin.TextureGen
             {
                 TimeSpan start = _clock();
                 do RunOneStep();
-                while (!_job.IsCompleted && _clock() - start + _lastStep <= budget);
+                while (!_job.IsCompleted && !_cancelRequested && _clock() - start + _lastStep <= budget);
             }
             catch (Exception e)
             {
