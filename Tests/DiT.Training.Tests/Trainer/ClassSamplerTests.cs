@@ -1,3 +1,4 @@
+using DiTPlugin.Contract.Sampling;
 using System;
 using System.Linq;
 using DiTPlugin.Training.Diffusion;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DiTPlugin.Training.Data;
+using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Distributed;
 using DiTPlugin.Training.Model;
