@@ -1,3 +1,4 @@
+using DiTPlugin.Training.Diffusion;
 using System;
 using System.CommandLine;
 using System.Diagnostics;

@@ -78,8 +78,8 @@ public class SamplingReferenceTests
     public void ClassSamplerReturnsRawLatentsWhenNotClipping()
     {
         var labels = _ref.Labels.Select(l => (int)l).ToArray();
-        using var raw = DiTPlugin.Training.Trainer.ClassSampler.Sample(_model, labels, "ddim25", 4.0, seed: 3, guidedChannels: 3, clipDenoised: false);
-        using var clipped = DiTPlugin.Training.Trainer.ClassSampler.Sample(_model, labels, "ddim25", 4.0, seed: 3, guidedChannels: 3, clipDenoised: true);
+        using var raw = ClassSampler.Sample(_model, labels, "ddim25", 4.0, seed: 3, guidedChannels: 3, clipDenoised: false);
+        using var clipped = ClassSampler.Sample(_model, labels, "ddim25", 4.0, seed: 3, guidedChannels: 3, clipDenoised: true);
         Assert.That(raw.abs().max().item<float>(), Is.GreaterThan(1f), "latents for the decoder, not clamped to [−1, 1]");
         Assert.That(clipped.abs().max().item<float>(), Is.LessThanOrEqualTo(1f));
     }

@@ -1,3 +1,4 @@
+using DiTPlugin.Training.Diffusion;
 using DiTPlugin.TestSupport;
 using System.Linq;
 using DiTPlugin.Training.Data;

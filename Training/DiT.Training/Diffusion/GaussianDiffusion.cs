@@ -63,6 +63,9 @@ public partial class GaussianDiffusion : IDisposable
         _fixedLargeLogVariance = new(large.Select(v => Math.Log(v)).ToArray());
     }
 
+    /// <summary>The most diffusion steps a schedule may have (the model-package readers' limit too).</summary>
+    public const int MaxTimesteps = 100_000;
+
     /// <summary>
     /// The diffusion DiT builds with create_diffusion: "linear" schedule over <paramref name="steps"/>, respaced by
     /// <paramref name="respacing"/> ("" = no respacing, "250", "10,10,5", "ddim50"; see <see cref="Respacing"/>).

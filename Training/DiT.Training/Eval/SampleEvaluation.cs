@@ -1,3 +1,4 @@
+using DiTPlugin.Training.Formats;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;

@@ -19,7 +19,7 @@ public sealed record CheckpointMetadata(DiTConfig Config, long Step, TrainOption
     Provenance? Provenance, SamplingConvention? Sampling)
 {
     /// <summary>Most timesteps a noise schedule may have. DiT uses 1000; the schedule arrays are O(T).</summary>
-    public const int MaxDiffusionSteps = 100_000;
+    public const int MaxDiffusionSteps = DiTPlugin.Training.Diffusion.GaussianDiffusion.MaxTimesteps;
 
     /// <summary>
     /// Strict reading: a JSON null for a non-nullable field, a missing record constructor argument and a key given

@@ -7,7 +7,7 @@ using DiTPlugin.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiTPlugin.Training.Tests.Diffusion;
 
 /// <summary>ClassSampler samples over the chain the model was trained on (TrainOptions.DiffusionSteps), not a fixed 1000.</summary>
 public class ClassSamplerTests

@@ -2,11 +2,10 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.Text;
-using DiTPlugin.Training.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiTPlugin.Training.Formats;
 
 /// <summary>
 /// Writes a sample batch as the .npz that ADM's evaluator reads (<c>np.load(path)["arr_0"]</c>): a zip holding one

@@ -2,10 +2,9 @@ using System;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using DiTPlugin.Training.Formats;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiTPlugin.Training.Formats;
 
 /// <summary>
 /// Reads one uint8 array (default <c>arr_0</c>, what ADM's sample and reference batches hold) from an .npz written by

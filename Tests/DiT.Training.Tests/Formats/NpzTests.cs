@@ -1,3 +1,4 @@
+using DiTPlugin.Training.Formats;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -9,7 +10,7 @@ using DiTPlugin.Training.Eval;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Eval;
+namespace DiTPlugin.Training.Tests.Formats;
 
 public class NpzTests : TempDirectoryTest
 {

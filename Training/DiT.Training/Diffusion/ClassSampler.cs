@@ -1,11 +1,10 @@
 using System;
 using System.Threading;
 using DiTPlugin.Contract.Sampling;
-using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiTPlugin.Training.Diffusion;
 
 /// <summary>Draws class-conditional samples from a DiT with a respaced DDPM, DDIM or DPM-Solver++(2M) sampler and optional CFG.</summary>
 public static class ClassSampler
@@ -32,8 +31,8 @@ public static class ClassSampler
         if (!(cfgScale >= 0) || double.IsInfinity(cfgScale)) throw new ArgumentOutOfRangeException(nameof(cfgScale), $"The guidance scale must be a finite number >= 0, got {cfgScale}.");
         if (guidedChannels is int gc && (gc < 1 || gc > cfg.InChannels))
             throw new ArgumentOutOfRangeException(nameof(guidedChannels), $"Guided channels must be in 1..{cfg.InChannels} (the model's channels), got {gc}.");
-        if (diffusionSteps is < 1 or > CheckpointMetadata.MaxDiffusionSteps)
-            throw new ArgumentOutOfRangeException(nameof(diffusionSteps), $"The diffusion steps must be in 1..{CheckpointMetadata.MaxDiffusionSteps}, got {diffusionSteps}.");
+        if (diffusionSteps is < 1 or > GaussianDiffusion.MaxTimesteps)
+            throw new ArgumentOutOfRangeException(nameof(diffusionSteps), $"The diffusion steps must be in 1..{GaussianDiffusion.MaxTimesteps}, got {diffusionSteps}.");
         var spec = SamplerSpec.Parse(respacing, diffusionSteps);
         bool wasTraining = model.training;
         model.eval();
