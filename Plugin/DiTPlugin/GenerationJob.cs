@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using DiTPlugin.Imaging;
-using DiTPlugin.Random;
+using DiTPlugin.Noise;
 using DiTPlugin.Sampling;
 using DiTPlugin.Textures;
 

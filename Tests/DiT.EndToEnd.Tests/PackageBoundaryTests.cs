@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Xml.Linq;
 using DiTPlugin.Contract.Schedules;
-using DiTPlugin.Random;
+using DiTPlugin.Noise;
 using DiTPlugin.TestSupport;
 using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Export;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Random;
+using DiTPlugin.Noise;
 using DiTPlugin.Sampling;
 using NUnit.Framework;
 

@@ -1,5 +1,5 @@
 using System;
-using DiTPlugin.Random;
+using DiTPlugin.Noise;
 
 namespace DiTPlugin.Sampling
 {

@@ -1,12 +1,12 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using DiTPlugin.Random;
+using DiTPlugin.Noise;
 using NUnit.Framework;
 
 namespace DiTPlugin.Tests;
 
-public class RandomTests
+public class NoiseTests
 {
     [Test]
     public void PhiloxKnownAnswers()

@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Random
+namespace DiTPlugin.Noise
 {
     /// <summary>
     /// Standard normal noise as a pure function of (seed, image index, draw, element): Philox4x32-10 with key = the

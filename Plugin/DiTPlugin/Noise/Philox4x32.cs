@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Random
+namespace DiTPlugin.Noise
 {
     /// <summary>
     /// Philox4x32-10 (Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3"): a counter-based generator,
