@@ -45,7 +45,7 @@ namespace DiTPlugin.Sampling
 
         /// <summary>
         /// The predicted x₀ = √(1/ᾱ_i)·x_t − √(1/ᾱ_i − 1)·ε at chain index <paramref name="index"/>, clipped to [−1, 1]
-        /// when <paramref name="clip"/> (ADM's clip_denoised). Used by the samplers and for previews.
+        /// when <paramref name="clip"/> (ADM's clip_denoised). Used for previews; the samplers compute the same expression inline, element by element, inside their update loops (one pass, no temporary array).
         /// </summary>
         public void PredictX0(ReadOnlySpan<float> x, ReadOnlySpan<float> eps, int index, Span<float> x0, bool clip = true)
         {
