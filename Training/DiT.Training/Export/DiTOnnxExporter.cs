@@ -63,6 +63,7 @@ public static class DiTOnnxExporter
     private sealed class Emitter
     {
         private readonly DiTConfig cfg;
+        private readonly BlockDesign design;
         private readonly IReadOnlyDictionary<string, Tensor> w;
         private readonly GraphBuilder g = new("DiT");
         private readonly OnnxType ct;                  // compute type
@@ -78,6 +79,7 @@ public static class DiTOnnxExporter
         public Emitter(DiTConfig config, IReadOnlyDictionary<string, Tensor> weights, DiTExportOptions o)
         {
             cfg = config;
+            design = BlockDesign.For(config.Block);
             w = weights;
             fp16 = o.Fp16;
             ct = fp16 ? OnnxType.Float16 : OnnxType.Float;
@@ -207,14 +209,18 @@ public static class DiTOnnxExporter
         private OnnxValue Gated(OnnxValue x, OnnxValue gate, OnnxValue y, string hint) =>
             g.Add(x, g.Mul(gate, y, hint + ".gated"), hint);
 
+        /// <summary>
+        /// One block's graph. Like Model/Blocks, the graph is written per design (the switch); the counts come from
+        /// the block table so they agree with the model and the shape checks.
+        /// </summary>
         private OnnxValue Block(int i, OnnxValue x, OnnxValue siluC, OnnxValue cond)
         {
             string p = $"blocks.{i}";
-            switch (cfg.Block)
+            switch (design.Block)
             {
                 case BlockType.AdaLNZero:
                 {
-                    var m = Modulation(siluC, p, 6);   // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
+                    var m = Modulation(siluC, p, design.ModulationChunks);   // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
                     var h1 = Modulate(LayerNorm(x, null, p + ".norm1"), m[0], m[1], p + ".mod1");
                     var x1 = Gated(x, m[2], SelfAttention(h1, p + ".attn"), p + ".res1");
                     var h2 = Modulate(LayerNorm(x1, null, p + ".norm2"), m[3], m[4], p + ".mod2");
@@ -222,7 +228,7 @@ public static class DiTOnnxExporter
                 }
                 case BlockType.AdaLN:
                 {
-                    var m = Modulation(siluC, p, 4);   // shift_msa, scale_msa, shift_mlp, scale_mlp
+                    var m = Modulation(siluC, p, design.ModulationChunks);   // shift_msa, scale_msa, shift_mlp, scale_mlp
                     var h1 = Modulate(LayerNorm(x, null, p + ".norm1"), m[0], m[1], p + ".mod1");
                     var x1 = g.Add(x, SelfAttention(h1, p + ".attn"), p + ".res1");
                     var h2 = Modulate(LayerNorm(x1, null, p + ".norm2"), m[2], m[3], p + ".mod2");
@@ -287,16 +293,15 @@ public static class DiTOnnxExporter
                 : tensor(PositionEmbedding.SinCos2D(d, grid), new long[] { 1, tokens, d });
             var h = g.Add(tok, g.Initializer("pos_embed", pos, ct), "tokens");
 
-            if (cfg.Block == BlockType.InContext) h = g.Concat(new[] { h, cond }, 1, "tokens_with_cond");
+            if (design.AppendedTokens > 0) h = g.Concat(new[] { h, cond }, 1, "tokens_with_cond");
             for (int i = 0; i < cfg.Depth; i++) h = Block(i, h, siluC, cond);
-            if (cfg.Block == BlockType.InContext) h = g.Slice(h, 1, 0, tokens, "tokens_without_cond");
+            if (design.AppendedTokens > 0) h = g.Slice(h, 1, 0, tokens, "tokens_without_cond");
 
             // Final layer.
-            bool adaptive = cfg.Block is BlockType.AdaLNZero or BlockType.AdaLN;
             OnnxValue fin;
-            if (adaptive)
+            if (design.AdaptiveFinalLayer)
             {
-                var m = Modulation(siluC, "final_layer", 2);   // shift, scale
+                var m = Modulation(siluC, "final_layer", BlockDesign.FinalModulationChunks);   // shift, scale
                 fin = Modulate(LayerNorm(h, null, "final_layer.norm_final"), m[0], m[1], "final_layer.mod");
             }
             else fin = LayerNorm(h, "final_layer.norm_final", "final_layer.norm_final");

@@ -23,6 +23,9 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     private readonly FinalLayer final_layer;
 
     public DiTConfig Config { get; }
+
+    /// <summary>The conditioning design's row of the block table: counts, condition tokens, zero-initialised modules.</summary>
+    public BlockDesign Design { get; }
     public LabelEmbedder Labels => y_embedder;
 
     /// <summary>Recompute each block's activations in backward instead of storing them (memory for compute).</summary>
@@ -31,14 +34,14 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     public DiT(DiTConfig config) : base(nameof(DiT))
     {
         Config = config.Validate();
+        Design = BlockDesign.For(config.Block);
         int d = config.HiddenSize;
         x_embedder = new PatchEmbed(config.PatchSize, config.InChannels, d);
         t_embedder = new TimestepEmbedder(d);
         y_embedder = new LabelEmbedder(config.NumClasses, d, config.ClassDropoutProb);
         pos_embed = tensor(PositionEmbedding.SinCos2D(d, config.GridSize), new long[] { 1, config.NumPatches, d });
         blocks = new ModuleList<DiTBlockBase>(Enumerable.Range(0, config.Depth).Select(_ => DiTBlockBase.Create(config)).ToArray());
-        bool adaptive = config.Block is BlockType.AdaLNZero or BlockType.AdaLN;
-        final_layer = new FinalLayer(d, config.PatchSize, config.OutChannels, adaptive);
+        final_layer = new FinalLayer(d, config.PatchSize, config.OutChannels, Design.AdaptiveFinalLayer);
         RegisterComponents();
         InitializeWeights();
     }
@@ -62,7 +65,7 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         var yEmb = y_embedder.forward(y);                               // (B, D)
         var c = tEmb + yEmb;
         var cond = stack(new[] { tEmb, yEmb }, dim: 1);                 // (B, 2, D) for cross-attention
-        if (Config.Block == BlockType.InContext) tokens = cat(new[] { tokens, cond }, dim: 1);
+        if (Design.AppendedTokens > 0) tokens = cat(new[] { tokens, cond }, dim: 1);   // in-context: cond as tokens
         int index = 0;
         foreach (var block in blocks)
         {
@@ -72,7 +75,7 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
                 : block.forward(tokens, c, cond);
             index++;
         }
-        if (Config.Block == BlockType.InContext) tokens = tokens[.., ..Config.NumPatches];   // drop the 2 condition tokens
+        if (Design.AppendedTokens > 0) tokens = tokens[.., ..Config.NumPatches];   // drop the appended condition tokens
         var patches = final_layer.forward(tokens, c);                   // (B, T, p*p*out)
         return Unpatchify(patches).MoveToOuterDisposeScope();
     }
@@ -128,8 +131,8 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <summary>
     /// The paper's initialisation: xavier-uniform Linear weights (zero bias), patch conv as a Linear, N(0, 0.02)
-    /// label table and timestep MLP, and zero for the adaLN-Zero modulations and the final layer, so each
-    /// adaLN-Zero block starts as the identity function.
+    /// label table and timestep MLP, then zero for the modules the design's table row lists (adaLN-Zero's modulations,
+    /// and the final linear in every design). Zeroing draws no random numbers, so doing it last keeps the RNG stream.
     /// </summary>
     private void InitializeWeights()
     {
@@ -146,10 +149,7 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         init.normal_(y_embedder.Table.weight!, std: 0.02);
         init.normal_(t_embedder.FrequencyProjection.weight!, std: 0.02);
         init.normal_(t_embedder.OutputProjection.weight!, std: 0.02);
-        foreach (var block in blocks)
-            if (block.ZeroInitModulation is { } mod) { init.zeros_(mod.weight!); init.zeros_(mod.bias!); }
-        if (Config.Block == BlockType.AdaLNZero && final_layer.Modulation is { } fm) { init.zeros_(fm.weight!); init.zeros_(fm.bias!); }
-        init.zeros_(final_layer.Output.weight!);
-        init.zeros_(final_layer.Output.bias!);
+        foreach (var (name, p) in named_parameters())
+            if (Design.IsZeroInit(name)) init.zeros_(p);
     }
 }

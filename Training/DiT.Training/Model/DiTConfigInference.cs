@@ -91,15 +91,22 @@ public static class DiTConfigInference
     public static int? DefaultHeads(int hidden) =>
         DiTConfig.Sizes.Values.Where(s => s.Hidden == hidden).Select(s => (int?)s.Heads).FirstOrDefault();
 
-    /// <summary>Each block design leaves a distinct fingerprint in blocks.0's keys (see Model/Blocks).</summary>
+    /// <summary>
+    /// Each block design leaves a distinct fingerprint in blocks.0's keys, read off the block table: a cross_attn
+    /// layer, or adaLN_modulation rows = chunks × hidden, or neither (the design that conditions through tokens).
+    /// </summary>
     private static BlockType InferBlock(IReadOnlyDictionary<string, long[]> shapes, int hidden)
     {
-        if (shapes.Keys.Any(k => k.StartsWith("blocks.0.cross_attn.", StringComparison.Ordinal))) return BlockType.CrossAttention;
+        if (shapes.Keys.Any(k => k.StartsWith("blocks.0.cross_attn.", StringComparison.Ordinal)))
+            return BlockDesign.All.Single(d => d.CrossAttends).Block;
         if (shapes.TryGetValue("blocks.0.adaLN_modulation.1.weight", out var mod))
-            return mod[0] == 6L * hidden ? BlockType.AdaLNZero
-                : mod[0] == 4L * hidden ? BlockType.AdaLN
-                : throw new InvalidDataException($"blocks.0.adaLN_modulation.1.weight has {mod[0]} rows; adaLN-Zero has 6D = {6 * hidden}, adaLN 4D = {4 * hidden}.");
-        return BlockType.InContext;
+        {
+            var adaptive = BlockDesign.All.Where(d => d.ModulationChunks > 0).ToList();
+            return adaptive.FirstOrDefault(d => mod[0] == (long)d.ModulationChunks * hidden)?.Block
+                ?? throw new InvalidDataException($"blocks.0.adaLN_modulation.1.weight has {mod[0]} rows; " + string.Join(", ",
+                    adaptive.Select(d => $"{d.Block} has {d.ModulationChunks}D = {(long)d.ModulationChunks * hidden}")) + ".");
+        }
+        return BlockDesign.All.Single(d => !d.CrossAttends && d.ModulationChunks == 0).Block;
     }
 
     private static string Sample(IEnumerable<string> keys)

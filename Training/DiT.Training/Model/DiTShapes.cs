@@ -33,27 +33,24 @@ public static class DiTShapes
         Linear("t_embedder.mlp.2", d, d);
         s["y_embedder.embedding_table.weight"] = new[] { c.NumClasses + (c.ClassDropoutProb > 0 ? 1L : 0L), d };
         s["pos_embed"] = new[] { 1, (long)c.NumPatches, d };
+        var design = BlockDesign.For(c.Block);
         for (int i = 0; i < c.Depth; i++)
         {
             string b = $"blocks.{i}.";
-            bool affineNorms = c.Block is BlockType.CrossAttention or BlockType.InContext;
-            if (affineNorms) { Norm(b + "norm1"); Norm(b + "norm2"); }
+            for (int k = 1; k <= design.AffineNormsPerBlock; k++) Norm(b + "norm" + k);   // norm3: cross-attention's
             Linear(b + "attn.qkv", d, 3 * d);
             Linear(b + "attn.proj", d, d);
-            if (c.Block == BlockType.CrossAttention)
+            if (design.CrossAttends)
             {
                 Linear(b + "cross_attn.q", d, d);
                 Linear(b + "cross_attn.kv", d, 2 * d);
                 Linear(b + "cross_attn.proj", d, d);
-                Norm(b + "norm3");
             }
             Linear(b + "mlp.fc1", d, h);
             Linear(b + "mlp.fc2", h, d);
-            if (c.Block == BlockType.AdaLNZero) Linear(b + "adaLN_modulation.1", d, 6 * d);
-            if (c.Block == BlockType.AdaLN) Linear(b + "adaLN_modulation.1", d, 4 * d);
+            if (design.ModulationChunks > 0) Linear(b + "adaLN_modulation.1", d, design.ModulationChunks * d);
         }
-        bool adaptive = c.Block is BlockType.AdaLNZero or BlockType.AdaLN;
-        if (adaptive) Linear("final_layer.adaLN_modulation.1", d, 2 * d);
+        if (design.AdaptiveFinalLayer) Linear("final_layer.adaLN_modulation.1", d, BlockDesign.FinalModulationChunks * d);
         else Norm("final_layer.norm_final");
         Linear("final_layer.linear", d, p * p * c.OutChannels);
         return s;

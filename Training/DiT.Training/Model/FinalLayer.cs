@@ -6,7 +6,7 @@ namespace DiTPlugin.Training.Model;
 
 /// <summary>
 /// LayerNorm, then Linear(D, p*p*out) per token. The adaLN designs modulate the norm from c (adaLN_modulation,
-/// zero-initialised for adaLN-Zero); the in-context and cross-attention designs use a plain affine LayerNorm.
+/// zero-initialised for adaLN-Zero, per BlockDesign.ZeroInit); the in-context and cross-attention designs use a plain affine LayerNorm.
 /// </summary>
 public sealed class FinalLayer : Module<Tensor, Tensor, Tensor>
 {
@@ -18,19 +18,16 @@ public sealed class FinalLayer : Module<Tensor, Tensor, Tensor>
     {
         norm_final = LayerNorm(dim, eps: 1e-6, elementwise_affine: !adaptive);
         linear = Linear(dim, patchSize * patchSize * outChannels, hasBias: true);
-        if (adaptive) adaLN_modulation = Sequential(("0", SiLU()), ("1", Linear(dim, 2 * dim)));
+        if (adaptive) adaLN_modulation = Sequential(("0", SiLU()), ("1", Linear(dim, BlockDesign.FinalModulationChunks * dim)));
         RegisterComponents();
     }
-
-    internal Linear Output => linear;
-    internal Linear? Modulation => adaLN_modulation is null ? null : (Linear)adaLN_modulation[1];
 
     public override Tensor forward(Tensor x, Tensor c)
     {
         using var n = norm_final.forward(x);
         if (adaLN_modulation is null) return linear.forward(n);
         using var mod = adaLN_modulation.forward(c);
-        var m = mod.chunk(2, dim: 1);   // shift, scale
+        var m = mod.chunk(BlockDesign.FinalModulationChunks, dim: 1);   // shift, scale
         try
         {
             using var h = Model.Modulation.Modulate(n, m[0], m[1]);

@@ -33,7 +33,7 @@ public sealed record FlopsReport(DiTConfig Config, IReadOnlyList<FlopsTerm> Term
 /// Why the LayerNorm term: without it the counter lands 0.015-0.02% under the paper for B/2, L/2 and XL/2; with it those
 /// three match to the printed digits (23.01, 80.71, 118.64), so the paper's tool evidently charged ~1 per element there.
 /// Biases, softmax, GELU/SiLU, modulate, residual adds and the position-embedding add are free, as in fvcore.
-/// The final layer is assumed to keep its adaLN modulation in every block design (it does in the official code).
+/// The final layer keeps its adaLN modulation only in the adaLN designs (<see cref="BlockDesign.AdaptiveFinalLayer"/>).
 /// </summary>
 public static class Gflops
 {
@@ -41,7 +41,7 @@ public static class Gflops
     public const int FrequencyEmbeddingSize = 256;
 
     /// <summary>Length of the condition sequence [t_emb, y_emb] used by cross-attention and in-context blocks.</summary>
-    public const int ConditionTokens = 2;
+    public const int ConditionTokens = BlockDesign.ConditionTokens;
 
     /// <summary>Total Gflops (MACs / 1e9) of one forward pass.</summary>
     public static double Of(DiTConfig c) => Count(c).Gflops;
@@ -50,7 +50,8 @@ public static class Gflops
     public static FlopsReport Count(DiTConfig c)
     {
         long d = c.HiddenSize, n = c.NumPatches, p = c.PatchSize, depth = c.Depth, h = c.MlpHidden;
-        long t = c.Block == BlockType.InContext ? n + ConditionTokens : n;
+        var design = BlockDesign.For(c.Block);
+        long t = n + design.AppendedTokens;
         const long l = ConditionTokens;
         var terms = new List<FlopsTerm>
         {
@@ -62,18 +63,17 @@ public static class Gflops
             new("blocks.attn.proj", depth * t * d * d),
             new("blocks.mlp (fc1+fc2)", depth * t * 2 * d * h),
         };
-        long adaLnOut = c.Block switch { BlockType.AdaLNZero => 6, BlockType.AdaLN => 4, _ => 0 };
-        if (adaLnOut > 0)
-            terms.Add(new("blocks.adaLN_modulation", depth * d * adaLnOut * d));
-        if (c.Block == BlockType.CrossAttention)
+        if (design.ModulationChunks > 0)
+            terms.Add(new("blocks.adaLN_modulation", depth * d * design.ModulationChunks * d));
+        if (design.CrossAttends)
         {
             terms.Add(new("blocks.cross_attn q/out proj", depth * 2 * n * d * d));
             terms.Add(new("blocks.cross_attn k/v proj", depth * 2 * l * d * d));
             terms.Add(new("blocks.cross_attn QK^T+AV", depth * 2 * n * l * d));
         }
         // Only the adaLN designs modulate the final LayerNorm; the others use a plain affine one (no MACs counted).
-        if (adaLnOut > 0)
-            terms.Add(new("final_layer.adaLN_modulation", d * 2 * d));
+        if (design.AdaptiveFinalLayer)
+            terms.Add(new("final_layer.adaLN_modulation", d * BlockDesign.FinalModulationChunks * d));
         terms.Add(new("final_layer.linear", n * d * p * p * c.OutChannels));
         return new FlopsReport(c, terms);
     }

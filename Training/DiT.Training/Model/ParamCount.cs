@@ -40,30 +40,25 @@ public static class ParamCount
     {
         long d = c.HiddenSize, p = c.PatchSize, h = c.MlpHidden, depth = c.Depth;
         long classes = c.NumClasses + (c.ClassDropoutProb > 0 ? 1 : 0);
-        long adaLnOut = c.Block switch { BlockType.AdaLNZero => 6, BlockType.AdaLN => 4, _ => 0 };
+        var design = BlockDesign.For(c.Block);
+        long chunks = design.ModulationChunks;
         long block = Linear(d, 3 * d) + Linear(d, d) + Linear(d, h) + Linear(h, d)
-                     + (adaLnOut > 0 ? Linear(d, adaLnOut * d) : 0)
-                     + (c.Block == BlockType.CrossAttention ? 4 * Linear(d, d) : 0)
-                     + AffineNormsPerBlock(c.Block) * 2 * d;
-        bool adaptiveFinal = adaLnOut > 0;
+                     + (chunks > 0 ? Linear(d, chunks * d) : 0)
+                     + (design.CrossAttends ? 4 * Linear(d, d) : 0)
+                     + design.AffineNormsPerBlock * 2 * d;
         var terms = new List<(string, long)>
         {
             ("x_embedder.proj", p * p * c.InChannels * d + d),
             ("t_embedder.mlp", Linear(Gflops.FrequencyEmbeddingSize, d) + Linear(d, d)),
             ("y_embedder.embedding_table", classes * d),
             ("blocks", depth * block),
-            adaptiveFinal ? ("final_layer.adaLN_modulation", Linear(d, 2 * d)) : ("final_layer.norm_final", 2 * d),
+            design.AdaptiveFinalLayer
+                ? ("final_layer.adaLN_modulation", Linear(d, BlockDesign.FinalModulationChunks * d))
+                : ("final_layer.norm_final", 2 * d),
             ("final_layer.linear", Linear(d, p * p * c.OutChannels)),
         };
         return new ParamReport(c, terms, (long)c.NumPatches * d);
     }
-
-    private static long AffineNormsPerBlock(BlockType b) => b switch
-    {
-        BlockType.CrossAttention => 3,
-        BlockType.InContext => 2,
-        _ => 0,
-    };
 
     /// <summary>Weights plus bias of nn.Linear(inF, outF).</summary>
     public static long Linear(long inF, long outF) => checked(inF * outF + outF);

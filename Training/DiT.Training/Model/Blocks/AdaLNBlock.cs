@@ -16,20 +16,23 @@ public sealed class AdaLNBlock : DiTBlockBase
     private readonly Mlp mlp;
     private readonly Sequential adaLN_modulation;
 
+    // 4: the forward below unpacks shift/scale for attention and MLP; the table is what the counters read.
+    private static readonly int Chunks = BlockDesign.For(BlockType.AdaLN).ModulationChunks;
+
     public AdaLNBlock(int dim, int heads, int mlpHidden) : base(nameof(AdaLNBlock))
     {
         norm1 = LayerNorm(dim, eps: 1e-6, elementwise_affine: false);
         attn = new Attention(dim, heads);
         norm2 = LayerNorm(dim, eps: 1e-6, elementwise_affine: false);
         mlp = new Mlp(dim, mlpHidden);
-        adaLN_modulation = Sequential(("0", SiLU()), ("1", Linear(dim, 4 * dim)));
+        adaLN_modulation = Sequential(("0", SiLU()), ("1", Linear(dim, Chunks * dim)));
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x, Tensor c, Tensor cond)
     {
         using var mod = adaLN_modulation.forward(c);
-        var m = mod.chunk(4, dim: 1);   // shift_msa, scale_msa, shift_mlp, scale_mlp
+        var m = mod.chunk(Chunks, dim: 1);   // shift_msa, scale_msa, shift_mlp, scale_mlp
         try
         {
             using var n1 = norm1.forward(x);

@@ -11,9 +11,6 @@ public abstract class DiTBlockBase : Module<Tensor, Tensor, Tensor, Tensor>
 {
     protected DiTBlockBase(string name) : base(name) { }
 
-    /// <summary>The Linear layers that the paper zero-initialises for this design (none by default).</summary>
-    internal virtual TorchSharp.Modules.Linear? ZeroInitModulation => null;
-
     public static DiTBlockBase Create(DiTConfig cfg) => cfg.Block switch
     {
         BlockType.AdaLNZero => new AdaLNZeroBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden),
