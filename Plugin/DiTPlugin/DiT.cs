@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Runtime;
 using DiTPlugin.Sampling;
 using DiTPlugin.Textures;
@@ -74,7 +75,7 @@ namespace DiTPlugin
                 new TensorSpec("cfg_scale", typeof(float), 1),
             };
             var outputs = new[] { new TensorSpec("eps", typeof(float), b, c, s, s), new TensorSpec("v", typeof(float), b, c, s, s) };
-            bool latent = m.Input.Space == "latent" && m.Latent != null;
+            bool latent = m.Input.Space == InputSpaces.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
             Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
             reporter.End();
@@ -216,7 +217,7 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
             if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
-            if (options.Seamless && Manifest.Input.Space == "latent" && Manifest.DecoderGraphs(circular: true).Count == 0)
+            if (options.Seamless && Manifest.Input.Space == InputSpaces.Latent && Manifest.DecoderGraphs(circular: true).Count == 0)
                 throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
             if (options.Outputs == 0 || (options.Outputs & ~GenerationOutputs.ImageAndSample) != 0)
                 throw new ArgumentOutOfRangeException(nameof(options), options.Outputs, "Outputs must be Image, Sample or ImageAndSample.");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export.Onnx;
 using DiTPlugin.Training.Model;
 using static TorchSharp.torch;
@@ -326,11 +327,11 @@ public static class DiTOnnxExporter
             g.Output(eps, "eps");
             g.Output(v, "v");
             var model = g.ToModel($"DiT {cfg.Block} depth {cfg.Depth} hidden {d} heads {cfg.NumHeads} patch {p}, " +
-                                  $"classifier-free guidance inside ({(fp16 ? "fp16" : "fp32")}). See docs/model-package.md.");
+                                  $"classifier-free guidance inside ({Precisions.Of(fp16)}). See docs/model-package.md.");
             void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-            Meta("ditplugin.format", "ditplugin-model-package/1");
+            Meta("ditplugin.format", $"{PackageFormat.Name}/{PackageFormat.Version}");
             Meta("ditplugin.block", cfg.Block.ToString());
-            Meta("ditplugin.precision", fp16 ? "fp16" : "fp32");
+            Meta("ditplugin.precision", Precisions.Of(fp16));
             Meta("ditplugin.guidedChannels", guided.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return model;
         }

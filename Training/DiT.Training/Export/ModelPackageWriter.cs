@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
@@ -23,7 +24,7 @@ public sealed record ModelPackageRequest
     public string Description { get; init; } = "";
     public LicenseInfo License { get; init; } = new("unspecified", false, "", "");
     public IReadOnlyDictionary<string, int> Synonyms { get; init; } = new Dictionary<string, int>();
-    public string ScheduleKind { get; init; } = "linear";
+    public string ScheduleKind { get; init; } = ScheduleKinds.Linear;
     public int Timesteps { get; init; } = 1000;
     public int Batch { get; init; } = 1;
     public int? GuidedChannels { get; init; }
@@ -31,7 +32,7 @@ public sealed record ModelPackageRequest
     public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
     public bool IncludeFp16 { get; init; }
-    public string ColorSpace { get; init; } = "sRGB";
+    public string ColorSpace { get; init; } = ColorSpaces.Srgb;
     /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
     public string? VaeDecoderPath { get; init; }
     /// <summary>For latent models: decoder graphs built here (e.g. by VaeDecoderOnnxExporter), at most one per precision.</summary>
@@ -72,13 +73,14 @@ public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSiz
 /// </summary>
 public static class ModelPackageWriter
 {
-    public const string ManifestFile = "model.json";
-    public const string Fp32File = "dit.onnx";
-    public const string Fp16File = "dit_fp16.onnx";
-    public const string DecoderFile = "vae_decoder.onnx";
-    public const string DecoderFp16File = "vae_decoder_fp16.onnx";
-    public const string CircularDecoderFile = "vae_decoder_circular.onnx";
-    public const string CircularDecoderFp16File = "vae_decoder_circular_fp16.onnx";
+    // Kept as aliases of PackageFiles for the callers (CLI, tests) that name them here.
+    public const string ManifestFile = PackageFiles.Manifest;
+    public const string Fp32File = PackageFiles.DiT;
+    public const string Fp16File = PackageFiles.DiTFp16;
+    public const string DecoderFile = PackageFiles.Decoder;
+    public const string DecoderFp16File = PackageFiles.DecoderFp16;
+    public const string CircularDecoderFile = PackageFiles.CircularDecoder;
+    public const string CircularDecoderFp16File = PackageFiles.CircularDecoderFp16;
 
     public static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
@@ -157,10 +159,10 @@ public static class ModelPackageWriter
         if (r.ClassNames.Count != 0 && r.ClassNames.Count != cfg.NumClasses)
             throw new ArgumentException($"{r.ClassNames.Count} class names for a model with {cfg.NumClasses} classes.");
         CheckUniqueNames(r.ClassNames);
-        if (r.ScheduleKind is not ("linear" or "cosine"))
-            throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows (linear, cosine).");
-        if (r.ColorSpace is not ("sRGB" or "linear"))
-            throw new ArgumentException($"Color space '{r.ColorSpace}' must be 'sRGB' or 'linear'.");
+        if (!ScheduleKinds.IsValid(r.ScheduleKind))
+            throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows ({string.Join(", ", ScheduleKinds.All)}).");
+        if (!ColorSpaces.IsValid(r.ColorSpace))
+            throw new ArgumentException($"Color space '{r.ColorSpace}' must be {ColorSpaces.Expected}.");
         // Broken weights would export without complaint and fail only when the game generates: refuse them here, and
         // with fp16 also anything float16 cannot hold (WeightCheck explains the limits).
         var shapeProblems = DiTShapes.Problems(cfg, r.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
@@ -175,10 +177,10 @@ public static class ModelPackageWriter
         {
             var bytes = DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, options with { Fp16 = fp16 }));
             files.Add((file, bytes));
-            graphs.Add(new GraphInfo("dit", file, fp16 ? "fp16" : "fp32", r.Batch, (int)GraphBuilder.Opset, Sha256Hex(bytes)));
+            graphs.Add(new GraphInfo(GraphRoles.DiT, file, Precisions.Of(fp16), r.Batch, PackageFormat.Opset, Sha256Hex(bytes)));
         }
-        if (r.IncludeFp32) AddGraph(Fp32File, fp16: false);
-        if (r.IncludeFp16) AddGraph(Fp16File, fp16: true);
+        if (r.IncludeFp32) AddGraph(PackageFiles.DiTGraph(Precision.Fp32), fp16: false);
+        if (r.IncludeFp16) AddGraph(PackageFiles.DiTGraph(Precision.Fp16), fp16: true);
 
         LatentInfo? latent = null;
         int outSize = cfg.InputSize, outChannels = cfg.InChannels;
@@ -186,11 +188,11 @@ public static class ModelPackageWriter
         if (r.VaeDecoderPath is not null)
         {
             if (!File.Exists(r.VaeDecoderPath)) throw new FileNotFoundException($"VAE decoder '{r.VaeDecoderPath}' does not exist.", r.VaeDecoderPath);
-            decoders.Insert(0, new VaeDecoderGraph(File.ReadAllBytes(r.VaeDecoderPath), "fp32"));
+            decoders.Insert(0, new VaeDecoderGraph(File.ReadAllBytes(r.VaeDecoderPath), Precisions.Fp32));
         }
         if (decoders.Count > 0)
         {
-            if (decoders.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || decoders.Any(d => d.Precision is not ("fp32" or "fp16")))
+            if (decoders.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || decoders.Any(d => !Precisions.IsValid(d.Precision)))
                 throw new ArgumentException("VAE decoders must be at most one fp32 and one fp16 graph (each also once with circular padding), got " +
                                             string.Join(", ", decoders.Select(d => d.Precision + (d.Circular ? " circular" : ""))) + ".");
             if (!decoders.Any(d => !d.Circular)) throw new ArgumentException("A circular-padding VAE decoder needs the ordinary (zero-padded) decoder beside it.");
@@ -199,15 +201,15 @@ public static class ModelPackageWriter
             foreach (var d in decoders.Where(d => d.TileSize is int t && (t < 1 || t > cfg.InputSize)))
                 throw new ArgumentException($"VAE decoder tile size {d.TileSize} must be in 1..{cfg.InputSize} (the latent side).");
             // Zero-padded fp32 first: latent.decoder names it, and it is what readers fall back to.
-            foreach (var d in decoders.OrderBy(d => d.Circular ? 1 : 0).ThenBy(d => d.Precision == "fp32" ? 0 : 1))
+            foreach (var d in decoders.OrderBy(d => d.Circular ? 1 : 0).ThenBy(d => d.Precision == Precisions.Fp32 ? 0 : 1))
             {
-                string file = d.Circular ? (d.Precision == "fp32" ? CircularDecoderFile : CircularDecoderFp16File)
-                                         : (d.Precision == "fp32" ? DecoderFile : DecoderFp16File);
+                string file = PackageFiles.DecoderGraph(Precisions.Parse(d.Precision), d.Circular ? Padding.Circular : Padding.Zeros);
                 files.Add((file, d.Onnx));
-                graphs.Add(new GraphInfo("vae_decoder", file, d.Precision, r.Batch, (int)GraphBuilder.Opset, Sha256Hex(d.Onnx), d.TileSize,
-                    d.Circular ? "circular" : null));
+                // Zero padding is the default and is not written, so packages from before the field stay byte-identical.
+                graphs.Add(new GraphInfo(GraphRoles.VaeDecoder, file, d.Precision, r.Batch, PackageFormat.Opset, Sha256Hex(d.Onnx), d.TileSize,
+                    d.Circular ? Paddings.Circular : null));
             }
-            var primary = graphs.First(g => g.Role == "vae_decoder");
+            var primary = graphs.First(g => g.Role == GraphRoles.VaeDecoder);
             latent = new LatentInfo(r.LatentScale, r.LatentDownsample, primary.File, primary.Sha256, r.TileOverlap);
             outSize = cfg.InputSize * r.LatentDownsample;
             outChannels = 3;
@@ -222,7 +224,7 @@ public static class ModelPackageWriter
             License = r.License,
             Architecture = new ArchitectureInfo("DiT", cfg.Depth, cfg.HiddenSize, cfg.NumHeads, cfg.PatchSize, cfg.MlpRatio,
                 cfg.Block.ToString(), cfg.LearnSigma),
-            Input = new InputInfo(cfg.InputSize, cfg.InChannels, latent is null ? "pixel" : "latent"),
+            Input = new InputInfo(cfg.InputSize, cfg.InChannels, (latent is null ? InputSpace.Pixel : InputSpace.Latent).ToJson()),
             Output = new OutputInfo(outSize, outSize, outChannels, r.ColorSpace),
             Latent = latent,
             Classes = new ClassesInfo(cfg.NumClasses, cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, names, r.Synonyms),
