@@ -94,4 +94,14 @@ public class PackageVocabularyTests
         foreach (var kind in ScheduleKinds.All) Assert.That(BetaSchedules.Get(kind, 50), Has.Length.EqualTo(50));
         Assert.That(() => BetaSchedules.Get("Linear", 50), Throws.ArgumentException.With.Message.Contains("'linear' or 'cosine'"));
     }
+
+    [Test]
+    public void LargestTensorIsTheDiTsOrTheDecodersImage()
+    {
+        Assert.That(ManifestLimits.LargestTensorElements(GraphRole.DiT, 2, 4, 32, null, 8, 3), Is.EqualTo(2L * 4 * 32 * 32));
+        Assert.That(ManifestLimits.LargestTensorElements(GraphRole.VaeDecoder, 2, 4, 32, null, 8, 3), Is.EqualTo(2L * 3 * 256 * 256));
+        Assert.That(ManifestLimits.LargestTensorElements(GraphRole.VaeDecoder, 1, 4, 32, 16, 8, 3), Is.EqualTo(3L * 128 * 128), "a tile decoder's image is one tile's");
+        Assert.That(ManifestLimits.LargestTensorElements(GraphRole.VaeDecoder, 1, 16, 8, null, 1, 1), Is.EqualTo(16L * 8 * 8), "the latent, when it is the larger");
+        Assert.That(ManifestLimits.LargestTensorElements(GraphRole.DiT, 64, 16, 8192, null, 1, 3), Is.EqualTo(64L * 16 * 8192 * 8192), "no int overflow");
+    }
 }

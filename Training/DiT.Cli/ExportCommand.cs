@@ -20,7 +20,7 @@ internal static class ExportCommand
     {
         var ckpt = new Option<string>("--checkpoint") { Description = "A checkpoint written by dit train (its EMA weights are exported).", Required = true };
         var outPath = new Option<string>("--out") { Description = "The package folder, or a .zip holding the same files.", Required = true };
-        var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 }.InRange(1, 1024);
+        var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 }.InRange(1, ManifestLimits.MaxBatch);
         var fp16 = new Option<bool>("--fp16") { Description = "Also write dit_fp16.onnx (float16 weights and compute, float32 I/O)." };
         var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (for models whose fp32 weights exceed one ONNX file's 2 GB)." };
         var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." }.InRange(1, 64);

@@ -115,9 +115,8 @@ namespace DiTPlugin.Runtime
             if (schedule.Betas is null || schedule.Betas.Count == 0)
             {
                 if (!ScheduleKinds.IsValid(schedule.Kind)) throw Bad($"schedule.kind {Show(schedule.Kind)} is not {ScheduleKinds.Expected}.");
-                // ADM's linear betas end at 0.02·1000/T: above 1 (no valid beta) for T < 20.
-                if (schedule.Kind == ScheduleKinds.Linear && schedule.Timesteps < 20)
-                    throw Bad($"schedule.timesteps {schedule.Timesteps} is too few for the linear schedule, whose last beta 0.02·1000/T would be above 1; it needs 20..{PackageLimits.MaxTimesteps}.");
+                if (schedule.Kind == ScheduleKinds.Linear && schedule.Timesteps < ManifestLimits.MinLinearTimesteps)
+                    throw Bad($"schedule.timesteps {schedule.Timesteps} is too few for the linear schedule, whose last beta 0.02·1000/T would be above 1; it needs {ManifestLimits.MinLinearTimesteps}..{PackageLimits.MaxTimesteps}.");
             }
             else
             {
@@ -193,11 +192,12 @@ namespace DiTPlugin.Runtime
         {
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             string shape = $"[{b}, {c}, {s}, {s}]";
-            long elements = b * c * s * s;
-            if (g.Role == ModelManifest.DecoderRole)
+            bool decoder = g.Role == ModelManifest.DecoderRole;
+            long elements = ManifestLimits.LargestTensorElements(decoder ? GraphRole.VaeDecoder : GraphRole.DiT, g.Batch, m.Input.Channels,
+                m.Input.Size, g.TileSize, m.Latent?.Downsample ?? 1, m.Output.Channels);
+            if (decoder)
             {
-                long t = g.TileSize ?? s, side = t * (m.Latent?.Downsample ?? 1), image = b * m.Output.Channels * side * side;
-                elements = Math.Max(b * c * t * t, image);
+                long side = (long)(g.TileSize ?? m.Input.Size) * (m.Latent?.Downsample ?? 1);
                 shape = $"[{b}, {m.Output.Channels}, {side}, {side}]";
             }
             if (elements > PackageLimits.MaxTensorElements)

@@ -163,6 +163,9 @@ public static class ModelPackageWriter
             throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows ({string.Join(", ", ScheduleKinds.All)}).");
         if (!ColorSpaces.IsValid(r.ColorSpace))
             throw new ArgumentException($"Color space '{r.ColorSpace}' must be {ColorSpaces.Expected}.");
+        // Before the graphs are built, which takes minutes for large models: everything known from the request.
+        if (LimitProblems(r, cfg) is { Count: > 0 } limits)
+            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", limits)}");
         // Broken weights would export without complaint and fail only when the game generates: refuse them here, and
         // with fp16 also anything float16 cannot hold (WeightCheck explains the limits).
         var shapeProblems = DiTShapes.Problems(cfg, r.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
@@ -212,7 +215,7 @@ public static class ModelPackageWriter
             var primary = graphs.First(g => g.Role == GraphRoles.VaeDecoder);
             latent = new LatentInfo(r.LatentScale, r.LatentDownsample, primary.File, primary.Sha256, r.TileOverlap);
             outSize = cfg.InputSize * r.LatentDownsample;
-            outChannels = 3;
+            outChannels = DecodedChannels;
         }
 
         var names = r.ClassNames.Count == cfg.NumClasses ? r.ClassNames.ToList()
@@ -236,8 +239,84 @@ public static class ModelPackageWriter
             Training = new TrainingInfo(r.TrainingSteps, r.Dataset, r.FinalLoss),
         };
         files.Add((ManifestFile, Encoding.UTF8.GetBytes(manifest.ToJson())));
+        if (SizeProblems(files) is { Count: > 0 } sizes)
+            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", sizes)}");
         return files;
     }
+
+    /// <summary>
+    /// What the request would put into model.json beyond <see cref="ManifestLimits"/>, or another rule readers
+    /// enforce (docs/model-package.md, "Limits and rules for readers"): the Plugin refuses such a package, so it is not
+    /// written. Empty when the request is within them.
+    /// </summary>
+    public static List<string> LimitProblems(ModelPackageRequest r, DiTConfig cfg)
+    {
+        var p = new List<string>();
+        void Length(string field, string? value, int max)
+        {
+            if (value is not null && value.Length > max) p.Add($"{field} is {value.Length} characters long, more than {max}.");
+        }
+        void Range(string field, long value, long min, long max)
+        {
+            if (value < min || value > max) p.Add($"{field} {value} is outside {min}..{max}.");
+        }
+        Length("name", r.Name, ManifestLimits.MaxNameChars);
+        Length("description", r.Description, ManifestLimits.MaxTextChars);
+        if (string.IsNullOrWhiteSpace(r.License.Id)) p.Add("license.id is blank; give the weights' licence (an SPDX id, or 'unspecified').");
+        Length("license.id", r.License.Id, ManifestLimits.MaxNameChars);
+        Length("license.text", r.License.Text, ManifestLimits.MaxTextChars);
+        Length("license.attribution", r.License.Attribution, ManifestLimits.MaxTextChars);
+        Range("input.size", cfg.InputSize, 1, ManifestLimits.MaxImageSide);
+        Range("input.channels", cfg.InChannels, 1, ManifestLimits.MaxChannels);
+        Range("classes.count", cfg.NumClasses, 1, ManifestLimits.MaxClasses);
+        for (int i = 0; i < r.ClassNames.Count; i++) Length($"classes.names[{i}]", r.ClassNames[i], ManifestLimits.MaxNameChars);
+        if (r.Synonyms.Count > ManifestLimits.MaxSynonyms) p.Add($"classes.synonyms has {r.Synonyms.Count} entries, more than {ManifestLimits.MaxSynonyms}.");
+        foreach (var (key, id) in r.Synonyms)
+        {
+            Length($"classes.synonyms key '{Shorten(key)}'", key, ManifestLimits.MaxNameChars);
+            if (id < 0 || id >= cfg.NumClasses) p.Add($"classes.synonyms['{Shorten(key)}'] = {id} is not a class id (0..{cfg.NumClasses - 1}).");
+        }
+        Range("schedule.timesteps", r.Timesteps, 1, ManifestLimits.MaxTimesteps);
+        if (r.ScheduleKind == ScheduleKinds.Linear && r.Timesteps is >= 1 and < ManifestLimits.MinLinearTimesteps)
+            p.Add($"schedule.timesteps {r.Timesteps} is too few for the linear schedule (it needs {ManifestLimits.MinLinearTimesteps}..{ManifestLimits.MaxTimesteps}).");
+        Range("batch", r.Batch, 1, ManifestLimits.MaxBatch);
+        long Elements(GraphRole role, int? tile) =>
+            ManifestLimits.LargestTensorElements(role, r.Batch, cfg.InChannels, cfg.InputSize, tile, r.LatentDownsample, DecodedChannels);
+        if (Elements(GraphRole.DiT, null) > ManifestLimits.MaxTensorElements)
+            p.Add($"the DiT's tensors [{r.Batch}, {cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}] hold more than {ManifestLimits.MaxTensorElements} values; lower the batch.");
+        // Decoders given as a file decode whole latents, as a format-1 reader assumes of latent.decoder.
+        var tiles = r.VaeDecoders.Select(d => d.TileSize).Concat(r.VaeDecoderPath is null ? Array.Empty<int?>() : new int?[] { null }).ToList();
+        if (tiles.Count > 0)
+        {
+            Range("latent.downsample", r.LatentDownsample, 1, ManifestLimits.MaxDownsample);
+            Range("output side (input.size × latent.downsample)", (long)cfg.InputSize * r.LatentDownsample, 1, ManifestLimits.MaxImageSide);
+            foreach (var tile in tiles.Distinct().Where(t => Elements(GraphRole.VaeDecoder, t) > ManifestLimits.MaxTensorElements))
+                p.Add($"the VAE decoder{(tile is int t ? $" for {t}-latent tiles" : "")} has a tensor of more than {ManifestLimits.MaxTensorElements} values; lower the batch or use a smaller tile.");
+            if (r.TileOverlap is int overlap && tiles.Any(t => t is int side && side < cfg.InputSize && (overlap < 0 || overlap >= side)))
+                p.Add($"latent.tileOverlap {overlap} must be in 0..tileSize-1.");
+        }
+        return p;
+    }
+
+    /// <summary>The image channels a VAE decoder graph writes (RGB); output.channels of a latent package.</summary>
+    private const int DecodedChannels = 3;
+
+    /// <summary>The package's files beyond <see cref="ManifestLimits"/>' byte limits, which readers check before reading them.</summary>
+    private static List<string> SizeProblems(List<(string Name, byte[] Bytes)> files)
+    {
+        var p = new List<string>();
+        foreach (var (name, bytes) in files)
+        {
+            long max = name == ManifestFile ? ManifestLimits.MaxManifestBytes : ManifestLimits.MaxGraphBytes;
+            if (bytes.LongLength > max) p.Add($"{name} is {bytes.LongLength} bytes, more than {max}.");
+        }
+        long total = files.Sum(f => f.Bytes.LongLength);
+        if (total > ManifestLimits.MaxPackageBytes) p.Add($"the package's files are {total} bytes in all, more than {ManifestLimits.MaxPackageBytes}.");
+        return p;
+    }
+
+    // Messages quote names given by the user; one far beyond the limit is shown by its start.
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
     /// <summary>
     /// ImageNet-1k's own list names two synsets "crane" (134 the bird, 517 the machine) and two "maillot" (638, 639); a
