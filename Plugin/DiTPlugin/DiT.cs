@@ -69,12 +69,12 @@ namespace DiTPlugin
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             var inputs = new[]
             {
-                new TensorSpec("x", typeof(float), b, c, s, s),
-                new TensorSpec("t", typeof(float), b),
-                new TensorSpec("y", typeof(long), b),
-                new TensorSpec("cfg_scale", typeof(float), 1),
+                new TensorSpec(GraphTensors.X, typeof(float), b, c, s, s),
+                new TensorSpec(GraphTensors.T, typeof(float), b),
+                new TensorSpec(GraphTensors.Y, typeof(long), b),
+                new TensorSpec(GraphTensors.CfgScale, typeof(float), 1),
             };
-            var outputs = new[] { new TensorSpec("eps", typeof(float), b, c, s, s), new TensorSpec("v", typeof(float), b, c, s, s) };
+            var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
             bool latent = m.Input.Space == InputSpaces.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
             Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
@@ -83,8 +83,8 @@ namespace DiTPlugin
             {
                 // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
                 Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
-                    new[] { new TensorSpec("latent", typeof(float), b, c, t, t) },
-                    new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
+                    new[] { new TensorSpec(GraphTensors.Latent, typeof(float), b, c, t, t) },
+                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
                     options.ExecutionProvider, options.Log, options.DeviceId), options.Log, circular);
                 try
                 {

@@ -22,6 +22,8 @@ public class PackageVocabularyTests
         Assert.That(ColorSpaces.All, Is.EqualTo(new[] { "sRGB", "linear" }));
         Assert.That(ScheduleKinds.All, Is.EqualTo(new[] { "linear", "cosine" }));
         Assert.That((PackageFormat.Name, PackageFormat.Version, PackageFormat.Opset), Is.EqualTo(("ditplugin-model-package", 1, 17)));
+        Assert.That(new[] { GraphTensors.X, GraphTensors.T, GraphTensors.Y, GraphTensors.CfgScale, GraphTensors.Eps, GraphTensors.V, GraphTensors.Latent, GraphTensors.Image },
+            Is.EqualTo(new[] { "x", "t", "y", "cfg_scale", "eps", "v", "latent", "image" }));
     }
 
     [Test]

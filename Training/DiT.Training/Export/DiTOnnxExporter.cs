@@ -249,10 +249,10 @@ public static class DiTOnnxExporter
             int c = cfg.InChannels, s = cfg.InputSize, p = cfg.PatchSize, grid = cfg.GridSize, o = cfg.OutChannels;
             long tokens = cfg.NumPatches;
 
-            var x = g.Input("x", OnnxType.Float, batch, c, s, s);
-            var t = g.Input("t", OnnxType.Float, batch);
-            var y = g.Input("y", OnnxType.Int64, batch);
-            var cfgScale = g.Input("cfg_scale", OnnxType.Float, 1);
+            var x = g.Input(GraphTensors.X, OnnxType.Float, batch, c, s, s);
+            var t = g.Input(GraphTensors.T, OnnxType.Float, batch);
+            var y = g.Input(GraphTensors.Y, OnnxType.Int64, batch);
+            var cfgScale = g.Input(GraphTensors.CfgScale, OnnxType.Float, 1);
 
             // Timestep embedding: [cos, sin](t * freqs) in float32 (t up to ~1000 needs it), then the MLP.
             using var k = arange(TimestepEmbedder.FrequencySize / 2, dtype: float32);
@@ -324,8 +324,8 @@ public static class DiTOnnxExporter
             var v = cfg.LearnSigma ? g.Slice(condHalf, 1, c, 2L * c, "cond_v")
                 : g.Constant("v_zeros", new float[batch * c * s * s], new long[] { batch, c, s, s });
 
-            g.Output(eps, "eps");
-            g.Output(v, "v");
+            g.Output(eps, GraphTensors.Eps);
+            g.Output(v, GraphTensors.V);
             var model = g.ToModel($"DiT {cfg.Block} depth {cfg.Depth} hidden {d} heads {cfg.NumHeads} patch {p}, " +
                                   $"classifier-free guidance inside ({Precisions.Of(fp16)}). See docs/model-package.md.");
             void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });

@@ -53,8 +53,8 @@ public sealed record VaeDecoderExport(ModelProto Model, long SizeBytes, OnnxValu
 /// </summary>
 public static class VaeDecoderOnnxExporter
 {
-    public const string InputName = "latent";
-    public const string OutputName = "image";
+    public const string InputName = GraphTensors.Latent;
+    public const string OutputName = GraphTensors.Image;
 
     public static VaeDecoderExport Build(VaeConfig config, IReadOnlyDictionary<string, Tensor> weights, VaeExportOptions? options = null)
     {
