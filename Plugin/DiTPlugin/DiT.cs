@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Runtime;
 using DiTPlugin.Sampling;
 using DiTPlugin.Textures;
@@ -68,13 +69,13 @@ namespace DiTPlugin
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             var inputs = new[]
             {
-                new TensorSpec("x", typeof(float), b, c, s, s),
-                new TensorSpec("t", typeof(float), b),
-                new TensorSpec("y", typeof(long), b),
-                new TensorSpec("cfg_scale", typeof(float), 1),
+                new TensorSpec(GraphTensors.X, typeof(float), b, c, s, s),
+                new TensorSpec(GraphTensors.T, typeof(float), b),
+                new TensorSpec(GraphTensors.Y, typeof(long), b),
+                new TensorSpec(GraphTensors.CfgScale, typeof(float), 1),
             };
-            var outputs = new[] { new TensorSpec("eps", typeof(float), b, c, s, s), new TensorSpec("v", typeof(float), b, c, s, s) };
-            bool latent = m.Input.Space == "latent" && m.Latent != null;
+            var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
+            bool latent = m.Input.Space == InputSpaces.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
             Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
             reporter.End();
@@ -82,8 +83,8 @@ namespace DiTPlugin
             {
                 // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
                 Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
-                    new[] { new TensorSpec("latent", typeof(float), b, c, t, t) },
-                    new[] { new TensorSpec("image", typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
+                    new[] { new TensorSpec(GraphTensors.Latent, typeof(float), b, c, t, t) },
+                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
                     options.ExecutionProvider, options.Log, options.DeviceId), options.Log, circular);
                 try
                 {
@@ -216,7 +217,7 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
             if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
-            if (options.Seamless && Manifest.Input.Space == "latent" && Manifest.DecoderGraphs(circular: true).Count == 0)
+            if (options.Seamless && Manifest.Input.Space == InputSpaces.Latent && Manifest.DecoderGraphs(circular: true).Count == 0)
                 throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
             if (options.Outputs == 0 || (options.Outputs & ~GenerationOutputs.ImageAndSample) != 0)
                 throw new ArgumentOutOfRangeException(nameof(options), options.Outputs, "Outputs must be Image, Sample or ImageAndSample.");

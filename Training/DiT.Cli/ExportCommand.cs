@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Model;
@@ -19,7 +20,7 @@ internal static class ExportCommand
     {
         var ckpt = new Option<string>("--checkpoint") { Description = "A checkpoint written by dit train (its EMA weights are exported).", Required = true };
         var outPath = new Option<string>("--out") { Description = "The package folder, or a .zip holding the same files.", Required = true };
-        var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 }.InRange(1, 1024);
+        var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 }.InRange(1, ManifestLimits.MaxBatch);
         var fp16 = new Option<bool>("--fp16") { Description = "Also write dit_fp16.onnx (float16 weights and compute, float32 I/O)." };
         var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (for models whose fp32 weights exceed one ONNX file's 2 GB)." };
         var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." }.InRange(1, 64);
@@ -32,7 +33,7 @@ internal static class ExportCommand
         var commercial = new Option<bool>("--commercial-use") { Description = "Whether the license allows commercial use (true|false).", DefaultValueFactory = _ => false, Arity = ArgumentArity.ExactlyOne };
         var dataset = new Option<string?>("--dataset") { Description = "Training data, for model.json's training.dataset." };
         var finalLoss = new Option<double?>("--final-loss") { Description = "For model.json's training.finalLoss (default: the last loss.csv row next to the checkpoint, at or before its step)." };
-        var colorSpace = new Option<string>("--color-space") { Description = "sRGB or linear: how model outputs map to pixels.", DefaultValueFactory = _ => "sRGB" };
+        var colorSpace = new Option<string>("--color-space") { Description = $"{string.Join(" or ", ColorSpaces.All)}: how model outputs map to pixels.", DefaultValueFactory = _ => ColorSpaces.Srgb };
         var vae = new Option<string?>("--vae-decoder") { Description = "For latent models: a VAE decoder ONNX (latent/scale → RGB) to ship as vae_decoder.onnx." };
         var latentScale = new Option<double>("--latent-scale") { DefaultValueFactory = _ => 0.18215 }.Finite(1e-6, 1e3);
         var vaeWeights = new Option<string?>("--vae") { Description = "For latent models: SD VAE weights (diffusers layout, .safetensors or .bin) whose decoder is exported as vae_decoder.onnx (+ vae_decoder_fp16.onnx with --fp16)." };

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Import;
@@ -70,7 +71,7 @@ internal static class ImportCommand
             Checkpoint.Save(r.GetValue(outPath)!, null, dm, null, 0, trainOptions, names, provenance, sampling);
             AnsiConsole.MarkupLineInterpolated($"Imported {DiTImporter.Describe(cfg)}: {ParamCount.Trainable(cfg):N0} parameters, from {what}.");
             AnsiConsole.MarkupLineInterpolated(
-                $"Sampling: {(sampling.LatentSpace ? "latent" : "pixel")} space, guidance on {(sampling.GuidedChannels is int g ? $"{g} of {cfg.InChannels}" : "all")} channels, x0 {(sampling.ResolveClipDenoised() ? "clipped" : "not clipped")}.");
+                $"Sampling: {(sampling.LatentSpace ? InputSpaces.Latent : InputSpaces.Pixel)} space, guidance on {(sampling.GuidedChannels is int g ? $"{g} of {cfg.InChannels}" : "all")} channels, x0 {(sampling.ResolveClipDenoised() ? "clipped" : "not clipped")}.");
             string nc = provenance.CommercialUse ? "" : " (non-commercial)";
             AnsiConsole.MarkupLineInterpolated($"Wrote {r.GetValue(outPath)} in {(DateTime.UtcNow - started).TotalSeconds:F1} s. Licence {provenance.LicenseId}{nc}.");
             if (r.GetValue(classNames) is null)

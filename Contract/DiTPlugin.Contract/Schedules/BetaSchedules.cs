@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Contract.Schedules
 {
@@ -21,9 +22,9 @@ namespace DiTPlugin.Contract.Schedules
         {
             switch (name)
             {
-                case "linear": return Linear(timesteps);
-                case "cosine": return Cosine(timesteps);
-                default: throw new ArgumentException($"Unknown beta schedule '{name}' (expected 'linear' or 'cosine').", nameof(name));
+                case ScheduleKinds.Linear: return Linear(timesteps);
+                case ScheduleKinds.Cosine: return Cosine(timesteps);
+                default: throw new ArgumentException($"Unknown beta schedule '{name}' (expected {ScheduleKinds.Expected}).", nameof(name));
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Imaging
 {
@@ -42,9 +43,9 @@ namespace DiTPlugin.Imaging
         public static byte[] ToRgba8(ReadOnlySpan<float> chw, int channels, int width, int height, string colorSpace)
         {
             bool linear;
-            if (colorSpace == "sRGB") linear = false;
-            else if (colorSpace == "linear") linear = true;
-            else throw new ArgumentException($"colorSpace '{colorSpace}' is not 'sRGB' or 'linear'.", nameof(colorSpace));
+            if (colorSpace == ColorSpaces.Srgb) linear = false;
+            else if (colorSpace == ColorSpaces.Linear) linear = true;
+            else throw new ArgumentException($"colorSpace '{colorSpace}' is not {ColorSpaces.Expected}.", nameof(colorSpace));
             if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
             int plane = width * height;
             if (chw.Length != channels * plane) throw new ArgumentException($"Expected {channels * plane} values, got {chw.Length}.", nameof(chw));

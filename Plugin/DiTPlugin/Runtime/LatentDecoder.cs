@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Runtime
 {
@@ -36,9 +37,9 @@ namespace DiTPlugin.Runtime
             _outChannels = m.Output.Channels;
             _factor = m.Latent!.Downsample;
             _log = log;
-            string want = preferFp16 ? "fp16" : "fp32";
+            string want = Precisions.Of(preferFp16);
             _current = graphs.FirstOrDefault(g => g.Precision == want) ?? graphs[0];
-            _fallback = _current.Precision == "fp16" ? graphs.FirstOrDefault(g => g.Precision == "fp32") : null;
+            _fallback = _current.Precision == Precisions.Fp16 ? graphs.FirstOrDefault(g => g.Precision == Precisions.Fp32) : null;
             _overlap = m.Latent.TileOverlap;
             _open = g => open(g, g.TileSize ?? _latent);
             _graph = _open(_current);

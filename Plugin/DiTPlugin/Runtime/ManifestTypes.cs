@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Runtime
 {
@@ -28,7 +29,7 @@ namespace DiTPlugin.Runtime
     {
         public int Size { get; set; }
         public int Channels { get; set; }
-        public string Space { get; set; } = "pixel";
+        public string Space { get; set; } = InputSpaces.Pixel;
     }
 
     public sealed class ManifestOutput
@@ -36,7 +37,7 @@ namespace DiTPlugin.Runtime
         public int Width { get; set; }
         public int Height { get; set; }
         public int Channels { get; set; }
-        public string ColorSpace { get; set; } = "sRGB";
+        public string ColorSpace { get; set; } = ColorSpaces.Srgb;
     }
 
     public sealed class ManifestLatent
@@ -60,7 +61,7 @@ namespace DiTPlugin.Runtime
 
     public sealed class ManifestSchedule
     {
-        public string Kind { get; set; } = "linear";
+        public string Kind { get; set; } = ScheduleKinds.Linear;
         public int Timesteps { get; set; }
         public List<double>? Betas { get; set; }
     }
@@ -84,7 +85,7 @@ namespace DiTPlugin.Runtime
     {
         public string Role { get; set; } = "";
         public string File { get; set; } = "";
-        public string Precision { get; set; } = "fp32";
+        public string Precision { get; set; } = Precisions.Fp32;
         public int Batch { get; set; } = 1;
         public int Opset { get; set; }
         public string Sha256 { get; set; } = "";
@@ -99,7 +100,7 @@ namespace DiTPlugin.Runtime
         /// </summary>
         public string Padding { get; set; } = ZeroPadding;
 
-        public const string ZeroPadding = "zeros";
-        public const string CircularPadding = "circular";
+        public const string ZeroPadding = Paddings.Zeros;
+        public const string CircularPadding = Paddings.Circular;
     }
 }

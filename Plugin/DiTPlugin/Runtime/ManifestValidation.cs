@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Runtime
 {
@@ -32,17 +33,17 @@ namespace DiTPlugin.Runtime
             if (input.Size < 1 || input.Channels < 1) throw Bad("input.size and input.channels must be positive.");
             Range("input.size", input.Size, 1, PackageLimits.MaxImageSide);
             Range("input.channels", input.Channels, 1, PackageLimits.MaxChannels);
-            if (input.Space != "pixel" && input.Space != "latent") throw Bad($"input.space {Show(input.Space)} is not 'pixel' or 'latent'.");
+            if (!InputSpaces.IsValid(input.Space)) throw Bad($"input.space {Show(input.Space)} is not {InputSpaces.Expected}.");
             if (output.Width < 1 || output.Height < 1 || output.Channels < 1) throw Bad("output.width, output.height and output.channels must be positive.");
             Range("output.width", output.Width, 1, PackageLimits.MaxImageSide);
             Range("output.height", output.Height, 1, PackageLimits.MaxImageSide);
             if (output.Channels != 1 && output.Channels != 3 && output.Channels != 4) throw Bad($"output.channels {output.Channels} is not 1, 3 or 4.");
-            if (output.ColorSpace != "sRGB" && output.ColorSpace != "linear") throw Bad($"output.colorSpace {Show(output.ColorSpace)} is not 'sRGB' or 'linear'.");
-            if (input.Space == "latent")
+            if (!ColorSpaces.IsValid(output.ColorSpace)) throw Bad($"output.colorSpace {Show(output.ColorSpace)} is not {ColorSpaces.Expected}.");
+            if (input.Space == InputSpaces.Latent)
             {
                 var latent = m.Latent;
                 if (latent is null || string.IsNullOrEmpty(latent.Decoder) || !(latent.Scale > 0) || latent.Downsample < 1)
-                    throw Bad("input.space is 'latent' but latent (scale, downsample, decoder) is missing or invalid.");
+                    throw Bad($"input.space is '{InputSpaces.Latent}' but latent (scale, downsample, decoder) is missing or invalid.");
                 if (double.IsInfinity(latent.Scale)) throw Bad($"latent.scale {latent.Scale} must be a finite number above 0.");
                 Range("latent.downsample", latent.Downsample, 1, PackageLimits.MaxDownsample);
                 FilePath("latent.decoder", latent.Decoder);
@@ -113,10 +114,9 @@ namespace DiTPlugin.Runtime
             Range("schedule.timesteps", schedule.Timesteps, 1, PackageLimits.MaxTimesteps);
             if (schedule.Betas is null || schedule.Betas.Count == 0)
             {
-                if (schedule.Kind != "linear" && schedule.Kind != "cosine") throw Bad($"schedule.kind {Show(schedule.Kind)} is not 'linear' or 'cosine'.");
-                // ADM's linear betas end at 0.02·1000/T: above 1 (no valid beta) for T < 20.
-                if (schedule.Kind == "linear" && schedule.Timesteps < 20)
-                    throw Bad($"schedule.timesteps {schedule.Timesteps} is too few for the linear schedule, whose last beta 0.02·1000/T would be above 1; it needs 20..{PackageLimits.MaxTimesteps}.");
+                if (!ScheduleKinds.IsValid(schedule.Kind)) throw Bad($"schedule.kind {Show(schedule.Kind)} is not {ScheduleKinds.Expected}.");
+                if (schedule.Kind == ScheduleKinds.Linear && schedule.Timesteps < ManifestLimits.MinLinearTimesteps)
+                    throw Bad($"schedule.timesteps {schedule.Timesteps} is too few for the linear schedule, whose last beta 0.02·1000/T would be above 1; it needs {ManifestLimits.MinLinearTimesteps}..{PackageLimits.MaxTimesteps}.");
             }
             else
             {
@@ -135,7 +135,7 @@ namespace DiTPlugin.Runtime
                 for (int i = 0; i < graphs.Count; i++)
                     if (graphs[i] is null) throw Bad($"graphs[{i}] is null; each entry is an object with role, file, precision, batch, opset and sha256.");
             }
-            if (graphs is null || !graphs.Any(g => g.Role == ModelManifest.DiTRole)) throw Bad("graphs has no entry with role 'dit'.");
+            if (graphs is null || !graphs.Any(g => g.Role == ModelManifest.DiTRole)) throw Bad($"graphs has no entry with role '{GraphRoles.DiT}'.");
             var input = m.Input;
             var shaByFile = new Dictionary<string, (string Sha, int Index)>(StringComparer.Ordinal);
             for (int i = 0; i < graphs.Count; i++)
@@ -145,23 +145,23 @@ namespace DiTPlugin.Runtime
                     throw Bad($"graphs[{i}].file is {(g.File is null ? "null" : "empty")}: the graph with role {Show(g.Role)} names no file; it must be a plain relative path inside the package ({PackagePath.Rule}).");
                 FilePath($"graphs[{i}].file", g.File);
                 string file = g.File;
-                if (g.Role != ModelManifest.DiTRole && g.Role != ModelManifest.DecoderRole)
-                    throw new ModelPackageException(file, $"role {Show(g.Role)} is not '{ModelManifest.DiTRole}' or '{ModelManifest.DecoderRole}'.");
-                if (g.Role == ModelManifest.DecoderRole && input.Space != "latent")
-                    throw new ModelPackageException(file, "is a vae_decoder but input.space is not 'latent'.");
+                if (!GraphRoles.IsValid(g.Role))
+                    throw new ModelPackageException(file, $"role {Show(g.Role)} is not {GraphRoles.Expected}.");
+                if (g.Role == ModelManifest.DecoderRole && input.Space != InputSpaces.Latent)
+                    throw new ModelPackageException(file, $"is a {GraphRoles.VaeDecoder} but input.space is not '{InputSpaces.Latent}'.");
                 if (g.TileSize is int tile && (tile < 1 || tile > input.Size))
                     throw new ModelPackageException(file, $"tileSize {tile} must be in 1..input.size ({input.Size}).");
-                if (g.Padding != ManifestGraph.ZeroPadding && g.Padding != ManifestGraph.CircularPadding)
-                    throw new ModelPackageException(file, $"padding {Show(g.Padding)} is not '{ManifestGraph.ZeroPadding}' or '{ManifestGraph.CircularPadding}'.");
+                if (!Paddings.IsValid(g.Padding))
+                    throw new ModelPackageException(file, $"padding {Show(g.Padding)} is not {Paddings.Expected}.");
                 if (g.Padding == ManifestGraph.CircularPadding && g.Role != ModelManifest.DecoderRole)
-                    throw new ModelPackageException(file, $"padding 'circular' is for '{ModelManifest.DecoderRole}' graphs only.");
+                    throw new ModelPackageException(file, $"padding '{Paddings.Circular}' is for '{ModelManifest.DecoderRole}' graphs only.");
                 if (g.Padding == ManifestGraph.CircularPadding && g.TileSize is int ct && ct < input.Size)
                     throw new ModelPackageException(file, "a circular-padding decoder decodes whole latents: it cannot have a tileSize below input.size.");
                 if (g.Opset != ModelManifest.SupportedOpset)
                     throw new ModelPackageException(file, $"opset {g.Opset} is not supported (this plugin runs opset {ModelManifest.SupportedOpset} only).");
                 if (g.Batch < 1) throw new ModelPackageException(file, $"batch {g.Batch} must be at least 1.");
                 if (g.Batch > PackageLimits.MaxBatch) throw new ModelPackageException(file, $"batch {g.Batch} is more than {PackageLimits.MaxBatch} (graphs[{i}].batch must be in 1..{PackageLimits.MaxBatch}).");
-                if (g.Precision != "fp32" && g.Precision != "fp16") throw new ModelPackageException(file, $"precision {Show(g.Precision)} is not 'fp32' or 'fp16'.");
+                if (!Precisions.IsValid(g.Precision)) throw new ModelPackageException(file, $"precision {Show(g.Precision)} is not {Precisions.Expected}.");
                 if (string.IsNullOrWhiteSpace(g.Sha256)) throw new ModelPackageException(file, "has no sha256 in model.json.");
                 Sha256($"graphs[{i}].sha256", g.Sha256);
                 if (shaByFile.TryGetValue(file, out var seen) && !string.Equals(seen.Sha, g.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -170,7 +170,7 @@ namespace DiTPlugin.Runtime
                 Elements(file, g, m);
             }
             var latent = m.Latent;
-            if (latent != null && input.Space == "latent" && !string.IsNullOrEmpty(latent.DecoderSha256)
+            if (latent != null && input.Space == InputSpaces.Latent && !string.IsNullOrEmpty(latent.DecoderSha256)
                 && shaByFile.TryGetValue(latent.Decoder, out var listed) && !string.Equals(listed.Sha, latent.DecoderSha256, StringComparison.OrdinalIgnoreCase))
                 throw Bad($"latent.decoderSha256 differs from graphs[{listed.Index}].sha256 for the same file '{latent.Decoder}'.");
             var decoders = graphs.Where(g => g.Role == ModelManifest.DecoderRole).ToList();
@@ -192,11 +192,12 @@ namespace DiTPlugin.Runtime
         {
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             string shape = $"[{b}, {c}, {s}, {s}]";
-            long elements = b * c * s * s;
-            if (g.Role == ModelManifest.DecoderRole)
+            bool decoder = g.Role == ModelManifest.DecoderRole;
+            long elements = ManifestLimits.LargestTensorElements(decoder ? GraphRole.VaeDecoder : GraphRole.DiT, g.Batch, m.Input.Channels,
+                m.Input.Size, g.TileSize, m.Latent?.Downsample ?? 1, m.Output.Channels);
+            if (decoder)
             {
-                long t = g.TileSize ?? s, side = t * (m.Latent?.Downsample ?? 1), image = b * m.Output.Channels * side * side;
-                elements = Math.Max(b * c * t * t, image);
+                long side = (long)(g.TileSize ?? m.Input.Size) * (m.Latent?.Downsample ?? 1);
                 shape = $"[{b}, {m.Output.Channels}, {side}, {side}]";
             }
             if (elements > PackageLimits.MaxTensorElements)

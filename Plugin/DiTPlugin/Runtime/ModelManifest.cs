@@ -2,18 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Runtime
 {
     /// <summary>model.json of a model package (format 1), parsed and validated.</summary>
     public sealed class ModelManifest
     {
-        public const string ManifestFileName = "model.json";
-        public const string FormatName = "ditplugin-model-package";
+        public const string ManifestFileName = PackageFiles.Manifest;
+        public const string FormatName = PackageFormat.Name;
         /// <summary>The newest formatVersion this plugin reads.</summary>
-        public const int SupportedFormatVersion = 1;
+        public const int SupportedFormatVersion = PackageFormat.Version;
         /// <summary>The only ONNX opset this plugin runs.</summary>
-        public const int SupportedOpset = 17;
+        public const int SupportedOpset = PackageFormat.Opset;
 
         public string Format { get; set; } = "";
         public int FormatVersion { get; set; }
@@ -116,10 +117,10 @@ namespace DiTPlugin.Runtime
         /// models (ADM), never clip latent-space ones (DiT's sample.py).
         /// </summary>
         [System.Text.Json.Serialization.JsonIgnore]
-        public bool ClipDenoised => Sampling?.ClipDenoised ?? Input.Space != "latent";
+        public bool ClipDenoised => Sampling?.ClipDenoised ?? PackageFormat.DefaultClipDenoised(Input.Space);
 
-        public const string DiTRole = "dit";
-        public const string DecoderRole = "vae_decoder";
+        public const string DiTRole = GraphRoles.DiT;
+        public const string DecoderRole = GraphRoles.VaeDecoder;
 
         /// <summary>
         /// The VAE decoder graphs of a latent model: those listed with role 'vae_decoder', or else latent.decoder alone
@@ -127,11 +128,11 @@ namespace DiTPlugin.Runtime
         /// </summary>
         public IReadOnlyList<ManifestGraph> DecoderGraphs()
         {
-            if (Input.Space != "latent" || Latent is null) return Array.Empty<ManifestGraph>();
+            if (Input.Space != InputSpaces.Latent || Latent is null) return Array.Empty<ManifestGraph>();
             var listed = Graphs.Where(g => g.Role == DecoderRole).ToList();
             if (listed.Count > 0) return listed;
             int batch = Graphs.First(g => g.Role == DiTRole).Batch;
-            return new[] { new ManifestGraph { Role = DecoderRole, File = Latent.Decoder, Precision = "fp32", Batch = batch, Opset = SupportedOpset, Sha256 = Latent.DecoderSha256 ?? "" } };
+            return new[] { new ManifestGraph { Role = DecoderRole, File = Latent.Decoder, Precision = Precisions.Fp32, Batch = batch, Opset = SupportedOpset, Sha256 = Latent.DecoderSha256 ?? "" } };
         }
 
         /// <summary>The decoder graphs with circular padding (seamless textures), or the ordinary zero-padded ones.</summary>
@@ -141,8 +142,8 @@ namespace DiTPlugin.Runtime
         /// <summary>The DiT graph to run: the first of the preferred precision, else the first 'dit' graph.</summary>
         public ManifestGraph SelectDiTGraph(bool preferFp16)
         {
-            string want = preferFp16 ? "fp16" : "fp32";
-            return Graphs.FirstOrDefault(g => g.Role == "dit" && g.Precision == want) ?? Graphs.First(g => g.Role == "dit");
+            string want = Precisions.Of(preferFp16);
+            return Graphs.FirstOrDefault(g => g.Role == DiTRole && g.Precision == want) ?? Graphs.First(g => g.Role == DiTRole);
         }
 
         /// <summary>sha256 over the graphs' sha256 values (lower-case hex), in order, joined by '\n'.</summary>

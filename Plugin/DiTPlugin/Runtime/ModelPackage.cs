@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Runtime
 {
@@ -124,12 +125,12 @@ namespace DiTPlugin.Runtime
         }
 
         /// <summary>The sessions <see cref="DiT"/> creates on load (planned with the files, so progress totals never grow).</summary>
-        private static int SessionCount(ModelManifest m) => m.Input.Space == "latent" && m.Latent != null ? 2 : 1;
+        private static int SessionCount(ModelManifest m) => m.Input.Space == InputSpaces.Latent && m.Latent != null ? 2 : 1;
 
         private static IEnumerable<(string Name, string? Sha)> ListedFiles(ModelManifest m)
         {
             foreach (var g in m.Graphs) yield return (g.File, g.Sha256);
-            if (m.Input.Space == "latent" && m.Latent != null && !m.Graphs.Any(g => g.File == m.Latent.Decoder))
+            if (m.Input.Space == InputSpaces.Latent && m.Latent != null && !m.Graphs.Any(g => g.File == m.Latent.Decoder))
                 yield return (m.Latent.Decoder, m.Latent.DecoderSha256);
         }
 

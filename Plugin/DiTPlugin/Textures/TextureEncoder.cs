@@ -1,4 +1,5 @@
 using System;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Imaging;
 
 namespace DiTPlugin.Textures
@@ -14,9 +15,9 @@ namespace DiTPlugin.Textures
         public static void Encode(ReadOnlySpan<float> chw, int channels, string sourceColorSpace, TextureLayout layout, Span<byte> destination)
         {
             if (layout is null) throw new ArgumentNullException(nameof(layout));
-            bool sourceLinear = sourceColorSpace == "linear" ? true
-                : sourceColorSpace == "sRGB" ? false
-                : throw new ArgumentException($"Source colour space '{sourceColorSpace}' is not 'sRGB' or 'linear'.", nameof(sourceColorSpace));
+            bool sourceLinear = sourceColorSpace == ColorSpaces.Linear ? true
+                : sourceColorSpace == ColorSpaces.Srgb ? false
+                : throw new ArgumentException($"Source colour space '{sourceColorSpace}' is not {ColorSpaces.Expected}.", nameof(sourceColorSpace));
             if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
             int w = layout.Width, h = layout.Height, plane = w * h;
             if (chw.Length != channels * plane)

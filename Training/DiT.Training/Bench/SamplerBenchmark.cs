@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model;
 using TorchSharp;
@@ -30,7 +31,7 @@ public static class SamplerBenchmark
         using (no_grad()) foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.02);
         if (bf16) model.to(ScalarType.BFloat16);
         model.eval();
-        using var diffusion = GaussianDiffusion.Create(respacing, "linear", 1000, config.LearnSigma);
+        using var diffusion = GaussianDiffusion.Create(respacing, ScheduleKinds.Linear, 1000, config.LearnSigma);
         using var labels = zeros(batch, dtype: int64);
         bool guided = model.UsesGuidance(cfgScale);
         var inner = model.AsDenoiseFn(labels, cfgScale);

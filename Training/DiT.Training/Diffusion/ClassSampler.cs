@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Training.Model;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ public static class ClassSampler
     /// wrong T samples with the wrong noise levels.
     /// </summary>
     public static Tensor Sample(DiT model, int[] labels, string respacing, double cfgScale, long seed,
-        string schedule = "linear", int diffusionSteps = 1000, int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
+        string schedule = ScheduleKinds.Linear, int diffusionSteps = 1000, int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
         CancellationToken cancel = default)
     {
         var cfg = model.Config;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Contract.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -71,7 +72,7 @@ public partial class GaussianDiffusion : IDisposable
     /// <paramref name="respacing"/> ("" = no respacing, "250", "10,10,5", "ddim50"; see <see cref="Respacing"/>).
     /// Without learned sigma the variance is fixed-large unless <paramref name="sigmaSmall"/> (DiT's defaults).
     /// </summary>
-    public static GaussianDiffusion Create(string respacing = "", string schedule = "linear", int steps = 1000,
+    public static GaussianDiffusion Create(string respacing = "", string schedule = ScheduleKinds.Linear, int steps = 1000,
         bool learnSigma = true, bool sigmaSmall = false)
     {
         var betas = BetaSchedules.Get(schedule, steps);

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Diffusion;
@@ -102,7 +103,7 @@ public static class SampleEvaluation
     /// length the model was trained with (its checkpoint's <see cref="TrainOptions.DiffusionSteps"/>).
     /// </summary>
     public static EvalResult Evaluate(DiT model, EvalSetting setting, int perClass, long seed, IFeatureExtractor features,
-        RealReference reference, IFeatureExtractor? classifier = null, string schedule = "linear", int? guidedChannels = null,
+        RealReference reference, IFeatureExtractor? classifier = null, string schedule = ScheduleKinds.Linear, int? guidedChannels = null,
         Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default,
         bool clipDenoised = true, int diffusionSteps = 1000)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export.Onnx;
 using DiTPlugin.Training.Model;
 using static TorchSharp.torch;
@@ -254,10 +255,10 @@ public static class DiTOnnxExporter
             int c = cfg.InChannels, s = cfg.InputSize, p = cfg.PatchSize, grid = cfg.GridSize, o = cfg.OutChannels;
             long tokens = cfg.NumPatches;
 
-            var x = g.Input("x", OnnxType.Float, batch, c, s, s);
-            var t = g.Input("t", OnnxType.Float, batch);
-            var y = g.Input("y", OnnxType.Int64, batch);
-            var cfgScale = g.Input("cfg_scale", OnnxType.Float, 1);
+            var x = g.Input(GraphTensors.X, OnnxType.Float, batch, c, s, s);
+            var t = g.Input(GraphTensors.T, OnnxType.Float, batch);
+            var y = g.Input(GraphTensors.Y, OnnxType.Int64, batch);
+            var cfgScale = g.Input(GraphTensors.CfgScale, OnnxType.Float, 1);
 
             // Timestep embedding: [cos, sin](t * freqs) in float32 (t up to ~1000 needs it), then the MLP.
             using var k = arange(TimestepEmbedder.FrequencySize / 2, dtype: float32);
@@ -328,14 +329,14 @@ public static class DiTOnnxExporter
             var v = cfg.LearnSigma ? g.Slice(condHalf, 1, c, 2L * c, "cond_v")
                 : g.Constant("v_zeros", new float[batch * c * s * s], new long[] { batch, c, s, s });
 
-            g.Output(eps, "eps");
-            g.Output(v, "v");
+            g.Output(eps, GraphTensors.Eps);
+            g.Output(v, GraphTensors.V);
             var model = g.ToModel($"DiT {cfg.Block} depth {cfg.Depth} hidden {d} heads {cfg.NumHeads} patch {p}, " +
-                                  $"classifier-free guidance inside ({(fp16 ? "fp16" : "fp32")}). See docs/model-package.md.");
+                                  $"classifier-free guidance inside ({Precisions.Of(fp16)}). See docs/model-package.md.");
             void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-            Meta("ditplugin.format", "ditplugin-model-package/1");
+            Meta("ditplugin.format", $"{PackageFormat.Name}/{PackageFormat.Version}");
             Meta("ditplugin.block", cfg.Block.ToString());
-            Meta("ditplugin.precision", fp16 ? "fp16" : "fp32");
+            Meta("ditplugin.precision", Precisions.Of(fp16));
             Meta("ditplugin.guidedChannels", guided.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return model;
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export.Onnx;
 using Google.Protobuf;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public sealed record OnnxValue(string Name, long[] Shape, OnnxType Type)
 public sealed class GraphBuilder
 {
     public const long IrVersion = 8;
-    public const long Opset = 17;
+    public const long Opset = PackageFormat.Opset;
     public const string Producer = "DiTPlugin";
 
     private readonly GraphProto graph = new();

@@ -2,14 +2,15 @@ using System.Collections.Generic;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Training.Export;
 
 /// <summary>model.json of a model package (docs/model-package.md, format 1), serialised camelCase.</summary>
 public sealed record ModelManifest
 {
-    public const string FormatName = "ditplugin-model-package";
-    public const int CurrentFormatVersion = 1;
+    public const string FormatName = PackageFormat.Name;
+    public const int CurrentFormatVersion = PackageFormat.Version;
 
     public string Format { get; init; } = FormatName;
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -49,10 +50,10 @@ public sealed record LicenseInfo(string Id, bool CommercialUse, string Text, str
 public sealed record ArchitectureInfo(string Family, int Depth, int HiddenSize, int NumHeads, int PatchSize, double MlpRatio,
     string Block, bool LearnSigma);
 
-/// <summary><c>space</c> is "pixel" or "latent".</summary>
+/// <summary><c>space</c> is one of <see cref="InputSpaces"/>.</summary>
 public sealed record InputInfo(int Size, int Channels, string Space);
 
-/// <summary><c>colorSpace</c> is "sRGB" or "linear".</summary>
+/// <summary><c>colorSpace</c> is one of <see cref="ColorSpaces"/>.</summary>
 public sealed record OutputInfo(int Width, int Height, int Channels, string ColorSpace);
 
 /// <summary><c>tileOverlap</c>: latent pixels shared by neighbouring tiles of a tile decoder (null: tile/4).</summary>
@@ -62,16 +63,17 @@ public sealed record LatentInfo(double Scale, int Downsample, string Decoder, st
 /// <summary><c>nullClass</c> = <c>count</c>; null only for models trained without label dropout (no null class).</summary>
 public sealed record ClassesInfo(int Count, int? NullClass, IReadOnlyList<string> Names, IReadOnlyDictionary<string, int> Synonyms);
 
-/// <summary><c>kind</c> is "linear" or "cosine"; explicit <c>betas</c> win when present.</summary>
+/// <summary><c>kind</c> is one of <see cref="ScheduleKinds"/>; explicit <c>betas</c> win when present.</summary>
 public sealed record ScheduleInfo(string Kind, int Timesteps, IReadOnlyList<double>? Betas);
 
 public sealed record GuidanceInfo(int GuidedChannels);
 
-/// <summary><c>clipDenoised</c>: clamp the predicted x₀ to [−1, 1] at each step (true for pixel, false for latent models by default).</summary>
+/// <summary><c>clipDenoised</c>: clamp the predicted x₀ to [−1, 1] at each step (by default <see cref="PackageFormat.DefaultClipDenoised(InputSpace)"/>: pixel models clip, latent ones do not).</summary>
 public sealed record SamplingInfo(bool ClipDenoised);
 
 /// <summary>
-/// <c>role</c> "dit" or "vae_decoder"; <c>precision</c> "fp32" or "fp16"; <c>tileSize</c> only for decoders that take
+/// <c>role</c> one of <see cref="GraphRoles"/>; <c>precision</c> one of <see cref="Precisions"/>; <c>padding</c> one of
+/// <see cref="Paddings"/> (written only when not the default zeros); <c>tileSize</c> only for decoders that take
 /// latent tiles smaller than the model input.
 /// </summary>
 public sealed record GraphInfo(string Role, string File, string Precision, int Batch, int Opset, string Sha256,

@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
@@ -23,7 +24,7 @@ public sealed record ModelPackageRequest
     public string Description { get; init; } = "";
     public LicenseInfo License { get; init; } = new("unspecified", false, "", "");
     public IReadOnlyDictionary<string, int> Synonyms { get; init; } = new Dictionary<string, int>();
-    public string ScheduleKind { get; init; } = "linear";
+    public string ScheduleKind { get; init; } = ScheduleKinds.Linear;
     public int Timesteps { get; init; } = 1000;
     public int Batch { get; init; } = 1;
     public int? GuidedChannels { get; init; }
@@ -31,7 +32,7 @@ public sealed record ModelPackageRequest
     public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
     public bool IncludeFp16 { get; init; }
-    public string ColorSpace { get; init; } = "sRGB";
+    public string ColorSpace { get; init; } = ColorSpaces.Srgb;
     /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
     public string? VaeDecoderPath { get; init; }
     /// <summary>For latent models: decoder graphs built here (e.g. by VaeDecoderOnnxExporter), at most one per precision.</summary>
@@ -72,13 +73,14 @@ public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSiz
 /// </summary>
 public static class ModelPackageWriter
 {
-    public const string ManifestFile = "model.json";
-    public const string Fp32File = "dit.onnx";
-    public const string Fp16File = "dit_fp16.onnx";
-    public const string DecoderFile = "vae_decoder.onnx";
-    public const string DecoderFp16File = "vae_decoder_fp16.onnx";
-    public const string CircularDecoderFile = "vae_decoder_circular.onnx";
-    public const string CircularDecoderFp16File = "vae_decoder_circular_fp16.onnx";
+    // Kept as aliases of PackageFiles for the callers (CLI, tests) that name them here.
+    public const string ManifestFile = PackageFiles.Manifest;
+    public const string Fp32File = PackageFiles.DiT;
+    public const string Fp16File = PackageFiles.DiTFp16;
+    public const string DecoderFile = PackageFiles.Decoder;
+    public const string DecoderFp16File = PackageFiles.DecoderFp16;
+    public const string CircularDecoderFile = PackageFiles.CircularDecoder;
+    public const string CircularDecoderFp16File = PackageFiles.CircularDecoderFp16;
 
     public static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
@@ -157,10 +159,13 @@ public static class ModelPackageWriter
         if (r.ClassNames.Count != 0 && r.ClassNames.Count != cfg.NumClasses)
             throw new ArgumentException($"{r.ClassNames.Count} class names for a model with {cfg.NumClasses} classes.");
         CheckUniqueNames(r.ClassNames);
-        if (r.ScheduleKind is not ("linear" or "cosine"))
-            throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows (linear, cosine).");
-        if (r.ColorSpace is not ("sRGB" or "linear"))
-            throw new ArgumentException($"Color space '{r.ColorSpace}' must be 'sRGB' or 'linear'.");
+        if (!ScheduleKinds.IsValid(r.ScheduleKind))
+            throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows ({string.Join(", ", ScheduleKinds.All)}).");
+        if (!ColorSpaces.IsValid(r.ColorSpace))
+            throw new ArgumentException($"Color space '{r.ColorSpace}' must be {ColorSpaces.Expected}.");
+        // Before the graphs are built, which takes minutes for large models: everything known from the request.
+        if (LimitProblems(r, cfg) is { Count: > 0 } limits)
+            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", limits)}");
         // Broken weights would export without complaint and fail only when the game generates: refuse them here, and
         // with fp16 also anything float16 cannot hold (WeightCheck explains the limits).
         var shapeProblems = DiTShapes.Problems(cfg, r.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
@@ -175,10 +180,10 @@ public static class ModelPackageWriter
         {
             var bytes = DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, options with { Fp16 = fp16 }));
             files.Add((file, bytes));
-            graphs.Add(new GraphInfo("dit", file, fp16 ? "fp16" : "fp32", r.Batch, (int)GraphBuilder.Opset, Sha256Hex(bytes)));
+            graphs.Add(new GraphInfo(GraphRoles.DiT, file, Precisions.Of(fp16), r.Batch, PackageFormat.Opset, Sha256Hex(bytes)));
         }
-        if (r.IncludeFp32) AddGraph(Fp32File, fp16: false);
-        if (r.IncludeFp16) AddGraph(Fp16File, fp16: true);
+        if (r.IncludeFp32) AddGraph(PackageFiles.DiTGraph(Precision.Fp32), fp16: false);
+        if (r.IncludeFp16) AddGraph(PackageFiles.DiTGraph(Precision.Fp16), fp16: true);
 
         LatentInfo? latent = null;
         int outSize = cfg.InputSize, outChannels = cfg.InChannels;
@@ -186,11 +191,11 @@ public static class ModelPackageWriter
         if (r.VaeDecoderPath is not null)
         {
             if (!File.Exists(r.VaeDecoderPath)) throw new FileNotFoundException($"VAE decoder '{r.VaeDecoderPath}' does not exist.", r.VaeDecoderPath);
-            decoders.Insert(0, new VaeDecoderGraph(File.ReadAllBytes(r.VaeDecoderPath), "fp32"));
+            decoders.Insert(0, new VaeDecoderGraph(File.ReadAllBytes(r.VaeDecoderPath), Precisions.Fp32));
         }
         if (decoders.Count > 0)
         {
-            if (decoders.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || decoders.Any(d => d.Precision is not ("fp32" or "fp16")))
+            if (decoders.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || decoders.Any(d => !Precisions.IsValid(d.Precision)))
                 throw new ArgumentException("VAE decoders must be at most one fp32 and one fp16 graph (each also once with circular padding), got " +
                                             string.Join(", ", decoders.Select(d => d.Precision + (d.Circular ? " circular" : ""))) + ".");
             if (!decoders.Any(d => !d.Circular)) throw new ArgumentException("A circular-padding VAE decoder needs the ordinary (zero-padded) decoder beside it.");
@@ -199,18 +204,18 @@ public static class ModelPackageWriter
             foreach (var d in decoders.Where(d => d.TileSize is int t && (t < 1 || t > cfg.InputSize)))
                 throw new ArgumentException($"VAE decoder tile size {d.TileSize} must be in 1..{cfg.InputSize} (the latent side).");
             // Zero-padded fp32 first: latent.decoder names it, and it is what readers fall back to.
-            foreach (var d in decoders.OrderBy(d => d.Circular ? 1 : 0).ThenBy(d => d.Precision == "fp32" ? 0 : 1))
+            foreach (var d in decoders.OrderBy(d => d.Circular ? 1 : 0).ThenBy(d => d.Precision == Precisions.Fp32 ? 0 : 1))
             {
-                string file = d.Circular ? (d.Precision == "fp32" ? CircularDecoderFile : CircularDecoderFp16File)
-                                         : (d.Precision == "fp32" ? DecoderFile : DecoderFp16File);
+                string file = PackageFiles.DecoderGraph(Precisions.Parse(d.Precision), d.Circular ? Padding.Circular : Padding.Zeros);
                 files.Add((file, d.Onnx));
-                graphs.Add(new GraphInfo("vae_decoder", file, d.Precision, r.Batch, (int)GraphBuilder.Opset, Sha256Hex(d.Onnx), d.TileSize,
-                    d.Circular ? "circular" : null));
+                // Zero padding is the default and is not written, so packages from before the field stay byte-identical.
+                graphs.Add(new GraphInfo(GraphRoles.VaeDecoder, file, d.Precision, r.Batch, PackageFormat.Opset, Sha256Hex(d.Onnx), d.TileSize,
+                    d.Circular ? Paddings.Circular : null));
             }
-            var primary = graphs.First(g => g.Role == "vae_decoder");
+            var primary = graphs.First(g => g.Role == GraphRoles.VaeDecoder);
             latent = new LatentInfo(r.LatentScale, r.LatentDownsample, primary.File, primary.Sha256, r.TileOverlap);
             outSize = cfg.InputSize * r.LatentDownsample;
-            outChannels = 3;
+            outChannels = DecodedChannels;
         }
 
         var names = r.ClassNames.Count == cfg.NumClasses ? r.ClassNames.ToList()
@@ -222,7 +227,7 @@ public static class ModelPackageWriter
             License = r.License,
             Architecture = new ArchitectureInfo("DiT", cfg.Depth, cfg.HiddenSize, cfg.NumHeads, cfg.PatchSize, cfg.MlpRatio,
                 cfg.Block.ToString(), cfg.LearnSigma),
-            Input = new InputInfo(cfg.InputSize, cfg.InChannels, latent is null ? "pixel" : "latent"),
+            Input = new InputInfo(cfg.InputSize, cfg.InChannels, (latent is null ? InputSpace.Pixel : InputSpace.Latent).ToJson()),
             Output = new OutputInfo(outSize, outSize, outChannels, r.ColorSpace),
             Latent = latent,
             Classes = new ClassesInfo(cfg.NumClasses, cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, names, r.Synonyms),
@@ -234,8 +239,84 @@ public static class ModelPackageWriter
             Training = new TrainingInfo(r.TrainingSteps, r.Dataset, r.FinalLoss),
         };
         files.Add((ManifestFile, Encoding.UTF8.GetBytes(manifest.ToJson())));
+        if (SizeProblems(files) is { Count: > 0 } sizes)
+            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", sizes)}");
         return files;
     }
+
+    /// <summary>
+    /// What the request would put into model.json beyond <see cref="ManifestLimits"/>, or another rule readers
+    /// enforce (docs/model-package.md, "Limits and rules for readers"): the Plugin refuses such a package, so it is not
+    /// written. Empty when the request is within them.
+    /// </summary>
+    public static List<string> LimitProblems(ModelPackageRequest r, DiTConfig cfg)
+    {
+        var p = new List<string>();
+        void Length(string field, string? value, int max)
+        {
+            if (value is not null && value.Length > max) p.Add($"{field} is {value.Length} characters long, more than {max}.");
+        }
+        void Range(string field, long value, long min, long max)
+        {
+            if (value < min || value > max) p.Add($"{field} {value} is outside {min}..{max}.");
+        }
+        Length("name", r.Name, ManifestLimits.MaxNameChars);
+        Length("description", r.Description, ManifestLimits.MaxTextChars);
+        if (string.IsNullOrWhiteSpace(r.License.Id)) p.Add("license.id is blank; give the weights' licence (an SPDX id, or 'unspecified').");
+        Length("license.id", r.License.Id, ManifestLimits.MaxNameChars);
+        Length("license.text", r.License.Text, ManifestLimits.MaxTextChars);
+        Length("license.attribution", r.License.Attribution, ManifestLimits.MaxTextChars);
+        Range("input.size", cfg.InputSize, 1, ManifestLimits.MaxImageSide);
+        Range("input.channels", cfg.InChannels, 1, ManifestLimits.MaxChannels);
+        Range("classes.count", cfg.NumClasses, 1, ManifestLimits.MaxClasses);
+        for (int i = 0; i < r.ClassNames.Count; i++) Length($"classes.names[{i}]", r.ClassNames[i], ManifestLimits.MaxNameChars);
+        if (r.Synonyms.Count > ManifestLimits.MaxSynonyms) p.Add($"classes.synonyms has {r.Synonyms.Count} entries, more than {ManifestLimits.MaxSynonyms}.");
+        foreach (var (key, id) in r.Synonyms)
+        {
+            Length($"classes.synonyms key '{Shorten(key)}'", key, ManifestLimits.MaxNameChars);
+            if (id < 0 || id >= cfg.NumClasses) p.Add($"classes.synonyms['{Shorten(key)}'] = {id} is not a class id (0..{cfg.NumClasses - 1}).");
+        }
+        Range("schedule.timesteps", r.Timesteps, 1, ManifestLimits.MaxTimesteps);
+        if (r.ScheduleKind == ScheduleKinds.Linear && r.Timesteps is >= 1 and < ManifestLimits.MinLinearTimesteps)
+            p.Add($"schedule.timesteps {r.Timesteps} is too few for the linear schedule (it needs {ManifestLimits.MinLinearTimesteps}..{ManifestLimits.MaxTimesteps}).");
+        Range("batch", r.Batch, 1, ManifestLimits.MaxBatch);
+        long Elements(GraphRole role, int? tile) =>
+            ManifestLimits.LargestTensorElements(role, r.Batch, cfg.InChannels, cfg.InputSize, tile, r.LatentDownsample, DecodedChannels);
+        if (Elements(GraphRole.DiT, null) > ManifestLimits.MaxTensorElements)
+            p.Add($"the DiT's tensors [{r.Batch}, {cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}] hold more than {ManifestLimits.MaxTensorElements} values; lower the batch.");
+        // Decoders given as a file decode whole latents, as a format-1 reader assumes of latent.decoder.
+        var tiles = r.VaeDecoders.Select(d => d.TileSize).Concat(r.VaeDecoderPath is null ? Array.Empty<int?>() : new int?[] { null }).ToList();
+        if (tiles.Count > 0)
+        {
+            Range("latent.downsample", r.LatentDownsample, 1, ManifestLimits.MaxDownsample);
+            Range("output side (input.size × latent.downsample)", (long)cfg.InputSize * r.LatentDownsample, 1, ManifestLimits.MaxImageSide);
+            foreach (var tile in tiles.Distinct().Where(t => Elements(GraphRole.VaeDecoder, t) > ManifestLimits.MaxTensorElements))
+                p.Add($"the VAE decoder{(tile is int t ? $" for {t}-latent tiles" : "")} has a tensor of more than {ManifestLimits.MaxTensorElements} values; lower the batch or use a smaller tile.");
+            if (r.TileOverlap is int overlap && tiles.Any(t => t is int side && side < cfg.InputSize && (overlap < 0 || overlap >= side)))
+                p.Add($"latent.tileOverlap {overlap} must be in 0..tileSize-1.");
+        }
+        return p;
+    }
+
+    /// <summary>The image channels a VAE decoder graph writes (RGB); output.channels of a latent package.</summary>
+    private const int DecodedChannels = 3;
+
+    /// <summary>The package's files beyond <see cref="ManifestLimits"/>' byte limits, which readers check before reading them.</summary>
+    private static List<string> SizeProblems(List<(string Name, byte[] Bytes)> files)
+    {
+        var p = new List<string>();
+        foreach (var (name, bytes) in files)
+        {
+            long max = name == ManifestFile ? ManifestLimits.MaxManifestBytes : ManifestLimits.MaxGraphBytes;
+            if (bytes.LongLength > max) p.Add($"{name} is {bytes.LongLength} bytes, more than {max}.");
+        }
+        long total = files.Sum(f => f.Bytes.LongLength);
+        if (total > ManifestLimits.MaxPackageBytes) p.Add($"the package's files are {total} bytes in all, more than {ManifestLimits.MaxPackageBytes}.");
+        return p;
+    }
+
+    // Messages quote names given by the user; one far beyond the limit is shown by its start.
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
     /// <summary>
     /// ImageNet-1k's own list names two synsets "crane" (134 the bird, 517 the machine) and two "maillot" (638, 639); a

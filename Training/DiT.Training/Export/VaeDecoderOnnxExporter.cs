@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export.Onnx;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Vae;
@@ -52,8 +53,8 @@ public sealed record VaeDecoderExport(ModelProto Model, long SizeBytes, OnnxValu
 /// </summary>
 public static class VaeDecoderOnnxExporter
 {
-    public const string InputName = "latent";
-    public const string OutputName = "image";
+    public const string InputName = GraphTensors.Latent;
+    public const string OutputName = GraphTensors.Image;
 
     public static VaeDecoderExport Build(VaeConfig config, IReadOnlyDictionary<string, Tensor> weights, VaeExportOptions? options = null)
     {
@@ -229,16 +230,16 @@ public static class VaeDecoderOnnxExporter
             if (image.Dim(2) != (long)s * f) throw new InvalidOperationException($"Decoder output {image} is not {s * f} pixels wide.");
             var output = g.Output(image, OutputName);
 
-            string precision = o.Fp16 ? "fp16" : "fp32";
+            string precision = Precisions.Of(o.Fp16);
             var model = g.ToModel($"AutoencoderKL decoder (post_quant_conv + decoder), blocks [{string.Join(", ", cfg.BlockOutChannels)}], " +
                                   $"latent {cfg.LatentChannels}x{s}x{s} (already divided by the scaling factor) -> image " +
                                   $"{cfg.OutChannels}x{s * f}x{s * f}{(o.ClipOutput ? " in [-1, 1]" : " (not clipped)")} ({precision}). " +
                                   "See docs/model-package.md.");
             void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-            Meta("ditplugin.format", "ditplugin-model-package/1");
-            Meta("ditplugin.role", "vae_decoder");
+            Meta("ditplugin.format", $"{PackageFormat.Name}/{PackageFormat.Version}");
+            Meta("ditplugin.role", GraphRoles.VaeDecoder);
             Meta("ditplugin.precision", precision);
-            Meta("ditplugin.padding", o.CircularPadding ? "circular" : "zeros");
+            Meta("ditplugin.padding", (o.CircularPadding ? Padding.Circular : Padding.Zeros).ToJson());
             Meta("ditplugin.latentScale", cfg.ScalingFactor.ToString("R", CultureInfo.InvariantCulture));
             Meta("ditplugin.downsample", f.ToString(CultureInfo.InvariantCulture));
             return new VaeDecoderExport(model, model.CalculateSize(), latent, output, precision, model.Graph.Node.Count, parameters);

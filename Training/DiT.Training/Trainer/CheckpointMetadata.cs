@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Model;
 
 namespace DiTPlugin.Training.Trainer;
@@ -60,8 +61,8 @@ public sealed record CheckpointMetadata(DiTConfig Config, long Step, TrainOption
             throw Bad("step", $"is '{Clip(stepText)}'; expected a non-negative integer (the training step)");
 
         var options = Json<TrainOptions>("options", "a JSON object of training options");
-        if (options.Schedule is not ("linear" or "cosine"))
-            throw Bad("options", $"has Schedule '{Clip(options.Schedule)}'; valid: linear, cosine");
+        if (!ScheduleKinds.IsValid(options.Schedule))
+            throw Bad("options", $"has Schedule '{Clip(options.Schedule)}'; valid: {string.Join(", ", ScheduleKinds.All)}");
         if (options.DiffusionSteps is < 1 or > MaxDiffusionSteps)
             throw Bad("options", $"has DiffusionSteps {options.DiffusionSteps}; valid: 1..{MaxDiffusionSteps}");
         if (OptionsProblem(options) is { } problem) throw Bad("options", problem);

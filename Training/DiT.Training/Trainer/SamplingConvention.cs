@@ -1,3 +1,5 @@
+using DiTPlugin.Contract.Package;
+
 namespace DiTPlugin.Training.Trainer;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed record SamplingConvention(bool LatentSpace, int? GuidedChannels = 
     /// ADM clips x₀ in pixel space, where data lie in [−1, 1]. Scaled VAE latents routinely exceed ±1, so clamping
     /// them would bias every sample: the official DiT sample.py samples latents with clip_denoised=False.
     /// </summary>
-    public static bool DefaultClip(bool latentSpace) => !latentSpace;
+    public static bool DefaultClip(bool latentSpace) => PackageFormat.DefaultClipDenoised(latentSpace ? InputSpace.Latent : InputSpace.Pixel);
 
     public bool ResolveClipDenoised() => ClipDenoised ?? DefaultClip(LatentSpace);
 

@@ -1,3 +1,5 @@
+using DiTPlugin.Contract.Package;
+
 namespace DiTPlugin.Training.Trainer;
 
 /// <summary>Everything a training run needs beyond the model config and the data. Defaults are the paper's.</summary>
@@ -26,7 +28,7 @@ public sealed record TrainOptions
     /// is slower than one batch encode: distributed latent training wants a latent cache (dit cache-latents).
     /// </summary>
     public bool PerExampleRandomness { get; init; }
-    public string Schedule { get; init; } = "linear";
+    public string Schedule { get; init; } = ScheduleKinds.Linear;
     public int DiffusionSteps { get; init; } = 1000;
     /// <summary>
     /// Not the codec itself but its <see cref="ILatentCodec.Description"/> (e.g. the VAE's file name), recorded in the

@@ -32,7 +32,7 @@ namespace DiTPlugin.TextureGen
         {
             var tried = Candidates(path, streamingAssetsPath, projectRoot);
             foreach (var c in tried)
-                if (File.Exists(c) || File.Exists(Path.Combine(c, "model.json"))) return c;
+                if (File.Exists(c) || File.Exists(Path.Combine(c, ModelManifest.ManifestFileName))) return c;
             throw new FileNotFoundException(
                 $"Model package '{path}' was not found; tried {string.Join(", ", tried)}. Put the package folder (or .zip) under Assets/StreamingAssets/ and set its path relative to it.");
         }

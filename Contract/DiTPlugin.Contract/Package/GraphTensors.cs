@@ -1,0 +1,26 @@
+namespace DiTPlugin.Contract.Package
+{
+    /// <summary>
+    /// The names of the graphs' inputs and outputs (docs/model-package.md): the exporter gives them, the Plugin binds
+    /// by them, so a renamed tensor is a format change made here.
+    /// </summary>
+    public static class GraphTensors
+    {
+        /// <summary>DiT input x_t, float32 [B, C, S, S].</summary>
+        public const string X = "x";
+        /// <summary>DiT input timestep t, float32 [B].</summary>
+        public const string T = "t";
+        /// <summary>DiT input class id y, int64 [B] (the null class for unconditional).</summary>
+        public const string Y = "y";
+        /// <summary>DiT input guidance scale, float32 [1].</summary>
+        public const string CfgScale = "cfg_scale";
+        /// <summary>DiT output, the guided noise prediction, float32 [B, C, S, S].</summary>
+        public const string Eps = "eps";
+        /// <summary>DiT output, the learned-variance interpolation value, float32 [B, C, S, S].</summary>
+        public const string V = "v";
+        /// <summary>VAE decoder input, latents already divided by latent.scale, float32 [B, C, t, t].</summary>
+        public const string Latent = "latent";
+        /// <summary>VAE decoder output, the image in [−1, 1], float32 [B, channels, t·f, t·f].</summary>
+        public const string Image = "image";
+    }
+}

@@ -1,0 +1,52 @@
+namespace DiTPlugin.Contract.Package
+{
+    /// <summary>
+    /// The model package format (docs/model-package.md) as both sides name it: what Training's exporter writes is
+    /// what the Plugin checks for, so a change of version, opset or file name is made here once.
+    /// </summary>
+    public static class PackageFormat
+    {
+        /// <summary>model.json's <c>format</c>.</summary>
+        public const string Name = "ditplugin-model-package";
+
+        /// <summary>The <c>formatVersion</c> written, and the newest the Plugin reads.</summary>
+        public const int Version = 1;
+
+        /// <summary>The ONNX opset every graph uses; the Plugin runs this one only.</summary>
+        public const int Opset = 17;
+
+        /// <summary>
+        /// sampling.clipDenoised when the package does not say (packages written before the field existed): clip the
+        /// predicted x₀ of pixel models (ADM), never of latent ones (VAE latents lie well beyond ±1; DiT's sample.py
+        /// does not clip them).
+        /// </summary>
+        public static bool DefaultClipDenoised(InputSpace space) => space == InputSpace.Pixel;
+
+        /// <summary>
+        /// <see cref="DefaultClipDenoised(InputSpace)"/> of input.space as written; a word that is not 'latent' counts
+        /// as pixel, so a reader asking before validation (which refuses other words) gets the pixel default.
+        /// </summary>
+        public static bool DefaultClipDenoised(string? space) => space != InputSpaces.Latent;
+    }
+
+    /// <summary>The file names the exporter gives a package's files (readers take graph file names from model.json).</summary>
+    public static class PackageFiles
+    {
+        /// <summary>The manifest, at the package's root; readers look for exactly this name.</summary>
+        public const string Manifest = "model.json";
+        public const string DiT = "dit.onnx";
+        public const string DiTFp16 = "dit_fp16.onnx";
+        public const string Decoder = "vae_decoder.onnx";
+        public const string DecoderFp16 = "vae_decoder_fp16.onnx";
+        public const string CircularDecoder = "vae_decoder_circular.onnx";
+        public const string CircularDecoderFp16 = "vae_decoder_circular_fp16.onnx";
+
+        /// <summary>The DiT graph's file of a precision.</summary>
+        public static string DiTGraph(Precision precision) => precision == Precision.Fp16 ? DiTFp16 : DiT;
+
+        /// <summary>A VAE decoder graph's file of a precision and padding.</summary>
+        public static string DecoderGraph(Precision precision, Padding padding) =>
+            padding == Padding.Circular ? (precision == Precision.Fp16 ? CircularDecoderFp16 : CircularDecoder)
+                                        : (precision == Precision.Fp16 ? DecoderFp16 : Decoder);
+    }
+}
