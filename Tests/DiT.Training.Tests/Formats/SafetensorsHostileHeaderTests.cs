@@ -15,13 +15,7 @@ namespace DiTPlugin.Training.Tests.Formats;
 public class SafetensorsHostileHeaderTests : TempDirectoryTest
 {
     /// <summary>u64 LE length, header bytes, buffer.</summary>
-    internal static byte[] File(byte[] header, int bufferBytes, ulong? length = null)
-    {
-        var file = new byte[8 + header.Length + bufferBytes];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, length ?? (ulong)header.Length);
-        header.CopyTo(file, 8);
-        return file;
-    }
+    internal static byte[] File(byte[] header, int bufferBytes, ulong? length = null) => SafetensorsBytes.Build(header, new byte[bufferBytes], length);
 
     private static string Error(string json, int bufferBytes = 8) => Error(File(Encoding.UTF8.GetBytes(json), bufferBytes));
 

@@ -15,15 +15,7 @@ public class SafetensorsTests : TempDirectoryTest
 {
 
     /// <summary>Builds a file byte by byte following the spec: u64 LE length, JSON, buffer.</summary>
-    private static byte[] HandBuilt(string json, byte[] buffer, ulong? lengthOverride = null)
-    {
-        var h = Encoding.UTF8.GetBytes(json);
-        var file = new byte[8 + h.Length + buffer.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, lengthOverride ?? (ulong)h.Length);
-        h.CopyTo(file, 8);
-        buffer.CopyTo(file, 8 + h.Length);
-        return file;
-    }
+    private static byte[] HandBuilt(string json, byte[] buffer, ulong? lengthOverride = null) => SafetensorsBytes.Build(json, buffer, lengthOverride);
 
     [Test]
     public void RoundTripsEveryDtype()

@@ -222,23 +222,10 @@ public static class TinyOnnxModel
         return Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes(name)), Field(2, Field(1, tensorType)) });
     }
 
-    private static byte[] Field(int number, byte[] payload) =>
-        Concat(new List<byte[]> { Varint((ulong)((number << 3) | 2)), Varint((ulong)payload.Length), payload });
+    // The protobuf wire format, written by the shared test writer.
+    private static byte[] Field(int number, byte[] payload) => Proto.Bytes(number, payload);
 
-    private static byte[] VarintField(int number, ulong value) => Concat(new List<byte[]> { Varint((ulong)(number << 3)), Varint(value) });
+    private static byte[] VarintField(int number, ulong value) => Proto.Number(number, value);
 
-    private static byte[] Varint(ulong v)
-    {
-        var bytes = new List<byte>();
-        do
-        {
-            byte b = (byte)(v & 0x7F);
-            v >>= 7;
-            if (v != 0) b |= 0x80;
-            bytes.Add(b);
-        } while (v != 0);
-        return bytes.ToArray();
-    }
-
-    private static byte[] Concat(List<byte[]> parts) => parts.SelectMany(p => p).ToArray();
+    private static byte[] Concat(List<byte[]> parts) => Proto.Join(parts.ToArray());
 }

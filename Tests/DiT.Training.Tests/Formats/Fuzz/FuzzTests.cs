@@ -73,15 +73,7 @@ public class FuzzTests : TempDirectoryTest
         return (Encoding.UTF8.GetString(file, 8, n), file[(8 + n)..]);
     }
 
-    private static byte[] Join(string header, byte[] buffer, ulong? length = null)
-    {
-        var h = Encoding.UTF8.GetBytes(header);
-        var file = new byte[8 + h.Length + buffer.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, length ?? (ulong)h.Length);
-        h.CopyTo(file, 8);
-        buffer.CopyTo(file, 8 + h.Length);
-        return file;
-    }
+    private static byte[] Join(string header, byte[] buffer, ulong? length = null) => SafetensorsBytes.Build(header, buffer, length);
 
     /// <summary>Wrong length prefixes: 0, one off either way, past the file, past the 100 MB limit, 2^64 - 1.</summary>
     private static ulong HostileLength(int real, int fileLength, Random rng) => rng.Next(7) switch

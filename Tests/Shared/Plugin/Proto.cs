@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace DiTPlugin.Tests.Hostile;
+namespace DiTPlugin.Tests;
 
 /// <summary>Test-only protobuf wire writer, for crafting ONNX messages to append to a graph (protobuf merges repeats).</summary>
 public static class Proto
