@@ -1,3 +1,4 @@
+using DiTPlugin.Contract.Package;
 using System;
 using System.IO;
 using System.IO.Compression;

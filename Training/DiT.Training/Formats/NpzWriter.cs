@@ -1,3 +1,4 @@
+using DiTPlugin.Contract.Package;
 using System;
 using System.Buffers.Binary;
 using System.IO;

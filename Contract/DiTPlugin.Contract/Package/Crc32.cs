@@ -1,12 +1,13 @@
 using System;
 using System.Buffers.Binary;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiTPlugin.Contract.Package;
 
 /// <summary>
 /// CRC-32 as zip uses it (reflected polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF). Our own few lines, because
-/// System.IO.Compression does not check the CRC of stored entries when reading them, and a bit flipped in a
-/// checkpoint's tensor record or data.pkl would otherwise load as silently wrong weights. "Slicing by 8" (eight
+/// System.IO.Compression does not check the CRC of stored entries when reading them: Training checks checkpoints' tensor
+/// records and data.pkl with it, and the Plugin a package zip's model.json (the one file no sha256 pins, and one whose
+/// declared size a hostile zip can understate). "Slicing by 8" (eight
 /// derived tables, eight bytes per step) keeps a multi-gigabyte checkpoint's check to a few seconds.
 /// </summary>
 public static class Crc32
