@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using DiTPlugin.Contract.Package;
+using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Data;
 using DiTPlugin.Training.Import;
@@ -85,16 +86,17 @@ internal static class ImportCommand
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Class-name file '{path}' does not exist.", path);
         var lines = File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var names = lines.Count > 0 && SynsetMapping.IsWnid(lines[0].Split(' ', '\t')[0]) ? SynsetMapping.Load(path).Names.ToList() : lines;
+        bool synsets = lines.Count > 0 && SynsetMapping.IsWnid(lines[0].Split(' ', '\t')[0]);
+        var names = synsets ? SynsetMapping.Load(path).Names.ToList() : lines;
         if (names.Count != count) throw new InvalidDataException($"'{path}' lists {names.Count} class names but the model has {count} classes.");
-        var duplicates = names.Select((n, i) => (n, i)).GroupBy(x => x.n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
+        var duplicates = ModelPackageWriter.DuplicateNames(names);
         if (duplicates.Count > 0)
         {
-            string list = string.Join("; ", duplicates.Select(g => $"'{g.Key}' = classes {string.Join(", ", g.Select(x => x.i))}"));
+            string list = ModelPackageWriter.Describe(duplicates);
             // ImageNet itself names two synsets "crane" (bird, machine) and two "maillot": a synset file keeps them (the
             // Plugin resolves the name to the first and reports the other; both stay reachable by id). A list typed by
             // hand with a name twice is a mistake.
-            if (lines.Count > 0 && SynsetMapping.IsWnid(lines[0].Split(' ', '\t')[0]))
+            if (synsets)
                 AnsiConsole.MarkupLineInterpolated($"[yellow]Duplicate class names in '{path}' (kept, as in ImageNet): {list}. A name gives the first of them; use the class id for the others.[/]");
             else
                 throw new InvalidDataException($"'{path}' names a class twice ({list}): class names must be unique (ignoring case), or the later ones cannot be found by name.");

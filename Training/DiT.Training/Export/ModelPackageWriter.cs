@@ -330,13 +330,21 @@ public static class ModelPackageWriter
     /// </summary>
     public static void CheckUniqueNames(IReadOnlyList<string> names)
     {
-        var groups = names.Select((n, i) => (n, i)).Where(x => !string.IsNullOrWhiteSpace(x.n))
-            .GroupBy(x => x.n.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
-        bool imageNetOnly = names.Count == 1000 && groups.All(g => g.Count() == 2 && ImageNetDuplicates.Contains((g.First().i, g.Last().i)));
+        var groups = DuplicateNames(names);
+        bool imageNetOnly = names.Count == 1000 && groups.All(g => g.Ids.Length == 2 && ImageNetDuplicates.Contains((g.Ids[0], g.Ids[1])));
         if (groups.Count == 0 || imageNetOnly) return;
-        throw new ArgumentException("Class names must be unique (ignoring case), or the later classes cannot be found by name: " +
-                                    string.Join("; ", groups.Select(g => $"'{g.Key}' names classes {string.Join(", ", g.Select(x => x.i))}")) + ".");
+        throw new ArgumentException("Class names must be unique (ignoring case), or the later classes cannot be found by name: " + Describe(groups) + ".");
     }
+
+    /// <summary>The names (trimmed, ignoring case; blanks excluded) that several classes share, with those classes' ids.</summary>
+    public static IReadOnlyList<(string Name, int[] Ids)> DuplicateNames(IReadOnlyList<string> names) =>
+        names.Select((n, i) => (n, i)).Where(x => !string.IsNullOrWhiteSpace(x.n))
+            .GroupBy(x => x.n.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+            .Select(g => (g.Key, g.Select(x => x.i).ToArray())).ToList();
+
+    /// <summary>"'crane' names classes 134, 517; …".</summary>
+    public static string Describe(IEnumerable<(string Name, int[] Ids)> duplicates) =>
+        string.Join("; ", duplicates.Select(g => $"'{g.Name}' names classes {string.Join(", ", g.Ids)}"));
 
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
