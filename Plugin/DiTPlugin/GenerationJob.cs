@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Threading;
 using DiTPlugin.Imaging;
 using DiTPlugin.Noise;
 using DiTPlugin.Sampling;
@@ -99,13 +100,16 @@ namespace DiTPlugin
         /// it expects to overrun (a single step is indivisible: the first runs whatever it costs). Time is measured
         /// with <see cref="GenerationOptions.Clock"/>. Returns the number of steps run (0 once completed).
         /// </summary>
-        public int Step(TimeSpan budget)
+        public int Step(TimeSpan budget) => Step(budget, CancellationToken.None);
+
+        /// <summary>As <see cref="Step(TimeSpan)"/>, and starts no further step once <paramref name="cancellationToken"/> is cancelled (e.g. by a step's observer).</summary>
+        public int Step(TimeSpan budget, CancellationToken cancellationToken)
         {
             if (IsCompleted) return 0;
             TimeSpan start = _clock();
             int n = 0;
             do { Step(); n++; }
-            while (!IsCompleted && _clock() - start + _lastStep <= budget);
+            while (!IsCompleted && !cancellationToken.IsCancellationRequested && _clock() - start + _lastStep <= budget);
             return n;
         }
 

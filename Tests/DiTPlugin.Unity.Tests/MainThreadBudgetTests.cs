@@ -31,8 +31,8 @@ public class MainThreadBudgetTests
         var clock = new FakeClock();
         var stepCost = TimeSpan.FromMilliseconds(3);
         // Each denoising step "takes" 3 ms of fake time (OnStep runs inside the step).
-        var options = new GenerationOptions { ClassIds = new[] { 0 }, Steps = 20, OnStep = (_, _, _) => clock.Now += stepCost };
-        using var runner = GenerationRunner.Start(dit, options, mode: RunnerMode.MainThreadBudget, clock: clock.Read);
+        var options = new GenerationOptions { ClassIds = new[] { 0 }, Steps = 20, OnStep = (_, _, _) => clock.Now += stepCost, Clock = clock.Read };
+        using var runner = GenerationRunner.Start(dit, options, mode: RunnerMode.MainThreadBudget);
         var budget = TimeSpan.FromMilliseconds(10);
         var perFrame = new List<(int Steps, TimeSpan Spent)>();
         while (!runner.IsDone)
@@ -55,8 +55,8 @@ public class MainThreadBudgetTests
         TinyOnnxModel.WritePackage(dir.Path);
         using var dit = DiT.Load(dir.Path);
         var clock = new FakeClock();
-        var slow = new GenerationOptions { ClassIds = new[] { 0 }, Steps = 4, OnStep = (_, _, _) => clock.Now += TimeSpan.FromMilliseconds(50) };
-        using (var runner = GenerationRunner.Start(dit, slow, mode: RunnerMode.MainThreadBudget, clock: clock.Read))
+        var slow = new GenerationOptions { ClassIds = new[] { 0 }, Steps = 4, OnStep = (_, _, _) => clock.Now += TimeSpan.FromMilliseconds(50), Clock = clock.Read };
+        using (var runner = GenerationRunner.Start(dit, slow, mode: RunnerMode.MainThreadBudget))
         {
             runner.Tick(TimeSpan.FromMilliseconds(16));
             Assert.That(runner.StepsDone, Is.EqualTo(1), "a step is indivisible: one per frame, never a second after an overrun");

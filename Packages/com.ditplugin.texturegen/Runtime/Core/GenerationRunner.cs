@@ -47,8 +47,6 @@ namespace DiTPlugin.TextureGen
         private readonly GenerationJob _job;
         private readonly Task<IReadOnlyList<GeneratedImage>>? _task;
         private readonly CancellationTokenSource _cts = new CancellationTokenSource();
-        private readonly Func<TimeSpan> _clock;
-        private TimeSpan _lastStep;
         private int _stepsDone;
         private volatile bool _cancelRequested;
         private IReadOnlyList<GeneratedImage>? _result;
@@ -89,10 +87,8 @@ namespace DiTPlugin.TextureGen
             ? (State == RunnerState.Failed ? (_task.Exception!.InnerExceptions.Count == 1 ? _task.Exception.InnerException : _task.Exception) : null)
             : _error;
 
-        private GenerationRunner(DiT dit, GenerationOptions options, TextureSettings settings, RunnerMode mode, Func<TimeSpan>? clock)
+        private GenerationRunner(DiT dit, GenerationOptions options, TextureSettings settings, RunnerMode mode)
         {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            _clock = clock ?? (() => watch.Elapsed);
             if (dit is null) throw new ArgumentNullException(nameof(dit));
             if (options is null) throw new ArgumentNullException(nameof(options));
             Mode = mode;
@@ -122,11 +118,10 @@ namespace DiTPlugin.TextureGen
 
         /// <summary>
         /// Starts generating <paramref name="options"/> into CPU targets of <paramref name="settings"/> (default: Unity's
-        /// layout). <paramref name="clock"/> (default: a stopwatch) is what <see cref="Tick"/> measures its budget with.
+        /// layout). <see cref="Tick"/> measures its budget with <see cref="GenerationOptions.Clock"/> (default: a stopwatch).
         /// </summary>
-        public static GenerationRunner Start(DiT dit, GenerationOptions options, TextureSettings? settings = null, RunnerMode mode = RunnerMode.WorkerThread,
-            Func<TimeSpan>? clock = null) =>
-            new GenerationRunner(dit, options, settings ?? TextureSettings.Unity(), mode, clock);
+        public static GenerationRunner Start(DiT dit, GenerationOptions options, TextureSettings? settings = null, RunnerMode mode = RunnerMode.WorkerThread) =>
+            new GenerationRunner(dit, options, settings ?? TextureSettings.Unity(), mode);
 
         /// <summary>
         /// Call once a frame on the main thread. In <see cref="RunnerMode.MainThreadBudget"/> it runs denoising steps
@@ -140,23 +135,14 @@ namespace DiTPlugin.TextureGen
             if (_task != null || _cancelRequested || _error != null || _job.IsCompleted) return;
             try
             {
-                TimeSpan start = _clock();
-                do RunOneStep();
-                while (!_job.IsCompleted && !_cancelRequested && _clock() - start + _lastStep <= budget);
+                // The job's own budget rule (and its clock, GenerationOptions.Clock); a Cancel made during a step ends the frame.
+                Interlocked.Add(ref _stepsDone, _job.Step(budget, _cts.Token));
+                if (_job.IsCompleted) _result = _job.Result;
             }
             catch (Exception e)
             {
                 _error = e;
             }
-        }
-
-        private void RunOneStep()
-        {
-            TimeSpan t0 = _clock();
-            _job.Step();
-            _lastStep = _clock() - t0;
-            Interlocked.Increment(ref _stepsDone);
-            if (_job.IsCompleted) _result = _job.Result;
         }
 
         /// <summary>The newest update of image <paramref name="image"/> since the last call, if any (poll from the uploading thread).</summary>
