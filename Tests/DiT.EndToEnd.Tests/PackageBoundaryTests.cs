@@ -72,6 +72,20 @@ public class PackageBoundaryTests
         Assert.That(Refs(typeof(BetaSchedules)), Does.Not.Contain(pluginAsm).And.Not.Contain(trainingAsm));
     }
 
+    [Test]
+    public void LibraryTestsDependOnNoSampleApp()
+    {
+        // A library's tests build and run without any sample: the demo scene's own tests live in DemoScene.Tests.
+        foreach (var tests in new[] { "Tests/DiTPlugin.Tests/DiTPlugin.Tests.csproj", "Tests/DiTPlugin.Vulkan.Tests/DiTPlugin.Vulkan.Tests.csproj",
+                     "Tests/DiTPlugin.Contract.Tests/DiTPlugin.Contract.Tests.csproj", "Tests/DiT.Training.Tests/DiT.Training.Tests.csproj" })
+        {
+            var samples = XDocument.Load(RepoPaths.Find(tests)).Descendants("ProjectReference")
+                .Select(r => r.Attribute("Include")!.Value.Replace('\\', '/')).Where(p => p.Contains("/Samples/")).ToArray();
+            Assert.That(samples, Is.Empty, tests + " references a sample app");
+        }
+        Assert.That(ProjectReferences("Tests/DemoScene.Tests/DemoScene.Tests.csproj"), Does.Contain("DemoScene"));
+    }
+
     private static float[] Gray(PluginDiTImage img) =>
         Enumerable.Range(0, img.Width * img.Height).Select(i => img.Rgba8[4 * i] / 127.5f - 1f).ToArray();
 

@@ -48,7 +48,7 @@ public class ComponentTests
         var g = new DiTTextureGenerator
         {
             Settings = settings, ClassName = className, Seed = 11, Steps = 12, Sampler = SamplerKind.Ddim, CfgScale = 2f,
-            Tiling = true, RunOnWorkerThread = worker, FrameBudgetMs = 0.5f, TargetRenderer = new Renderer { material = material },
+            Seamless = true, RunOnWorkerThread = worker, FrameBudgetMs = 0.5f, TargetRenderer = new Renderer { material = material },
             TextureProperty = "_BaseMap",
         };
         return (g, material);
@@ -175,5 +175,21 @@ public class ComponentTests
             Call(g, "OnDestroy");
         }
         finally { SetStatic(typeof(Application), "s_isPlaying", true); }
+    }
+
+    [Test]
+    public void ScenesSavedWithTheOldTilingFieldKeepTheirValue()
+    {
+        // Unity matches serialized fields by name: renaming "tiling" to "seamless" without the attribute would silently
+        // reset every saved generator to the default.
+        var field = typeof(DiTTextureGenerator).GetField("seamless", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        Assert.That(field.GetCustomAttribute<SerializeField>(), Is.Not.Null);
+        var former = field.GetCustomAttributes<UnityEngine.Serialization.FormerlySerializedAsAttribute>().Select(a => a.oldName);
+        Assert.That(former, Is.EquivalentTo(new[] { "tiling" }));
+        var g = new DiTTextureGenerator();
+        g.Seamless = false;
+#pragma warning disable CS0618 // the obsolete alias must still reach the same field
+        Assert.That(g.Tiling, Is.False);
+#pragma warning restore CS0618
     }
 }

@@ -1,4 +1,5 @@
 using DiTPlugin.Textures;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
 
 namespace DiTPlugin.Vulkan.Tests

@@ -1,5 +1,6 @@
 using System;
 using DiTPlugin.Textures;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
 using Silk.NET.Vulkan;
 

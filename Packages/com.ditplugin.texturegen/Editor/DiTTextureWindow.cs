@@ -254,7 +254,7 @@ namespace DiTPlugin.TextureGen.Editor
             steps = EditorGUILayout.IntSlider("Steps", steps, 1, Math.Min(1000, _model!.Timesteps));
             sampler = (SamplerKind)EditorGUILayout.EnumPopup("Sampler", sampler);
             cfgScale = EditorGUILayout.Slider("CFG scale", cfgScale, 0f, 15f);
-            seamless = EditorGUILayout.Toggle(new GUIContent("Tiling (seamless)", "Textures that repeat without a seam."), seamless);
+            seamless = EditorGUILayout.Toggle(new GUIContent("Seamless", "Textures that tile without a seam (wrap mode Repeat)."), seamless);
             saveMaps = EditorGUILayout.Toggle(new GUIContent("Save maps", "Also save height, normal and roughness maps derived from the texture (_height, _normal, _roughness)."), saveMaps);
             materialSlot = EditorGUILayout.TextField(new GUIContent("Material slot", "The texture property Apply sets, e.g. _MainTex or _BaseMap (URP/HDRP). Empty: _BaseMap if the material has it, else _MainTex."), materialSlot);
             previewEvery = EditorGUILayout.IntSlider(new GUIContent("Preview every", "Steps between live previews (0: none)."), previewEvery, 0, 50);

@@ -3,6 +3,7 @@ using System;
 using System.Linq;
 using DiTPlugin.Textures;
 using UnityEngine;
+using UnityEngine.Serialization;
 
 namespace DiTPlugin.TextureGen
 {
@@ -33,7 +34,8 @@ namespace DiTPlugin.TextureGen
         [Tooltip("Classifier-free guidance scale: 1 = the conditional model, higher = more typical of the class.")]
         [Range(0f, 15f)] [SerializeField] private float cfgScale = 4f;
         [Tooltip("Make a texture that tiles without seams (wrap mode Repeat).")]
-        [SerializeField] private bool tiling = true;
+        // "Seamless" everywhere (GenerationOptions, Recipe, the window); scenes saved while the field was "tiling" keep their value.
+        [FormerlySerializedAs("tiling")] [SerializeField] private bool seamless = true;
 
         [Header("Running")]
         [SerializeField] private bool generateOnStart = true;
@@ -87,7 +89,9 @@ namespace DiTPlugin.TextureGen
         public int Steps { get => steps; set => steps = value; }
         public SamplerKind Sampler { get => sampler; set => sampler = value; }
         public float CfgScale { get => cfgScale; set => cfgScale = value; }
-        public bool Tiling { get => tiling; set => tiling = value; }
+        public bool Seamless { get => seamless; set => seamless = value; }
+        [Obsolete("Renamed Seamless, as in GenerationOptions and Recipe.")]
+        public bool Tiling { get => seamless; set => seamless = value; }
         public float FrameBudgetMs { get => frameBudgetMs; set => frameBudgetMs = value; }
         public bool RunOnWorkerThread { get => runOnWorkerThread; set => runOnWorkerThread = value; }
         public Renderer? TargetRenderer { get => targetRenderer; set => targetRenderer = value; }
@@ -103,7 +107,7 @@ namespace DiTPlugin.TextureGen
             sampler = s.Sampler;
             cfgScale = s.CfgScale;
             previewEvery = s.PreviewEvery;
-            tiling = s.Seamless;
+            seamless = s.Seamless;
         }
 
         private void Start()
@@ -132,7 +136,7 @@ namespace DiTPlugin.TextureGen
                     Steps = steps,
                     Sampler = sampler,
                     CfgScale = cfgScale,
-                    Seamless = tiling,
+                    Seamless = seamless,
                     PreviewEvery = previewEvery,
                 };
             };
@@ -150,7 +154,7 @@ namespace DiTPlugin.TextureGen
             steps = recipe.Steps;
             sampler = recipe.Sampler;
             cfgScale = recipe.CfgScale;
-            tiling = recipe.Seamless;
+            seamless = recipe.Seamless;
             RequestModel();
             _pendingName = recipe.ClassName;
             _pending = model =>
@@ -287,7 +291,7 @@ namespace DiTPlugin.TextureGen
                 _texture = new Texture2D(layout.Width, layout.Height, UnityEngine.TextureFormat.RGBA32, mips, false);
             }
             _texture.name = "DiT " + name;
-            _texture.wrapMode = tiling ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
+            _texture.wrapMode = seamless ? TextureWrapMode.Repeat : TextureWrapMode.Clamp;
             _texture.filterMode = filterMode;
             var r = targetRenderer != null ? targetRenderer : GetComponent<Renderer>();
             // In edit mode the material asset is not touched while streaming: the inspector saves the result as a

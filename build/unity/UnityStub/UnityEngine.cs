@@ -236,3 +236,16 @@ namespace UnityEngine
     [AttributeUsage(AttributeTargets.Class, Inherited = false)]
     public sealed class DisallowMultipleComponent : Attribute { }
 }
+
+namespace UnityEngine.Serialization
+{
+    using System;
+
+    /// <summary>Unity reads a field saved under an older name into the renamed field (scenes and prefabs keep their values).</summary>
+    [AttributeUsage(AttributeTargets.Field, AllowMultiple = true, Inherited = false)]
+    public class FormerlySerializedAsAttribute : Attribute
+    {
+        public FormerlySerializedAsAttribute(string oldName) => this.oldName = oldName;
+        public string oldName { get; }
+    }
+}

@@ -30,7 +30,7 @@ namespace DiTPlugin.TextureGen.Samples
                 generator.Settings = settings;
                 generator.ClassName = classes[i];
                 generator.Seed = seed + i;
-                generator.Tiling = true;
+                generator.Seamless = true;
                 generator.Completed += (g, texture) => Debug.Log($"{g.name}: done, recipe {g.LastRecipe}");
             }
         }

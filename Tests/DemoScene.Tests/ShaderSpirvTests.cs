@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using NUnit.Framework;
 
-namespace DiTPlugin.Vulkan.Tests
+namespace DiTPlugin.Samples.DemoScene.Tests
 {
     /// <summary>
     /// The checked-in SPIR-V must be what the checked-in GLSL compiles to, so an edit to a shader without rerunning

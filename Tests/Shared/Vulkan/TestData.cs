@@ -1,7 +1,7 @@
 using System;
 using DiTPlugin.Textures;
 
-namespace DiTPlugin.Vulkan.Tests
+namespace DiTPlugin.TestSupport
 {
     /// <summary>Updates and comparisons shared by the texture tests.</summary>
     internal static class TestData

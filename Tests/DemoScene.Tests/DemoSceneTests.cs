@@ -5,11 +5,12 @@ using System.Numerics;
 using DiTPlugin.Samples.DemoScene;
 using DiTPlugin.Samples.DemoScene.Rendering;
 using DiTPlugin.Textures;
+using DiTPlugin.Vulkan;
 using DiTPlugin.TestSupport;
 using NUnit.Framework;
 using StbImageSharp;
 
-namespace DiTPlugin.Vulkan.Tests
+namespace DiTPlugin.Samples.DemoScene.Tests
 {
     /// <summary>
     /// The demo scene end to end with the shipped model: textures generated a few steps per frame and streamed into

@@ -1,9 +1,11 @@
 using System.Numerics;
 using DiTPlugin.Samples.DemoScene.Rendering;
 using DiTPlugin.Textures;
+using DiTPlugin.Vulkan;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
 
-namespace DiTPlugin.Vulkan.Tests
+namespace DiTPlugin.Samples.DemoScene.Tests
 {
     /// <summary>Textures made from literal texels, and pixel checks on rendered frames (RGBA8, top row first).</summary>
     internal static class SceneFrames

@@ -2,10 +2,11 @@ using System;
 using System.Numerics;
 using DiTPlugin.Samples.DemoScene.Rendering;
 using DiTPlugin.Textures;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
-using static DiTPlugin.Vulkan.Tests.SceneFrames;
+using static DiTPlugin.Samples.DemoScene.Tests.SceneFrames;
 
-namespace DiTPlugin.Vulkan.Tests
+namespace DiTPlugin.Samples.DemoScene.Tests
 {
     /// <summary>
     /// The demo's CPU fallback renderer against the same hand-computed frames as the Vulkan renderer's tests; these

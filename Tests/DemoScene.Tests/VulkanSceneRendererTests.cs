@@ -2,10 +2,12 @@ using System;
 using System.Numerics;
 using DiTPlugin.Samples.DemoScene.Rendering;
 using DiTPlugin.Textures;
+using DiTPlugin.Vulkan;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
-using static DiTPlugin.Vulkan.Tests.SceneFrames;
+using static DiTPlugin.Samples.DemoScene.Tests.SceneFrames;
 
-namespace DiTPlugin.Vulkan.Tests
+namespace DiTPlugin.Samples.DemoScene.Tests
 {
     /// <summary>
     /// The demo's Vulkan renderer against hand-computed frames. Quads in these tests span clip space directly, so a
