@@ -36,6 +36,23 @@ public class SamplerSpecTests
     }
 
     [Test]
+    public void BeforeTheModelIsKnownOnlyTheGrammarIsChecked()
+    {
+        // A command line is parsed before the checkpoint is read: a T = 4000 model may be sampled with ddpm2000.
+        Assert.That(SamplerSpec.ParseForAnyModel("ddpm2000"), Is.EqualTo(new SamplerSpec(SamplerFamily.Ddpm, "2000", 2000)));
+        Assert.That(SamplerSpec.ParseForAnyModel("ddim1500").Respacing, Is.EqualTo("ddim1500"));
+        Assert.Throws<ArgumentException>(() => SamplerSpec.Parse("ddpm2000"), "a T = 1000 model still refuses it");
+        Assert.That(SamplerSpec.Parse("ddpm2000", 4000), Is.EqualTo(SamplerSpec.ParseForAnyModel("ddpm2000")));
+        foreach (var bad in new[] { "abc", "ddim0", "dpm-5", "ddim10,20", "99999999999" })
+        {
+            var e = Assert.Throws<ArgumentException>(() => SamplerSpec.ParseForAnyModel(bad), bad)!;
+            Assert.That(e.Message, Does.Contain($"'{bad}'").And.Contain("N in 1..T").Or.Contain("DDPM only"), bad);
+        }
+        Assert.That(SamplerSpec.ParseForAnyModel("2000000000,2000000000").Steps, Is.EqualTo(int.MaxValue), "the step sum saturates, never wraps negative");
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerSpec.Parse("ddim5", 0));
+    }
+
+    [Test]
     public void SpecsAreValuesAndTheStepLimitFollowsTheModel()
     {
         Assert.That(SamplerSpec.Parse(" DPM20 "), Is.EqualTo(SamplerSpec.Parse("dpm20")));

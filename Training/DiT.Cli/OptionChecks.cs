@@ -63,7 +63,7 @@ internal static class OptionChecks
             try
             {
                 foreach (var s in list ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : new[] { v })
-                    SamplerSpec.Parse(s);
+                    SamplerSpec.ParseForAnyModel(s);   // the model's T is checked once the checkpoint is read
             }
             catch (ArgumentException e) { r.AddError($"{o.Name}: {e.Message}"); }
         });

@@ -26,10 +26,23 @@ namespace DiTPlugin.Contract.Sampling
             Steps = steps;
         }
 
-        /// <summary>Parses <paramref name="text"/>; throws <see cref="ArgumentException"/> naming the grammar for anything else.</summary>
+        /// <summary>Parses <paramref name="text"/> for a model of <paramref name="timesteps"/> diffusion steps; throws <see cref="ArgumentException"/> naming the grammar for anything else.</summary>
         public static SamplerSpec Parse(string text, int timesteps = 1000)
         {
+            if (timesteps < 1) throw new ArgumentOutOfRangeException(nameof(timesteps), timesteps, "A diffusion has at least one step.");
+            return Parse(text, (int?)timesteps);
+        }
+
+        /// <summary>
+        /// Parses the grammar only, for a model whose step count is not known yet (a command line, read before the
+        /// checkpoint is): every count must be at least 1. Whoever builds the chain checks it against the model's T.
+        /// </summary>
+        public static SamplerSpec ParseForAnyModel(string text) => Parse(text, null);
+
+        private static SamplerSpec Parse(string text, int? maxSteps)
+        {
             if (text is null) throw new ArgumentNullException(nameof(text));
+            int timesteps = maxSteps ?? int.MaxValue;
             string s = text.Trim().ToLowerInvariant();
             SamplerFamily family;
             string rest;
@@ -38,7 +51,7 @@ namespace DiTPlugin.Contract.Sampling
             else if (s.StartsWith("ddim", StringComparison.Ordinal)) { family = SamplerFamily.Ddim; rest = s.Substring(4); }
             else if (s.StartsWith("dpm", StringComparison.Ordinal)) { family = SamplerFamily.DpmSolver; rest = s.Substring(3); }
             else { family = SamplerFamily.Ddpm; rest = s; }
-            string grammar = Grammar.Replace("1..T", "1.." + timesteps.ToString(CultureInfo.InvariantCulture));
+            string grammar = maxSteps is int t ? Grammar.Replace("1..T", "1.." + t.ToString(CultureInfo.InvariantCulture)) : Grammar;
             var parts = rest.Split(',');
             var counts = new int[parts.Length];
             int steps = 0;
@@ -46,7 +59,7 @@ namespace DiTPlugin.Contract.Sampling
             {
                 if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out counts[i]) || counts[i] < 1 || counts[i] > timesteps)
                     throw new ArgumentException($"Sampler '{text}' is not valid: use {grammar}.");
-                steps += counts[i];
+                steps = (int)Math.Min((long)steps + counts[i], int.MaxValue);
             }
             if (counts.Length > 1 && family != SamplerFamily.Ddpm)
                 throw new ArgumentException($"Sampler '{text}': section lists (\"10,15,20\") are for DDPM only; use {grammar}.");

@@ -42,14 +42,14 @@ public class CliBadInputTests : TempDirectoryTest
     }
 
     /// <summary>A tiny pixel-space checkpoint (1x8x8, 3 classes), with its weights optionally poisoned.</summary>
-    private string Checkpoint(string name, float? poison = null, int channels = 1)
+    private string Checkpoint(string name, float? poison = null, int channels = 1, int diffusionSteps = 1000)
     {
         var cfg = new DiTConfig { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 4, InputSize = 8, InChannels = channels, NumClasses = 3 };
         using var model = new DiT(cfg);
         if (poison is float v)
             using (no_grad()) model.state_dict()["final_layer.linear.bias"].fill_(v);
         string path = Path.Combine(Dir, name);
-        DiTPlugin.Training.Trainer.Checkpoint.Save(path, null, model, null, 1, new TrainOptions(), new[] { "stone", "brick", "moss" });
+        DiTPlugin.Training.Trainer.Checkpoint.Save(path, null, model, null, 1, new TrainOptions { DiffusionSteps = diffusionSteps }, new[] { "stone", "brick", "moss" });
         return path;
     }
 
@@ -57,6 +57,20 @@ public class CliBadInputTests : TempDirectoryTest
     {
         Assert.That(r.Exit, Is.Not.EqualTo(0).And.Not.EqualTo(134), r.Output);
         Assert.That(r.Output, Does.Contain(expected));
+    }
+
+    [Test]
+    public void SamplerStepsAreCheckedAgainstTheCheckpointsOwnT()
+    {
+        // The command line is parsed before the checkpoint is read, so the limit is the model's T, not 1000.
+        string shortT = Checkpoint("t100.ckpt", diffusionSteps: 100);
+        OneClearLine(Dit("sample", "--checkpoint", shortT, "--sampler", "ddim500", "--out", Path.Combine(Dir, "s.png")), "N in 1..100");
+        Assert.That(File.Exists(Path.Combine(Dir, "s.png")), Is.False);
+        string longT = Checkpoint("t1200.ckpt", diffusionSteps: 1200);
+        string png = Path.Combine(Dir, "l.png");
+        var r = Dit("sample", "--checkpoint", longT, "--sampler", "1100", "--per-class", "1", "--classes", "0", "--out", png);
+        Assert.That(r.Exit, Is.EqualTo(0), r.Output);
+        Assert.That(File.Exists(png), Is.True);
     }
 
     [Test]

@@ -22,7 +22,7 @@ public sealed record EvalSetting(string Sampler, double Cfg)
 
     public static EvalSetting Parse(string sampler, double cfg)
     {
-        var spec = SamplerSpec.Parse(sampler);
+        var spec = SamplerSpec.ParseForAnyModel(sampler);   // checked against the model's T when it samples
         if (!(cfg >= 0) || double.IsInfinity(cfg)) throw new ArgumentException($"Guidance scale {cfg} must be a finite number >= 0.");
         return new EvalSetting(spec.ToString(), cfg);
     }
