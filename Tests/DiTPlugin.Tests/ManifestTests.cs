@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Runtime;
 using NUnit.Framework;
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Tests;
 using DiTPlugin.TextureGen;
 using NUnit.Framework;
@@ -9,9 +10,9 @@ using NUnit.Framework;
 namespace DiTPlugin.Unity.Tests;
 
 /// <summary>
-/// The package resolves class names with the Plugin's ClassCatalog: the window searches the loaded model's catalog,
+/// The package resolves class names with the Contract's ClassCatalog: the window searches the loaded model's catalog,
 /// the inspector one built from model.json, the component resolves through the model's. All agree with DiT.
-/// (The ranking itself is tested in Tests/DiTPlugin.Tests/Classes.)
+/// (The ranking itself is tested in Tests/DiTPlugin.Contract.Tests/Classes.)
 /// </summary>
 [NonParallelizable]
 public class ClassResolverTests

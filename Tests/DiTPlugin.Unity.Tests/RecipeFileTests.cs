@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json.Nodes;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.TextureGen;
 using DiTPlugin.Tests;
 using NUnit.Framework;

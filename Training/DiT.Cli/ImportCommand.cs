@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Formats;
@@ -86,21 +87,16 @@ internal static class ImportCommand
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Class-name file '{path}' does not exist.", path);
         var lines = File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        bool synsets = lines.Count > 0 && SynsetMapping.IsWnid(lines[0].Split(' ', '\t')[0]);
+        bool synsets = lines.Count > 0 && ImageNetClasses.IsWnid(lines[0].Split(' ', '\t')[0]);
         var names = synsets ? SynsetMapping.Load(path).Names.ToList() : lines;
         if (names.Count != count) throw new InvalidDataException($"'{path}' lists {names.Count} class names but the model has {count} classes.");
-        var duplicates = ModelPackageWriter.DuplicateNames(names);
-        if (duplicates.Count > 0)
-        {
-            string list = ModelPackageWriter.Describe(duplicates);
-            // ImageNet itself names two synsets "crane" (bird, machine) and two "maillot": a synset file keeps them (the
-            // Plugin resolves the name to the first and reports the other; both stay reachable by id). A list typed by
-            // hand with a name twice is a mistake.
-            if (synsets)
-                AnsiConsole.MarkupLineInterpolated($"[yellow]Duplicate class names in '{path}' (kept, as in ImageNet): {list}. A name gives the first of them; use the class id for the others.[/]");
-            else
-                throw new InvalidDataException($"'{path}' names a class twice ({list}): class names must be unique (ignoring case), or the later ones cannot be found by name.");
-        }
+        // The Contract's rule, which export checks too: a repeated name would leave a class unreachable by name, except
+        // ImageNet's own repeats ("crane", "maillot", "Cardigan"/"cardigan"), which a list of ImageNet's classes keeps.
+        var refused = ClassNameRepeats.Refused(names);
+        if (refused.Count > 0)
+            throw new InvalidDataException($"'{path}' names a class twice ({ClassNameRepeats.Describe(refused)}): class names must be unique (ignoring case), or the later ones cannot be found by name.");
+        if (ClassNameRepeats.Find(names) is { Count: > 0 } imageNets)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Class names ImageNet itself repeats, kept: {ClassNameRepeats.Describe(imageNets)}. A name gives the first of them; use the class id for the others.[/]");
         return names;
     }
 

@@ -1,5 +1,6 @@
 using DiTPlugin.Training.Diffusion;
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
 using DiTPlugin.Training.Formats;
@@ -17,7 +18,7 @@ internal static class SampleCommand
     {
         var ckpt = new Option<string>("--checkpoint") { Description = "A checkpoint written by dit train.", Required = true };
         var outPath = new Option<string>("--out") { Description = "PNG to write.", DefaultValueFactory = _ => "samples.png" };
-        var classes = new Option<string?>("--classes") { Description = "Comma-separated class ids or names (default: all, up to 16)." };
+        var classes = new Option<string?>("--classes") { Description = "Comma-separated class ids or names, resolved as the Plugin resolves them (synonyms, misspellings; default: the first 16)." };
         var perClass = new Option<int>("--per-class") { DefaultValueFactory = _ => 4 }.InRange(1, 1024);
         var sampler = new Option<string>("--sampler") { Description = "ddimN (DDIM, eta 0) or a step count such as 250 (DDPM).", DefaultValueFactory = _ => "ddim50" }.SamplerSpecs();
         var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale (1 = off).", DefaultValueFactory = _ => 4.0 }.Finite(0, 100);
@@ -31,14 +32,17 @@ internal static class SampleCommand
         {
             OutputPaths.Check(r.GetValue(outPath)!, "--out");
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
+            var catalog = ClassSpec.Catalog(c.ClassNames, c.Config.NumClasses);
+            var notes = new List<string>();
+            var ids = ClassSpec.Parse(r.GetValue(classes), catalog, notes);
+            foreach (var note in notes) AnsiConsole.MarkupLineInterpolated($"[yellow]{note}[/]");
             using var model = c.CreateModel(ema: !r.GetValue(raw));
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             SamplingChecks.RequireDecodable(c, decoder);
-            var ids = ParseClasses(r.GetValue(classes), c.ClassNames, c.Config.NumClasses);
             int rows = r.GetValue(perClass);
             var labels = Enumerable.Range(0, rows).SelectMany(_ => ids).ToArray();
             var steps = r.GetValue(sampler)!;
-            AnsiConsole.MarkupLineInterpolated($"Sampling {labels.Length} images ({string.Join(", ", ids.Select(i => c.ClassNames.ElementAtOrDefault(i) ?? i.ToString()))}) with {steps}, cfg {r.GetValue(cfg)}, from step {c.Step}");
+            AnsiConsole.MarkupLineInterpolated($"Sampling {labels.Length} images ({string.Join(", ", ids.Select(i => catalog.Entries[i].Name))}) with {steps}, cfg {r.GetValue(cfg)}, from step {c.Step}");
             var started = DateTime.UtcNow;
             AnsiConsole.Progress().Start(ctx =>
             {
@@ -58,19 +62,5 @@ internal static class SampleCommand
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>"3,Sneaker" → class ids; unknown names or out-of-range ids name the valid choices.</summary>
-    internal static int[] ParseClasses(string? spec, System.Collections.Generic.IReadOnlyList<string> names, int numClasses)
-    {
-        if (string.IsNullOrWhiteSpace(spec)) return Enumerable.Range(0, Math.Min(16, numClasses)).ToArray();
-        return spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
-        {
-            if (int.TryParse(s, out var id))
-                return id >= 0 && id < numClasses ? id
-                    : throw new ArgumentException($"Class id {id} is out of range: valid ids are 0..{numClasses - 1}.");
-            var i = names.ToList().FindIndex(n => n.Equals(s, StringComparison.OrdinalIgnoreCase));
-            return i >= 0 ? i : throw new ArgumentException($"Unknown class '{s}'. Valid classes: {string.Join(", ", names)}.");
-        }).ToArray();
     }
 }

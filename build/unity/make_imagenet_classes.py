@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Rebuilds the ImageNet-1k class list: Plugin/DiTPlugin/Classes/ImageNetData.cs (compiled into the Plugin, whose class
-resolver adds ImageNet's synonyms for ImageNet models) and the Unity package's Documentation~/imagenet_classes.txt,
-from two Debian packages:
+"""Rebuilds the ImageNet-1k class list: Contract/DiTPlugin.Contract/Classes/ImageNetData.cs (compiled into the
+Contract, whose class resolver adds ImageNet's synonyms for ImageNet models) and the Unity package's
+Documentation~/imagenet_classes.txt, from two Debian packages:
 
   opencv-doc    examples/data/dnn/classification_classes_ILSVRC2012.txt: the 1000 class lines ("tench, Tinca tinca")
                 in the standard index order (Apache-2.0 AND BSD-3-Clause)
@@ -18,7 +18,7 @@ import collections, os, re, subprocess, sys, tempfile
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 PKG = os.path.join(ROOT, "Packages", "com.ditplugin.texturegen")
-CLASSES = os.path.join(ROOT, "Plugin", "DiTPlugin", "Classes")
+CLASSES = os.path.join(ROOT, "Contract", "DiTPlugin.Contract", "Classes")
 HOMONYMS = {102: '01872401', 398: '02666196', 411: '02730930', 417: '02782093', 431: '02804414', 438: '02815834',
             443: '02834397', 456: '02879718', 471: '02950826', 488: '02999410', 501: '03045698', 544: '03259280',
             549: '03291819', 586: '03478589', 587: '03481172', 594: '03495258', 597: '03527444', 624: '03661043',
@@ -86,7 +86,7 @@ def main():
            f'// Names: Debian {debs[0]}, examples/data/dnn/classification_classes_ILSVRC2012.txt (Apache-2.0 AND BSD-3-Clause).',
            f"// Ids: WordNet 3.0 noun offsets (Debian {debs[1]}, WordNet licence), matched to each line's word list.",
            '// One line per class in the standard index order 0..999: "<wnid> <name>, <synonym>, ...".',
-           "namespace DiTPlugin", "{", "    internal static class ImageNetData", "    {", "        internal const string Synsets ="]
+           "namespace DiTPlugin.Contract.Classes", "{", "    internal static class ImageNetData", "    {", "        internal const string Synsets ="]
     out += ['            "%s\\n"%s' % (l, ";" if i == 999 else " +") for i, l in enumerate(lines)]
     out += ["    }", "}", ""]
     with open(os.path.join(CLASSES, "ImageNetData.cs"), "w", encoding="ascii", newline="\n") as f:

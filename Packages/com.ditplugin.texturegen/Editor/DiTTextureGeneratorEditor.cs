@@ -1,5 +1,6 @@
 #nullable enable
 using System;
+using DiTPlugin.Contract.Classes;
 using UnityEditor;
 using UnityEngine;
 

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Textures;
 using UnityEditor;
 using UnityEngine;

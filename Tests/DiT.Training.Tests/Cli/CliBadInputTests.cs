@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
 using NUnit.Framework;
@@ -97,6 +98,49 @@ public class CliBadInputTests : TempDirectoryTest
         string latent = Checkpoint("latent.ckpt", channels: 4);
         OneClearLine(Dit("sample", "--checkpoint", latent, "--sampler", "ddim2", "--out", Path.Combine(Dir, "l.png")), "is a 4-channel");
         OneClearLine(Dit("sample", "--checkpoint", latent), "Give --vae FILE");
+    }
+
+    [Test]
+    public void ClassNamesResolveAsInThePluginAndBadOnesNameTheValidClasses()
+    {
+        string ckpt = Checkpoint("t.ckpt");
+        string png = Path.Combine(Dir, "classes.png");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--classes", "granite", "--out", png),
+            "--classes: Unknown class name 'granite'");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--classes", "stone,granite", "--out", png),
+            "Classes: 0 stone, 1 brick, 2 moss; or give a class id 0..2.");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--classes", "1,7", "--out", png), "--classes: class id 7 is out of range: valid ids are 0..2.");
+        Assert.That(File.Exists(png), Is.False, "refused before sampling");
+
+        // A misspelling and a prefix resolve as the Plugin resolves them; the misspelling is reported.
+        var ok = Dit("sample", "--checkpoint", ckpt, "--classes", "bricks,MOS,0", "--sampler", "ddim2", "--per-class", "1", "--out", png);
+        Assert.That(ok.Exit, Is.EqualTo(0), ok.Output);
+        Assert.That(ok.Output, Does.Contain("Class name 'bricks' is 'brick' (1), taken as a misspelling (1 edit away).")
+            .And.Contain("Sampling 3 images (brick, moss, stone)"));
+        Assert.That(File.Exists(png), Is.True);
+    }
+
+    [Test]
+    public void ImportedClassNamesFollowTheContractsRepeatRule()
+    {
+        var cfg = new DiTConfig { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 4, InputSize = 8, InChannels = 1, NumClasses = 1000 };
+        string weights = Path.Combine(Dir, "w.safetensors");
+        using (var model = new DiT(cfg)) DiTPlugin.Training.Formats.Safetensors.Save(weights, model.state_dict());
+        string names = Path.Combine(Dir, "names.txt"), ckpt = Path.Combine(Dir, "imported.ckpt");
+        string[] Import() => new[] { "import", "--dit", weights, "--num-heads", "2", "--class-names", names, "--out", ckpt };
+
+        // A repeated name is refused, ignoring case and surrounding spaces...
+        var list = ImageNetClasses.All.Select(c => c.Name).ToArray();
+        list[5] = "Tench ";
+        File.WriteAllLines(names, list);
+        OneClearLine(Dit(Import()), "names a class twice ('tench' names classes 0, 5; 'crane' names classes 134, 517;");
+        Assert.That(File.Exists(ckpt), Is.False);
+
+        // ...but ImageNet's own repeats are kept in ImageNet's list, also given as plain names (export keeps them too).
+        File.WriteAllLines(names, ImageNetClasses.All.Select(c => c.Name));
+        var r = Dit(Import());
+        Assert.That(r.Exit, Is.EqualTo(0), r.Output);
+        Assert.That(r.Output, Does.Contain("Class names ImageNet itself repeats, kept: 'crane' names classes 134, 517; 'Cardigan' names classes 264, 474; 'maillot' names classes 638, 639."));
     }
 
     [Test]

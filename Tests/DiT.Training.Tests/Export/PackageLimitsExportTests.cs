@@ -45,6 +45,8 @@ public class PackageLimitsExportTests
             Has.One.Contains("license.text"));
         Assert.That(Problems(r => r with { ClassNames = new[] { "a", "b", new string('c', 300), "d", "e" } }), Has.One.Contains("classes.names[2]"));
         Assert.That(Problems(r => r with { Synonyms = new Dictionary<string, int> { ["pebble"] = 5 } }), Has.One.Contains("is not a class id (0..4)"));
+        Assert.That(Problems(r => r with { Synonyms = new Dictionary<string, int> { ["--"] = 1 } }),
+            Has.One.EqualTo("classes.synonyms has '--' (for class 1), which has no letters or digits, so no search could find it."));
     }
 
     [Test]

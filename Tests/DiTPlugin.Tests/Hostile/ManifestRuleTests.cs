@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Text;
 using System.Text.Json.Nodes;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Runtime;
 using NUnit.Framework;
 

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Text.Json.Nodes;
+using DiTPlugin.Contract.Classes;
 
 namespace DiTPlugin.Tests;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DiTPlugin.Contract.Classes;
 using StbImageSharp;
 
 namespace DiTPlugin.Training.Data;
@@ -61,7 +62,7 @@ public sealed class ImageFolderDataset : IImageDataset
 
         var labelOf = new Dictionary<string, int>(StringComparer.Ordinal);
         string? mappingPath = null;
-        if (_opt.UseSynsetMapping && (_opt.SynsetMappingPath != null || folders.All(SynsetMapping.IsWnid)))
+        if (_opt.UseSynsetMapping && (_opt.SynsetMappingPath != null || folders.All(ImageNetClasses.IsWnid)))
             mappingPath = _opt.SynsetMappingPath ?? SynsetMapping.Find(root);
         if (mappingPath != null)
         {

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.RegularExpressions;
+using DiTPlugin.Contract.Classes;
 
 namespace DiTPlugin.Training.Data;
 
@@ -12,7 +12,6 @@ namespace DiTPlugin.Training.Data;
 public sealed class SynsetMapping
 {
     public static readonly string[] KnownFileNames = { "LOC_synset_mapping.txt", "synset_words.txt" };
-    private static readonly Regex WnidPattern = new("^n[0-9]{8}$", RegexOptions.CultureInvariant);
 
     public IReadOnlyList<string> Wnids { get; }
     public IReadOnlyList<string> Names { get; }
@@ -29,8 +28,6 @@ public sealed class SynsetMapping
             if (!_index.TryAdd(wnids[i], i)) throw new InvalidDataException($"synset file '{path}': WordNet id {wnids[i]} appears twice.");
     }
 
-    public static bool IsWnid(string s) => WnidPattern.IsMatch(s);
-
     public bool TryGetIndex(string wnid, out int index) => _index.TryGetValue(wnid, out index);
 
     public static SynsetMapping Load(string path)
@@ -45,7 +42,7 @@ public sealed class SynsetMapping
             if (line.Length == 0) continue;
             int sp = line.IndexOfAny(new[] { ' ', '\t' });
             string wnid = sp < 0 ? line : line[..sp];
-            if (!IsWnid(wnid)) throw new InvalidDataException($"synset file '{path}' line {lineNo}: '{wnid}' is not a WordNet id like n01440764.");
+            if (!ImageNetClasses.IsWnid(wnid)) throw new InvalidDataException($"synset file '{path}' line {lineNo}: '{wnid}' is not a WordNet id like n01440764.");
             string rest = sp < 0 ? "" : line[(sp + 1)..];
             int comma = rest.IndexOf(',');
             string name = (comma < 0 ? rest : rest[..comma]).Trim();

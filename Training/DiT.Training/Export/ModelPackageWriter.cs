@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using DiTPlugin.Contract.Classes;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Model;
@@ -274,6 +275,8 @@ public static class ModelPackageWriter
         foreach (var (key, id) in r.Synonyms)
         {
             Length($"classes.synonyms key '{Shorten(key)}'", key, ManifestLimits.MaxNameChars);
+            // The resolver searches by words (ClassText.Words): a synonym without any could never be found.
+            if (ClassText.Words(key).Length == 0) p.Add($"classes.synonyms has '{Shorten(key)}' (for class {id}), which has no letters or digits, so no search could find it.");
             if (id < 0 || id >= cfg.NumClasses) p.Add($"classes.synonyms['{Shorten(key)}'] = {id} is not a class id (0..{cfg.NumClasses - 1}).");
         }
         Range("schedule.timesteps", r.Timesteps, 1, ManifestLimits.MaxTimesteps);
@@ -319,32 +322,15 @@ public static class ModelPackageWriter
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
     /// <summary>
-    /// ImageNet-1k's own list names two synsets "crane" (134 the bird, 517 the machine) and two "maillot" (638, 639); a
-    /// 1000-class model may keep exactly those (readers resolve such a name to the first and report the other).
-    /// </summary>
-    private static readonly (int, int)[] ImageNetDuplicates = { (134, 517), (638, 639) };
-
-    /// <summary>
-    /// Class names must be unique (ignoring case): readers refuse a package whose classes cannot all be found by name.
-    /// Blank names are placeholders ("class i") and do not count.
+    /// Class names must be unique (trimmed, ignoring case) but for ImageNet's own repeats in an ImageNet model: the
+    /// Contract's rule (<see cref="ClassNameRepeats"/>), so a package written here names every class findable by name.
     /// </summary>
     public static void CheckUniqueNames(IReadOnlyList<string> names)
     {
-        var groups = DuplicateNames(names);
-        bool imageNetOnly = names.Count == 1000 && groups.All(g => g.Ids.Length == 2 && ImageNetDuplicates.Contains((g.Ids[0], g.Ids[1])));
-        if (groups.Count == 0 || imageNetOnly) return;
-        throw new ArgumentException("Class names must be unique (ignoring case), or the later classes cannot be found by name: " + Describe(groups) + ".");
+        var refused = ClassNameRepeats.Refused(names);
+        if (refused.Count > 0)
+            throw new ArgumentException("Class names must be unique (ignoring case), or the later classes cannot be found by name: " + ClassNameRepeats.Describe(refused) + ".");
     }
-
-    /// <summary>The names (trimmed, ignoring case; blanks excluded) that several classes share, with those classes' ids.</summary>
-    public static IReadOnlyList<(string Name, int[] Ids)> DuplicateNames(IReadOnlyList<string> names) =>
-        names.Select((n, i) => (n, i)).Where(x => !string.IsNullOrWhiteSpace(x.n))
-            .GroupBy(x => x.n.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
-            .Select(g => (g.Key, g.Select(x => x.i).ToArray())).ToList();
-
-    /// <summary>"'crane' names classes 134, 517; …".</summary>
-    public static string Describe(IEnumerable<(string Name, int[] Ids)> duplicates) =>
-        string.Join("; ", duplicates.Select(g => $"'{g.Name}' names classes {string.Join(", ", g.Ids)}"));
 
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

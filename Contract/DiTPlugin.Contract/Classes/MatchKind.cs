@@ -1,4 +1,4 @@
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
     /// How a class matched a query, best first: the resolver ranks classes by this before anything else. Below the

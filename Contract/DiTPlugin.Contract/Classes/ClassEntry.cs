@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
     /// One class as the resolver sees it: its id, the name shown for it, the other names that find it and, for

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Classes;
 using NUnit.Framework;
 
-namespace DiTPlugin.Tests;
+namespace DiTPlugin.Contract.Tests;
 
 /// <summary>Which names and synonyms a model's catalog searches: ImageNet's only for ImageNet's 1000 classes, the manifest's always.</summary>
 public class ModelClassesTests

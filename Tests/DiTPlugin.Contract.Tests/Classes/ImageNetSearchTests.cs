@@ -1,7 +1,8 @@
 using System.Linq;
+using DiTPlugin.Contract.Classes;
 using NUnit.Framework;
 
-namespace DiTPlugin.Tests;
+namespace DiTPlugin.Contract.Tests;
 
 /// <summary>The ranking over a model with ImageNet's names: the editor window's search box and DiT.FindClass alike.</summary>
 public class ImageNetSearchTests

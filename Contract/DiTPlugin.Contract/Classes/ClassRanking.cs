@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
     /// How one query matches one term, and how two matches compare. A class is ranked by its best term; matches are

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
     /// The text rules behind class matching: words are lower-case runs of letters and digits (so case and punctuation
@@ -13,7 +13,11 @@ namespace DiTPlugin
         /// <summary>Lower-case words (runs of letters and digits) joined by single spaces: "T-shirt/top" → "t shirt top".</summary>
         public static string Normalize(string? s) => string.Join(" ", Words(s));
 
-        internal static string[] Words(string? s)
+        /// <summary>
+        /// The words a name is searched by: "T-shirt/top" → ["t", "shirt", "top"]. A name or synonym without any can
+        /// never be found, which is why model.json refuses such a synonym.
+        /// </summary>
+        public static string[] Words(string? s)
         {
             var words = new List<string>();
             var sb = new StringBuilder();

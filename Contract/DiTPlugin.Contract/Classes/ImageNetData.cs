@@ -3,7 +3,7 @@
 // Names: Debian opencv-doc 4.6.0+dfsg-12, examples/data/dnn/classification_classes_ILSVRC2012.txt (Apache-2.0 AND BSD-3-Clause).
 // Ids: WordNet 3.0 noun offsets (Debian wordnet-base 1:3.0-37, WordNet licence), matched to each line's word list.
 // One line per class in the standard index order 0..999: "<wnid> <name>, <synonym>, ...".
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     internal static class ImageNetData
     {

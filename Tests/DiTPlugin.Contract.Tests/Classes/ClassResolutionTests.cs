@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Contract.Classes;
 using NUnit.Framework;
 
-namespace DiTPlugin.Tests;
+namespace DiTPlugin.Contract.Tests;
 
 /// <summary>Resolve: the match, the equally ranked classes (ambiguity) and the suggestions for an unknown name.</summary>
 public class ClassResolutionTests

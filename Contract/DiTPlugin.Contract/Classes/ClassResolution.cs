@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
     /// What a class name resolved to (<see cref="ClassCatalog.Resolve"/>), with what a caller should tell the user:

@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>Turns a manifest's class names and synonyms into the resolver's entries, adding ImageNet's synonyms where they apply.</summary>
-    internal static class ModelClassList
+    public static class ModelClassList
     {
         /// <summary>
         /// One entry per class. When the model has ImageNet's 1000 classes (each name ImageNet's, ignoring case and
@@ -45,7 +45,11 @@ namespace DiTPlugin
             return entries;
         }
 
-        internal static bool IsImageNet(IReadOnlyList<string> names)
+        /// <summary>
+        /// Whether <paramref name="names"/> are ImageNet's 1000 classes in ImageNet's order: each name ImageNet's
+        /// (ignoring case and punctuation) or a placeholder (blank, or "class i" as an import without names writes).
+        /// </summary>
+        public static bool IsImageNet(IReadOnlyList<string> names)
         {
             if (names.Count != ImageNetClasses.Count) return false;
             var inet = ImageNetClasses.All;

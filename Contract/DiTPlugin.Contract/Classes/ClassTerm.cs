@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>A class's name or synonym, split into the forms the ranking compares (text, normalized, words).</summary>
     internal sealed class ClassTerm

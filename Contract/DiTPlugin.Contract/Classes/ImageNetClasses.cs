@@ -3,12 +3,13 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
-    /// The 1000 ImageNet-1k classes in the standard index order, with WordNet ids, names and synonyms. It lives in the
-    /// Plugin so that every caller (DiT.FindClass, the Unity package) resolves an ImageNet model's class names with the
-    /// same synonyms; Plugin/README.md says where the list comes from. Also parses synset files of the same format.
+    /// The 1000 ImageNet-1k classes in the standard index order, with WordNet ids, names and synonyms. It is part of
+    /// the Contract so that every caller (the Plugin's DiT.FindClass, the Unity package, Training's CLI) resolves an
+    /// ImageNet model's class names with the same synonyms; Plugin/README.md says where the list comes from. Also
+    /// parses synset files of the same format.
     /// </summary>
     public static class ImageNetClasses
     {

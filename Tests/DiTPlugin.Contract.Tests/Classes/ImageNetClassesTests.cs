@@ -1,7 +1,8 @@
 using System.Linq;
+using DiTPlugin.Contract.Classes;
 using NUnit.Framework;
 
-namespace DiTPlugin.Tests;
+namespace DiTPlugin.Contract.Tests;
 
 /// <summary>The built-in ImageNet-1k list (ids, names, synonyms, WordNet ids) and the synset-file parser.</summary>
 public class ImageNetClassesTests

@@ -1,4 +1,4 @@
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>One class found for a query: which class, through which of its names, and how well.</summary>
     public readonly struct ClassMatch

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin
+namespace DiTPlugin.Contract.Classes
 {
     /// <summary>
-    /// The one class resolver: DiT.FindClass, DiT.Generate(string), GenerationOptions.ClassNames and the Unity
-    /// package's search box, inspector and component all go through it, so a name means the same class everywhere.
+    /// The one class resolver: the Plugin's DiT.FindClass, DiT.Generate(string) and GenerationOptions.ClassNames, the
+    /// Unity package's search box, inspector and component, and Training's `dit sample --classes` all go through it,
+    /// so a name means the same class everywhere.
     /// Each class is ranked by its best name or synonym (<see cref="ClassRanking"/>): by <see cref="MatchKind"/> (exact
     /// name, exact synonym, name or synonym ignoring case and punctuation, whole words, prefix, substring, word
     /// prefixes, misspelling, some words), then score, then names before synonyms, shorter terms and lower ids.
