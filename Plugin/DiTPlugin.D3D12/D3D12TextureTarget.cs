@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using DiTPlugin.D3D12.Interop;
 using DiTPlugin.Textures;
 using Range = DiTPlugin.D3D12.Interop.Range;
@@ -71,8 +72,8 @@ namespace DiTPlugin.D3D12
         public IntPtr Resource { get { lock (_gate) return (IntPtr)_texture.Pointer; } }
         /// <summary>ID3D12Resource* of the upload buffer every write reuses (zero before Allocate); for tests and diagnostics.</summary>
         public IntPtr UploadBuffer { get { lock (_gate) return (IntPtr)_upload.Pointer; } }
-        /// <summary>How many times a call found the previous GPU work unfinished and had to wait for it.</summary>
-        public long BlockingWaits { get { lock (_gate) return _blockingWaits; } }
+        /// <summary>How many times a call found the previous GPU work unfinished and had to wait for it (readable while one waits).</summary>
+        public long BlockingWaits => Interlocked.Read(ref _blockingWaits);
 
         /// <summary>The longest any wait on the GPU may take before it throws (<see cref="D3D12Exception.WaitTimeout"/>). Default 10 s.</summary>
         public TimeSpan FenceTimeout
@@ -333,7 +334,8 @@ namespace DiTPlugin.D3D12
 
         private delegate void Recorder(D3D12GraphicsCommandList list);
 
-        private ResourceStates _recordedState;
+        private ResourceStates _recordedState;   // the texture's state at the point of recording
+        private bool _listMayBeRecording;
 
         /// <summary>
         /// Resets the allocator and list, records, closes, executes and signals. The caller has waited for the previous
@@ -342,18 +344,17 @@ namespace DiTPlugin.D3D12
         /// </summary>
         private void Submit(Recorder record)
         {
+            // A list left recording by a failure after its Reset (a Close that failed, or was never reached) blocks
+            // the allocator's Reset: close it first, discarding what it holds (an error on an already closed list is fine).
+            if (_listMayBeRecording) _list.Close();
+            _listMayBeRecording = false;
             Check(Inject("ID3D12CommandAllocator::Reset") ?? _allocator.Reset(), "ID3D12CommandAllocator::Reset");
-            int hr = Inject("ID3D12GraphicsCommandList::Reset") ?? _list.Reset(_allocator);
-            if (hr < 0)
-            {
-                // A list left open by an earlier failure cannot be reset: close it (its content is discarded) and retry once.
-                _list.Close();
-                hr = _list.Reset(_allocator);
-            }
-            Check(hr, "ID3D12GraphicsCommandList::Reset");
+            Check(Inject("ID3D12GraphicsCommandList::Reset") ?? _list.Reset(_allocator), "ID3D12GraphicsCommandList::Reset");
+            _listMayBeRecording = true;
             _recordedState = _textureState;
             record(_list);
             Check(Inject("ID3D12GraphicsCommandList::Close") ?? _list.Close(), "ID3D12GraphicsCommandList::Close");
+            _listMayBeRecording = false;
             _queue.ExecuteCommandList(_list);
             _textureState = _recordedState;
             _submittedWithoutSignal = true;
@@ -395,7 +396,7 @@ namespace DiTPlugin.D3D12
             ulong completed = _fence.GetCompletedValue();
             if (completed == ulong.MaxValue) throw DeviceRemovedByFence();   // this target never signals UINT64_MAX itself
             if (completed >= value) return;
-            _blockingWaits++;
+            Interlocked.Increment(ref _blockingWaits);
             bool reached = _waiter.Wait(_fence, value, _fenceTimeout, out completed, out int hr);
             if (completed == ulong.MaxValue) throw DeviceRemovedByFence();
             if (hr < 0) Check(hr, "ID3D12Fence::SetEventOnCompletion");
