@@ -74,7 +74,7 @@ namespace DiTPlugin.D3D12
             if (layout is null) throw new ArgumentNullException(nameof(layout));
             if (packed.Length != layout.ByteSize)
                 throw new ArgumentException($"The data holds {packed.Length} bytes; {layout} needs {layout.ByteSize}.", nameof(packed));
-            CheckPlacements(layout, placements, upload.Length, nameof(upload));
+            CheckPlacements(layout, placements, upload.Length, "upload buffer", nameof(upload));
             for (int level = 0; level < layout.MipCount; level++)
             {
                 int rowBytes = layout.RowPitch(level), rows = layout.MipHeight(level);
@@ -95,7 +95,7 @@ namespace DiTPlugin.D3D12
             if (layout is null) throw new ArgumentNullException(nameof(layout));
             if (packed.Length != layout.ByteSize)
                 throw new ArgumentException($"The destination holds {packed.Length} bytes; {layout} needs {layout.ByteSize}.", nameof(packed));
-            CheckPlacements(layout, placements, pitched.Length, nameof(pitched));
+            CheckPlacements(layout, placements, pitched.Length, "readback buffer", nameof(pitched));
             for (int level = 0; level < layout.MipCount; level++)
             {
                 int rowBytes = layout.RowPitch(level), rows = layout.MipHeight(level);
@@ -107,7 +107,7 @@ namespace DiTPlugin.D3D12
         }
 
         /// <summary>Every level's rows fit its pitch and end inside a buffer of <paramref name="bufferBytes"/>.</summary>
-        private static void CheckPlacements(TextureLayout layout, ReadOnlySpan<Placement> placements, int bufferBytes, string bufferName)
+        private static void CheckPlacements(TextureLayout layout, ReadOnlySpan<Placement> placements, int bufferBytes, string buffer, string parameter)
         {
             if (placements.Length != layout.MipCount)
                 throw new ArgumentException($"{placements.Length} placement(s) for {layout.MipCount} level(s).", nameof(placements));
@@ -119,7 +119,7 @@ namespace DiTPlugin.D3D12
                     throw new ArgumentException($"Level {level}: row pitch {p.RowPitch} is less than its {rowBytes}-byte rows.", nameof(placements));
                 long end = p.Offset + (long)p.RowPitch * (rows - 1) + rowBytes;
                 if (end > bufferBytes)
-                    throw new ArgumentException($"Level {level} ({p}) ends at byte {end}; the buffer holds {bufferBytes}.", bufferName);
+                    throw new ArgumentException($"Level {level} ({p}) ends at byte {end}; the {buffer} holds {bufferBytes}.", parameter);
             }
         }
     }
