@@ -21,6 +21,9 @@ namespace DiTPlugin.D3D12.Interop
                 if (handle == IntPtr.Zero) error = $"LoadLibrary({name}) failed with Win32 error {Marshal.GetLastWin32Error()}";
                 return handle;
             }
+            // dlerror is called once before dlopen: binding its P/Invoke stub makes the runtime call dlsym, which would
+            // otherwise clear dlopen's message before we read it (seen: the message came back empty).
+            Dl.LastError();
             var h = Dl.Open(name, RtldNow);
             if (h == IntPtr.Zero) error = Dl.LastError() ?? $"dlopen({name}) failed";
             return h;
@@ -45,23 +48,28 @@ namespace DiTPlugin.D3D12.Interop
         /// </summary>
         private static class Dl
         {
-            private static bool _useLibc;
+            private static readonly bool UseLibc = !HasLibDl();
 
-            public static IntPtr Open(string name, int flags)
+            private static bool HasLibDl()
             {
-                if (!_useLibc)
+                try
                 {
-                    try { return LibDl.dlopen(name, flags); }
-                    catch (DllNotFoundException) { _useLibc = true; }
+                    LibDl.dlerror();
+                    return true;
                 }
-                return LibC.dlopen(name, flags);
+                catch (DllNotFoundException)
+                {
+                    return false;
+                }
             }
 
-            public static IntPtr Symbol(IntPtr handle, string name) => _useLibc ? LibC.dlsym(handle, name) : LibDl.dlsym(handle, name);
+            public static IntPtr Open(string name, int flags) => UseLibc ? LibC.dlopen(name, flags) : LibDl.dlopen(name, flags);
+
+            public static IntPtr Symbol(IntPtr handle, string name) => UseLibc ? LibC.dlsym(handle, name) : LibDl.dlsym(handle, name);
 
             public static string? LastError()
             {
-                var p = _useLibc ? LibC.dlerror() : LibDl.dlerror();
+                var p = UseLibc ? LibC.dlerror() : LibDl.dlerror();
                 return p == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(p);
             }
 
