@@ -1,159 +1,186 @@
 using System;
+using System.Threading;
+using DiTPlugin.D3D12.Interop;
 using DiTPlugin.Textures;
-using Silk.NET.Core.Native;
-using Silk.NET.Direct3D12;
-// TextureLayout is both the Plugin's layout and D3D12_TEXTURE_LAYOUT; Range both System.Range and D3D12_RANGE. The
-// other aliases pin the few names that are taken from elsewhere than Silk.NET.Direct3D12.
-using TextureLayout = DiTPlugin.Textures.TextureLayout;
-using D3D12Range = Silk.NET.Direct3D12.Range;
-using Box = Silk.NET.Direct3D12.Box;
-using Format = Silk.NET.DXGI.Format;
-using SampleDesc = Silk.NET.DXGI.SampleDesc;
-
-// Enum members are spelt the long way (ResourceStates.ResourceStateCopyDest, not .CopyDest): those names are in every
-// Silk.NET 2.x generation seen in its sources, while the short ones were added later and some 2.x files lack them.
-// Where both exist the long ones are [Obsolete] (a warning), hence the pragma. Switch once a Windows build has
-// confirmed the short names in 2.23.0.
-#pragma warning disable CS0618
+using Range = DiTPlugin.D3D12.Interop.Range;
 
 namespace DiTPlugin.D3D12
 {
     /// <summary>
-    /// Streams a generation into a Direct3D 12 texture on the engine's device: a committed default-heap Texture2D with
-    /// the layout's mips, and one upload-heap buffer laid out by GetCopyableFootprints, mapped once and reused by every
-    /// <see cref="Write"/>. Each write waits for the previous upload, copies the rows into the pitched buffer, and
-    /// submits PIXEL_SHADER_RESOURCE → COPY_DEST (not before the first write), one CopyTextureRegion per mip and
-    /// COPY_DEST → PIXEL_SHADER_RESOURCE to the engine's queue (which must be a DIRECT queue), then signals a fence.
-    /// Between writes the texture is in PIXEL_SHADER_RESOURCE; before the first it is in COPY_DEST, so sample it only
-    /// once <see cref="Version"/> is above 0, and leave it in PIXEL_SHADER_RESOURCE (the runtime checks that each
-    /// barrier's before-state matches the last after-state, and removes the device when it does not). The engine creates
-    /// its SRV on <see cref="Resource"/> with <see cref="Format"/> and <see cref="TextureLayout.MipCount"/> mips. The
-    /// data's first row becomes texture row 0 (the top, v = 0, with the default <see cref="RowOrder.TopDown"/>).
-    /// Threads: calls are serialised by a lock; <see cref="Write"/> records and submits on the calling thread (the job's),
-    /// which D3D12 allows; its work runs on the queue after everything submitted before it.
+    /// Streams a generation into a Direct3D 12 texture on the engine's device and DIRECT queue (or a
+    /// <see cref="D3D12HeadlessDevice"/>): a committed default-heap Texture2D with the layout's mips, filled from one
+    /// upload-heap buffer laid out by GetCopyableFootprints, mapped once and reused by every <see cref="Write"/>.
+    /// <para>
+    /// <see cref="Allocate"/> creates the texture (or keeps it when the shape is unchanged, so the engine's SRV stays
+    /// valid) and uploads mid-grey to every level, so the texture can be sampled from then on. Each
+    /// <see cref="Write"/> waits only if the previous upload is still running (its buffer and command allocator are
+    /// about to be reused; <see cref="BlockingWaits"/> counts the times it had to), copies the rows into the pitched
+    /// buffer, and submits PIXEL_SHADER_RESOURCE → COPY_DEST, one CopyTextureRegion per mip, COPY_DEST →
+    /// PIXEL_SHADER_RESOURCE, then signals its fence; it returns without waiting for the GPU. Between calls the texture
+    /// is in PIXEL_SHADER_RESOURCE: an engine that moves it to another state must move it back before the next call
+    /// (the barriers' before-states assume it).
+    /// </para>
+    /// <para>
+    /// Failures: every failing HRESULT throws a <see cref="D3D12Exception"/> naming the call (with
+    /// GetDeviceRemovedReason when the device is gone). No wait is unbounded: a fence that has not reached its value
+    /// after <see cref="FenceTimeout"/> throws instead of hanging, and a target whose Signal failed signals again
+    /// before anything waits on it. Rows are uploaded as given: the data's first row becomes texture row 0 (the top,
+    /// v = 0, with the default <see cref="RowOrder.TopDown"/>). Calls are serialised by a lock; they record and submit
+    /// on the calling thread (the job's), which D3D12 allows.
+    /// </para>
     /// </summary>
     public sealed unsafe class D3D12TextureTarget : ITextureTarget, IDisposable
     {
-        private const uint AllSubresources = 0xFFFFFFFF;                       // D3D12_RESOURCE_BARRIER_ALL_SUBRESOURCES
-        private const int DxgiErrorDeviceRemoved = unchecked((int)0x887A0005);   // DXGI_ERROR_DEVICE_REMOVED
-
         private readonly object _gate = new object();
-        private ID3D12Device* _device;
-        private ID3D12CommandQueue* _queue;
-        private ID3D12CommandAllocator* _allocator;
-        private ID3D12GraphicsCommandList* _list;
-        private ID3D12Fence* _fence;
-        private ulong _fenceValue;                           // last value signalled on _queue
-        private ID3D12Resource* _texture;
-        private ID3D12Resource* _upload;
+        private readonly FenceWaiter _waiter;
+        private D3D12Device _device;
+        private D3D12CommandQueue _queue;
+        private D3D12CommandAllocator _allocator;
+        private D3D12GraphicsCommandList _list;
+        private D3D12Fence _fence;
+        private ulong _fenceValue;              // the last value this target signalled on the queue
+        private bool _submittedWithoutSignal;   // work was submitted but its Signal failed: signal before waiting on anything
+
+        private D3D12Resource _texture;
+        private ResourceStates _textureState;   // the state the last submitted barrier left the texture in
+        private D3D12Resource _upload;
         private byte* _mapped;
         private int _uploadBytes;
         private PlacedSubresourceFootprint[] _footprints = Array.Empty<PlacedSubresourceFootprint>();
         private UploadFootprint.Placement[] _placements = Array.Empty<UploadFootprint.Placement>();
-        private bool _written;
-        private bool _disposed;
+
+        private TextureLayout? _layout;
         private long _version;
         private bool _final;
+        private long _blockingWaits;
+        private bool _disposed;
+        private TimeSpan _fenceTimeout = TimeSpan.FromSeconds(10);
 
         public TextureSettings Settings { get; }
-        /// <summary>The texture's DXGI format (for the engine's SRV): from <see cref="Settings"/>.</summary>
-        public Format Format { get; }
-        /// <summary>The layout, once the job has allocated the target.</summary>
+        /// <summary>The texture's DXGI format, for the engine's SRV (from <see cref="Settings"/>).</summary>
+        public DxgiFormat Format { get; }
+        /// <summary>The layout, once allocated.</summary>
         public TextureLayout? Layout { get { lock (_gate) return _layout; } }
-        private TextureLayout? _layout;
-        /// <summary>Counts writes since the last (re)allocation; 0 before the first.</summary>
+        /// <summary>Counts writes since the last Allocate; 0 while the texture is still the grey placeholder.</summary>
         public long Version { get { lock (_gate) return _version; } }
+        /// <summary>Whether the newest write was the finished image.</summary>
         public bool IsFinal { get { lock (_gate) return _final; } }
-
         /// <summary>
-        /// The texture (owned by this target: AddRef it to keep it past <see cref="Dispose"/> or a re-allocation to
-        /// another size); null before <see cref="Allocate"/>.
+        /// ID3D12Resource* of the texture (zero before Allocate). Owned by the target: AddRef it to keep it past
+        /// <see cref="Dispose"/> or an Allocate to another size, which replaces it.
         /// </summary>
-        public ID3D12Resource* Resource { get { lock (_gate) return _texture; } }
-        /// <summary><see cref="Resource"/> as a native pointer, for engines that pass COM pointers as IntPtr.</summary>
-        public IntPtr ResourcePointer => (IntPtr)Resource;
+        public IntPtr Resource { get { lock (_gate) return (IntPtr)_texture.Pointer; } }
+        /// <summary>ID3D12Resource* of the upload buffer every write reuses (zero before Allocate); for tests and diagnostics.</summary>
+        public IntPtr UploadBuffer { get { lock (_gate) return (IntPtr)_upload.Pointer; } }
+        /// <summary>How many times a call found the previous GPU work unfinished and had to wait for it (readable while one waits).</summary>
+        public long BlockingWaits => Interlocked.Read(ref _blockingWaits);
 
-        /// <summary>
-        /// A target on the engine's device and DIRECT command queue (a Silk <c>ComPtr</c> converts to these pointers).
-        /// The engine keeps its own references: this target AddRefs both and releases them in <see cref="Dispose"/>.
-        /// </summary>
-        public D3D12TextureTarget(ID3D12Device* device, ID3D12CommandQueue* queue, TextureSettings? settings = null)
+        /// <summary>The longest any wait on the GPU may take before it throws (<see cref="D3D12Exception.WaitTimeout"/>). Default 10 s.</summary>
+        public TimeSpan FenceTimeout
         {
-            if (device == null) throw new ArgumentNullException(nameof(device));
-            if (queue == null) throw new ArgumentNullException(nameof(queue));
-            Settings = settings ?? new TextureSettings();
-            Format = FormatOf(Settings);
-            CommandQueueDesc queueDesc = queue->GetDesc();
-            if (queueDesc.Type != CommandListType.CommandListTypeDirect)
-                throw new ArgumentException($"The queue is a {queueDesc.Type} queue; the target needs a DIRECT queue (shader-resource barriers).", nameof(queue));
-            _device = device;
-            _queue = queue;
-            _device->AddRef();
-            _queue->AddRef();
-        }
-
-        /// <summary>The same, from native pointers (ID3D12Device*, ID3D12CommandQueue*).</summary>
-        public D3D12TextureTarget(IntPtr device, IntPtr queue, TextureSettings? settings = null)
-            : this((ID3D12Device*)device, (ID3D12CommandQueue*)queue, settings)
-        {
-        }
-
-        /// <summary>Rgba8 sRGB → R8G8B8A8_UNORM_SRGB, Rgba8 linear → R8G8B8A8_UNORM, RgbaHalf → R16G16B16A16_FLOAT.</summary>
-        public static Format FormatOf(TextureSettings settings)
-        {
-            if (settings is null) throw new ArgumentNullException(nameof(settings));
-            switch (settings.Format)
+            get { lock (_gate) return _fenceTimeout; }
+            set
             {
-                case TextureFormat.Rgba8:
-                    return settings.ColorSpace == TextureColorSpace.Srgb
-                        ? Silk.NET.DXGI.Format.FormatR8G8B8A8UnormSrgb
-                        : Silk.NET.DXGI.Format.FormatR8G8B8A8Unorm;
-                case TextureFormat.RgbaHalf:
-                    return Silk.NET.DXGI.Format.FormatR16G16B16A16Float;   // TextureSettings allows only linear half textures
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(settings), settings.Format, "Unknown texture format.");
+                if (value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(value), value, "The fence timeout must be positive.");
+                lock (_gate) _fenceTimeout = value;
             }
         }
 
+        /// <summary>
+        /// Test seam: asked before each checked D3D12 call with the call's name; a non-null HRESULT is used instead of
+        /// making the call (the runtime refusing it, a device removed at that moment).
+        /// </summary>
+        internal Func<string, int?>? InjectFailure { get; set; }
+        /// <summary>The target's fence and the last value it signalled (for tests that play a slow or lost GPU).</summary>
+        internal D3D12Fence Fence => _fence;
+        internal ulong LastSignalledValue { get { lock (_gate) return _fenceValue; } }
+
+        /// <summary>
+        /// A target on an engine's device (ID3D12Device*) and DIRECT command queue (ID3D12CommandQueue*), e.g. what
+        /// Unity's IUnityGraphicsD3D12v7 GetDevice()/GetCommandQueue() return. The engine keeps its references; the
+        /// target AddRefs both and releases them in <see cref="Dispose"/>. 64-bit processes only.
+        /// </summary>
+        public D3D12TextureTarget(IntPtr device, IntPtr directQueue, TextureSettings? settings = null)
+        {
+            D3D12Library.EnsurePlatform();
+            if (device == IntPtr.Zero) throw new ArgumentNullException(nameof(device));
+            if (directQueue == IntPtr.Zero) throw new ArgumentNullException(nameof(directQueue));
+            Settings = settings ?? new TextureSettings();
+            Format = DxgiFormats.Of(Settings);
+
+            var queue = new D3D12CommandQueue(directQueue);
+            var queueType = queue.GetDesc().Type;
+            if (queueType != CommandListType.Direct)
+                throw new ArgumentException($"The queue is a {queueType} queue; the target needs a DIRECT queue (its barriers name PIXEL_SHADER_RESOURCE).", nameof(directQueue));
+            int hr = DeviceChild.GetDevice(directQueue, out nint queueDevice);
+            if (hr < 0) throw new D3D12Exception("ID3D12CommandQueue::GetDevice", hr);
+            bool sameDevice = Unknown.Identity(queueDevice) == Unknown.Identity(device);
+            Unknown.Release(queueDevice);
+            if (!sameDevice) throw new ArgumentException("The command queue belongs to another device than the one given.", nameof(directQueue));
+
+            Unknown.AddRef(device);
+            Unknown.AddRef(directQueue);
+            _device = new D3D12Device(device);
+            _queue = queue;
+            _waiter = new FenceWaiter();
+            try
+            {
+                CreateCommandObjects();
+            }
+            catch
+            {
+                ReleaseAll();
+                _waiter.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A target on a headless device's device and queue.</summary>
+        public D3D12TextureTarget(D3D12HeadlessDevice device, TextureSettings? settings = null)
+            : this((device ?? throw new ArgumentNullException(nameof(device))).Device, device.Queue, settings)
+        {
+        }
+
+        /// <summary>
+        /// Creates the texture and upload buffer for <paramref name="layout"/> (keeping them when the shape is
+        /// unchanged) and uploads mid-grey to every level. Replacing the texture first waits for all work submitted to
+        /// the queue so far, the engine's frames included, so none still uses the old one.
+        /// </summary>
         public void Allocate(TextureLayout layout)
         {
             if (layout is null) throw new ArgumentNullException(nameof(layout));
-            var s = layout.Settings;
-            if (s.Format != Settings.Format || s.ColorSpace != Settings.ColorSpace || s.RowOrder != Settings.RowOrder || s.Mipmaps != Settings.Mipmaps)
-                throw new ArgumentException($"The layout's settings ({s}) are not this target's ({Settings}).", nameof(layout));
+            if (!SameSettings(layout.Settings, Settings))
+                throw new ArgumentException($"The layout's settings ({layout.Settings}) are not this target's ({Settings}).", nameof(layout));
             lock (_gate)
             {
                 ThrowIfDisposed();
-                // Same size (and so the same mips and format): keep the texture, so the engine's SRV stays valid.
-                if (_layout != null && _layout.Width == layout.Width && _layout.Height == layout.Height)
+                if (_layout is null || !SameShape(_layout, layout))
                 {
-                    _layout = layout;
-                    _version = 0;
-                    _final = false;
-                    return;
-                }
-                if (_fence == null) CreateCommandObjects();
-                else
-                {
-                    WaitForQueue();          // all work submitted so far, the engine's frames too, is done with the old texture
-                    ReleaseTextureObjects();
-                }
-                try
-                {
-                    CreateTextureObjects(layout);
-                }
-                catch
-                {
-                    ReleaseTextureObjects();
-                    throw;
+                    if (_texture.Pointer != 0)
+                    {
+                        WaitForQueue("the last use of the old texture");
+                        ReleaseTextureObjects();
+                    }
+                    try
+                    {
+                        CreateTextureObjects(layout);
+                    }
+                    catch
+                    {
+                        ReleaseTextureObjects();
+                        throw;
+                    }
                 }
                 _layout = layout;
-                _written = false;
                 _version = 0;
                 _final = false;
+                WaitForPreviousSubmission("the previous upload");
+                PlaceholderTexels.FillMidGrey(new Span<byte>(_mapped, _uploadBytes - _uploadBytes % layout.BytesPerTexel), layout.Format);
+                SubmitUpload();
             }
         }
 
+        /// <summary>Copies the update into the upload buffer and submits the copy of all levels; returns without waiting for the GPU.</summary>
         public void Write(TextureUpdate update)
         {
             if (update is null) throw new ArgumentNullException(nameof(update));
@@ -161,252 +188,275 @@ namespace DiTPlugin.D3D12
             {
                 ThrowIfDisposed();
                 var layout = _layout ?? throw new InvalidOperationException("Write before Allocate: the job allocates the target first.");
-                if (update.Layout.Width != layout.Width || update.Layout.Height != layout.Height || update.Layout.ByteSize != layout.ByteSize)
-                    throw new ArgumentException($"The update is {update.Layout}; this target holds {layout}.", nameof(update));
-
-                WaitForFence(_fenceValue);   // the previous upload has been read: its buffer may be overwritten
+                if (!SameShape(update.Layout, layout) || update.Layout.Settings.ColorSpace != layout.Settings.ColorSpace)
+                    throw new ArgumentException($"The update is {update.Layout}; this target holds {layout}. Allocate the target with the new layout first.", nameof(update));
+                WaitForPreviousSubmission("the previous upload");
                 UploadFootprint.CopyRows(update.Data.Span, layout, _placements, new Span<byte>(_mapped, _uploadBytes));
-
-                Check(_allocator->Reset(), "ID3D12CommandAllocator::Reset");
-                Check(_list->Reset(_allocator, (ID3D12PipelineState*)null), "ID3D12GraphicsCommandList::Reset");
-                if (_written) Transition(ResourceStates.ResourceStatePixelShaderResource, ResourceStates.ResourceStateCopyDest);
-                for (int level = 0; level < layout.MipCount; level++)
-                {
-                    var destination = new TextureCopyLocation { PResource = _texture, Type = TextureCopyType.TextureCopyTypeSubresourceIndex };
-                    destination.SubresourceIndex = (uint)level;       // one array slice: subresource = mip
-                    var source = new TextureCopyLocation { PResource = _upload, Type = TextureCopyType.TextureCopyTypePlacedFootprint };
-                    source.PlacedFootprint = _footprints[level];
-                    _list->CopyTextureRegion(&destination, 0, 0, 0, &source, (Box*)null);
-                }
-                Transition(ResourceStates.ResourceStateCopyDest, ResourceStates.ResourceStatePixelShaderResource);
-                Check(_list->Close(), "ID3D12GraphicsCommandList::Close");
-
-                var list = (ID3D12CommandList*)_list;
-                _queue->ExecuteCommandLists(1, &list);
-                _written = true;             // submitted: the texture ends in PIXEL_SHADER_RESOURCE
-                Check(_queue->Signal(_fence, _fenceValue + 1), "ID3D12CommandQueue::Signal");
-                _fenceValue++;
+                SubmitUpload();
                 _version++;
                 _final = update.IsFinal;
             }
         }
 
-        /// <summary>Waits for all work submitted to the queue so far (so for the last upload), then releases everything.</summary>
+        /// <summary>
+        /// Every level read back from the texture through a readback-heap buffer, in <see cref="TextureLayout"/> order
+        /// (level 0 first, tightly packed). Waits for the GPU: for tests, screenshots and the demo, not per frame.
+        /// </summary>
+        public byte[] ReadBack()
+        {
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                var layout = _layout ?? throw new InvalidOperationException("ReadBack before Allocate: there is no texture yet.");
+                WaitForPreviousSubmission("the previous upload");   // the command allocator is about to be reset
+                var heap = new HeapProperties(HeapType.Readback);   // readback-heap resources start (and stay) in COPY_DEST
+                D3D12Resource readback = default;
+                Check(Inject("ID3D12Device::CreateCommittedResource") ?? _device.CreateCommittedResource(heap, ResourceDesc.Buffer((ulong)_uploadBytes),
+                    ResourceStates.CopyDest, out readback), $"ID3D12Device::CreateCommittedResource (readback buffer, {_uploadBytes} bytes)");
+                bool gpuDone = false;
+                try
+                {
+                    var texture = _texture.Pointer;
+                    var footprints = _footprints;
+                    Submit(list =>
+                    {
+                        Transition(list, ResourceStates.CopySource);
+                        for (int level = 0; level < footprints.Length; level++)
+                            list.CopyTextureRegion(TextureCopyLocation.Footprint(readback.Pointer, footprints[level]), TextureCopyLocation.Subresource(texture, level));
+                        Transition(list, ResourceStates.PixelShaderResource);
+                    });
+                    WaitForPreviousSubmission("the readback copy");
+                    gpuDone = true;
+                    byte* data = null;
+                    Check(Inject("ID3D12Resource::Map") ?? readback.Map(new Range(0, (ulong)_uploadBytes), out data), "ID3D12Resource::Map (readback buffer)");
+                    var packed = new byte[layout.ByteSize];
+                    UploadFootprint.ReadRows(new ReadOnlySpan<byte>(data, _uploadBytes), layout, _placements, packed);
+                    readback.Unmap(new Range(0, 0));   // nothing written
+                    return packed;
+                }
+                finally
+                {
+                    // A readback buffer the GPU may still be writing (the wait failed) is kept rather than freed under it.
+                    if (gpuDone || !_submittedWithoutSignal && _fence.GetCompletedValue() >= _fenceValue) Unknown.Release(readback.Pointer);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Waits (bounded) for the GPU to finish with the target's objects, then releases them and the references to
+        /// the device and queue. When the wait fails the GPU may still use them: they are then kept (leaked), not
+        /// freed under it, and the failure is thrown, except for a removed device, where nothing runs any more and
+        /// everything is released quietly.
+        /// </summary>
         public void Dispose()
         {
             lock (_gate)
             {
                 if (_disposed) return;
                 _disposed = true;
+                D3D12Exception? failure = null;
                 try
                 {
-                    if (_fence != null) WaitForQueue();
+                    WaitForQueue("the target's last GPU work before Dispose");
                 }
-                finally
+                catch (D3D12Exception e)
                 {
-                    ReleaseTextureObjects();
-                    ReleaseCommandObjects();
-                    Release(ref _queue);
-                    Release(ref _device);
+                    failure = e;
                 }
+                if (failure != null && !failure.IsDeviceRemoved)
+                    throw new D3D12Exception(failure.Call, failure.HResult,
+                        "Dispose kept the texture, buffers and command objects (not released) because the GPU may still use them", false, 0);
+                ReleaseAll();
+                _waiter.Dispose();
             }
         }
 
         private void CreateCommandObjects()
         {
-            try
-            {
-                CreateCommandObjectsOrThrow();
-            }
-            catch
-            {
-                ReleaseCommandObjects();
-                throw;
-            }
-        }
-
-        private void CreateCommandObjectsOrThrow()
-        {
-            void* p = null;
-            Guid iid = ID3D12CommandAllocator.Guid;
-            Check(_device->CreateCommandAllocator(CommandListType.CommandListTypeDirect, &iid, &p), "ID3D12Device::CreateCommandAllocator");
-            _allocator = (ID3D12CommandAllocator*)p;
-
-            p = null;
-            iid = ID3D12GraphicsCommandList.Guid;
-            Check(_device->CreateCommandList(0, CommandListType.CommandListTypeDirect, _allocator, (ID3D12PipelineState*)null, &iid, &p), "ID3D12Device::CreateCommandList");
-            _list = (ID3D12GraphicsCommandList*)p;
-            Check(_list->Close(), "ID3D12GraphicsCommandList::Close");   // created recording; Write resets it
-
-            p = null;
-            iid = ID3D12Fence.Guid;
-            Check(_device->CreateFence(0, FenceFlags.FenceFlagNone, &iid, &p), "ID3D12Device::CreateFence");
-            _fence = (ID3D12Fence*)p;
+            Check(Inject("ID3D12Device::CreateCommandAllocator") ?? _device.CreateCommandAllocator(CommandListType.Direct, out _allocator),
+                "ID3D12Device::CreateCommandAllocator (DIRECT)");
+            Check(Inject("ID3D12Device::CreateCommandList") ?? _device.CreateCommandList(CommandListType.Direct, _allocator, out _list),
+                "ID3D12Device::CreateCommandList (DIRECT)");
+            Check(Inject("ID3D12GraphicsCommandList::Close") ?? _list.Close(), "ID3D12GraphicsCommandList::Close");   // created recording; each submission resets it
+            Check(Inject("ID3D12Device::CreateFence") ?? _device.CreateFence(0, out _fence), "ID3D12Device::CreateFence");
             _fenceValue = 0;
         }
 
         private void CreateTextureObjects(TextureLayout layout)
         {
-            var textureDesc = new ResourceDesc
-            {
-                Dimension = ResourceDimension.ResourceDimensionTexture2D,
-                Alignment = 0,
-                Width = (ulong)layout.Width,
-                Height = (uint)layout.Height,
-                DepthOrArraySize = 1,
-                MipLevels = checked((ushort)layout.MipCount),
-                Format = Format,
-                SampleDesc = new SampleDesc { Count = 1, Quality = 0 },
-                Layout = Silk.NET.Direct3D12.TextureLayout.TextureLayoutUnknown,
-                Flags = ResourceFlags.ResourceFlagNone,
-            };
-            var defaultHeap = new HeapProperties { Type = HeapType.HeapTypeDefault, CreationNodeMask = 1, VisibleNodeMask = 1 };
-            void* p = null;
-            Guid iid = ID3D12Resource.Guid;
-            Check(_device->CreateCommittedResource(&defaultHeap, HeapFlags.HeapFlagNone, &textureDesc, ResourceStates.ResourceStateCopyDest, (ClearValue*)null, &iid, &p),
-                $"ID3D12Device::CreateCommittedResource (texture {layout.Width}x{layout.Height} {Format}, {layout.MipCount} mip(s))");
-            _texture = (ID3D12Resource*)p;
+            var textureDesc = ResourceDesc.Texture2D(layout.Width, layout.Height, layout.MipCount, Format);
+            Check(Inject("ID3D12Device::CreateCommittedResource") ?? _device.CreateCommittedResource(new HeapProperties(HeapType.Default), textureDesc,
+                ResourceStates.CopyDest, out _texture), $"ID3D12Device::CreateCommittedResource (texture {layout.Width}x{layout.Height} {Format}, {layout.MipCount} mip(s))");
+            _textureState = ResourceStates.CopyDest;
 
             int mips = layout.MipCount;
             var footprints = new PlacedSubresourceFootprint[mips];
             var rowCounts = new uint[mips];
             var rowSizes = new ulong[mips];
-            ulong totalBytes = 0;
-            fixed (PlacedSubresourceFootprint* pFootprints = footprints)
-            fixed (uint* pRows = rowCounts)
-            fixed (ulong* pRowSizes = rowSizes)
-                _device->GetCopyableFootprints(&textureDesc, 0, (uint)mips, 0, pFootprints, pRows, pRowSizes, &totalBytes);
+            _device.GetCopyableFootprints(textureDesc, 0, footprints, rowCounts, rowSizes, out ulong totalBytes);
             if (totalBytes == 0 || totalBytes == ulong.MaxValue)
-                throw new InvalidOperationException($"ID3D12Device::GetCopyableFootprints rejected the texture description ({layout}).");
+                throw new D3D12Exception("ID3D12Device::GetCopyableFootprints", HResults.EInvalidArg, $"the runtime rejected the texture description ({layout})");
             if (totalBytes > int.MaxValue)
-                throw new NotSupportedException($"{layout} needs a {totalBytes}-byte upload buffer; at most {int.MaxValue} is supported.");
+                throw new NotSupportedException($"{layout} needs a {totalBytes}-byte upload buffer; at most {int.MaxValue} bytes are supported.");
             var placements = new UploadFootprint.Placement[mips];
             for (int level = 0; level < mips; level++)
             {
-                // Uncompressed formats: one row of texels per row, as the packed layout has it.
+                // Uncompressed formats: one row of texels per footprint row, as the packed layout has it.
                 if (rowCounts[level] != (uint)layout.MipHeight(level) || rowSizes[level] != (ulong)layout.RowPitch(level))
                     throw new InvalidOperationException($"GetCopyableFootprints gave level {level} {rowCounts[level]} rows of {rowSizes[level]} bytes; " +
-                        $"the layout has {layout.MipHeight(level)} rows of {layout.RowPitch(level)}.");
+                                                        $"the layout has {layout.MipHeight(level)} rows of {layout.RowPitch(level)}.");
                 placements[level] = new UploadFootprint.Placement((long)footprints[level].Offset, (int)footprints[level].Footprint.RowPitch);
             }
 
-            var bufferDesc = new ResourceDesc
-            {
-                Dimension = ResourceDimension.ResourceDimensionBuffer,
-                Alignment = 0,
-                Width = totalBytes,
-                Height = 1,
-                DepthOrArraySize = 1,
-                MipLevels = 1,
-                Format = Silk.NET.DXGI.Format.FormatUnknown,
-                SampleDesc = new SampleDesc { Count = 1, Quality = 0 },
-                Layout = Silk.NET.Direct3D12.TextureLayout.TextureLayoutRowMajor,
-                Flags = ResourceFlags.ResourceFlagNone,
-            };
-            var uploadHeap = new HeapProperties { Type = HeapType.HeapTypeUpload, CreationNodeMask = 1, VisibleNodeMask = 1 };
-            p = null;
-            Check(_device->CreateCommittedResource(&uploadHeap, HeapFlags.HeapFlagNone, &bufferDesc, ResourceStates.ResourceStateGenericRead, (ClearValue*)null, &iid, &p),
-                $"ID3D12Device::CreateCommittedResource (upload buffer, {totalBytes} bytes)");
-            _upload = (ID3D12Resource*)p;
-
-            var noRead = default(D3D12Range);   // End <= Begin: the CPU does not read the buffer
-            void* mapped = null;
-            Check(_upload->Map(0, &noRead, &mapped), "ID3D12Resource::Map (upload buffer)");
-            _mapped = (byte*)mapped;            // stays mapped (allowed for upload heaps) until the buffer is released
+            Check(Inject("ID3D12Device::CreateCommittedResource") ?? _device.CreateCommittedResource(new HeapProperties(HeapType.Upload), ResourceDesc.Buffer(totalBytes),
+                ResourceStates.GenericRead, out _upload), $"ID3D12Device::CreateCommittedResource (upload buffer, {totalBytes} bytes)");
+            // Stays mapped (allowed for upload heaps) until the buffer is released; the CPU never reads it (empty range).
+            Check(Inject("ID3D12Resource::Map") ?? _upload.Map(new Range(0, 0), out _mapped), "ID3D12Resource::Map (upload buffer)");
             _uploadBytes = (int)totalBytes;
             _footprints = footprints;
             _placements = placements;
         }
 
-        private void ReleaseTextureObjects()
+        /// <summary>Records and submits the copy of every level from the upload buffer into the texture.</summary>
+        private void SubmitUpload()
         {
-            if (_upload != null && _mapped != null) _upload->Unmap(0, (D3D12Range*)null);
-            _mapped = null;
-            _uploadBytes = 0;
-            Release(ref _upload);
-            Release(ref _texture);
-            _footprints = Array.Empty<PlacedSubresourceFootprint>();
-            _placements = Array.Empty<UploadFootprint.Placement>();
-            _layout = null;
-            _written = false;
-        }
-
-        private void Transition(ResourceStates before, ResourceStates after)
-        {
-            var barrier = new ResourceBarrier { Type = ResourceBarrierType.ResourceBarrierTypeTransition, Flags = ResourceBarrierFlags.ResourceBarrierFlagNone };
-            barrier.Transition = new ResourceTransitionBarrier
+            var texture = _texture.Pointer;
+            var upload = _upload.Pointer;
+            var footprints = _footprints;
+            Submit(list =>
             {
-                PResource = _texture,
-                Subresource = AllSubresources,
-                StateBefore = before,
-                StateAfter = after,
-            };
-            _list->ResourceBarrier(1, &barrier);
+                Transition(list, ResourceStates.CopyDest);
+                for (int level = 0; level < footprints.Length; level++)   // one array slice: subresource = mip
+                    list.CopyTextureRegion(TextureCopyLocation.Subresource(texture, level), TextureCopyLocation.Footprint(upload, footprints[level]));
+                Transition(list, ResourceStates.PixelShaderResource);
+            });
         }
 
-        /// <summary>Signals the fence after everything submitted to the queue so far and waits for it.</summary>
-        private void WaitForQueue()
+        private delegate void Recorder(D3D12GraphicsCommandList list);
+
+        private ResourceStates _recordedState;   // the texture's state at the point of recording
+        private bool _listMayBeRecording;
+
+        /// <summary>
+        /// Resets the allocator and list, records, closes, executes and signals. The caller has waited for the previous
+        /// submission (the allocator may only be reset once the GPU is done with it). The texture's state is taken as
+        /// changed only once the list has been submitted: a failed Close leaves it where it was.
+        /// </summary>
+        private void Submit(Recorder record)
         {
-            Check(_queue->Signal(_fence, _fenceValue + 1), "ID3D12CommandQueue::Signal");
+            // A list left recording by a failure after its Reset (a Close that failed, or was never reached) blocks
+            // the allocator's Reset: close it first, discarding what it holds (an error on an already closed list is fine).
+            if (_listMayBeRecording) _list.Close();
+            _listMayBeRecording = false;
+            Check(Inject("ID3D12CommandAllocator::Reset") ?? _allocator.Reset(), "ID3D12CommandAllocator::Reset");
+            Check(Inject("ID3D12GraphicsCommandList::Reset") ?? _list.Reset(_allocator), "ID3D12GraphicsCommandList::Reset");
+            _listMayBeRecording = true;
+            _recordedState = _textureState;
+            record(_list);
+            Check(Inject("ID3D12GraphicsCommandList::Close") ?? _list.Close(), "ID3D12GraphicsCommandList::Close");
+            _listMayBeRecording = false;
+            _queue.ExecuteCommandList(_list);
+            _textureState = _recordedState;
+            _submittedWithoutSignal = true;
+            SignalQueue();
+        }
+
+        /// <summary>Records a transition of every subresource from the state recorded so far to <paramref name="to"/>.</summary>
+        private void Transition(D3D12GraphicsCommandList list, ResourceStates to)
+        {
+            if (_recordedState == to) return;
+            list.ResourceBarrier(ResourceBarrier.TransitionAll(_texture.Pointer, _recordedState, to));
+            _recordedState = to;
+        }
+
+        private void SignalQueue()
+        {
+            Check(Inject("ID3D12CommandQueue::Signal") ?? _queue.Signal(_fence, _fenceValue + 1), "ID3D12CommandQueue::Signal");
             _fenceValue++;
-            WaitForFence(_fenceValue);
+            _submittedWithoutSignal = false;
         }
 
-        private void WaitForFence(ulong value)
+        /// <summary>Signals after everything submitted to the queue so far (the engine's work too) and waits for it.</summary>
+        private void WaitForQueue(string purpose)
         {
-            ulong completed = _fence->GetCompletedValue();
-            if (completed == ulong.MaxValue)   // what a removed device reports (this target never signals that value)
-                throw new D3D12Exception("ID3D12Fence::GetCompletedValue", DxgiErrorDeviceRemoved, _device->GetDeviceRemovedReason());
-            if (completed >= value) return;
-            // A null event handle makes the call block until the fence reaches the value.
-            Check(_fence->SetEventOnCompletion(value, null), "ID3D12Fence::SetEventOnCompletion");
+            if (_fence.Pointer == 0) return;
+            SignalQueue();
+            WaitForFence(_fenceValue, purpose);
         }
+
+        /// <summary>Waits for this target's last submission, signalling it first if its own Signal had failed.</summary>
+        private void WaitForPreviousSubmission(string purpose)
+        {
+            if (_submittedWithoutSignal) SignalQueue();
+            WaitForFence(_fenceValue, purpose);
+        }
+
+        private void WaitForFence(ulong value, string purpose)
+        {
+            ulong completed = _fence.GetCompletedValue();
+            if (completed == ulong.MaxValue) throw DeviceRemovedByFence();   // this target never signals UINT64_MAX itself
+            if (completed >= value) return;
+            Interlocked.Increment(ref _blockingWaits);
+            bool reached = _waiter.Wait(_fence, value, _fenceTimeout, out completed, out int hr);
+            if (completed == ulong.MaxValue) throw DeviceRemovedByFence();
+            if (hr < 0) Check(hr, "ID3D12Fence::SetEventOnCompletion");
+            if (!reached)
+                throw new D3D12Exception($"Waiting for {purpose} (ID3D12Fence value {value})", HResults.WaitTimeout,
+                    $"the fence is at {completed} after {_fenceTimeout.TotalSeconds:0.###} s; the GPU is hung or the queue is blocked by other work");
+        }
+
+        private D3D12Exception DeviceRemovedByFence() =>
+            new D3D12Exception("ID3D12Fence::GetCompletedValue", HResults.DeviceRemoved, "the fence reads UINT64_MAX, as the fences of a removed device do",
+                true, _device.GetDeviceRemovedReason());
+
+        private int? Inject(string call) => InjectFailure?.Invoke(call);
 
         /// <summary>Throws a <see cref="D3D12Exception"/> naming <paramref name="call"/> when <paramref name="hr"/> is a failure.</summary>
         private void Check(int hr, string call)
         {
             if (hr >= 0) return;
-            int reason = hr == DxgiErrorDeviceRemoved && _device != null ? _device->GetDeviceRemovedReason() : 0;
-            throw new D3D12Exception(call, hr, reason);
+            bool removed = hr == HResults.DeviceRemoved || hr == HResults.DeviceHung || hr == HResults.DeviceReset;
+            throw new D3D12Exception(call, hr, null, removed, removed ? _device.GetDeviceRemovedReason() : 0);
         }
 
-        private void ReleaseCommandObjects()
+        private void ReleaseTextureObjects()
         {
-            Release(ref _list);
-            Release(ref _allocator);
-            Release(ref _fence);
-            _fenceValue = 0;
+            if (_upload.Pointer != 0 && _mapped != null) _upload.Unmap(new Range(0, 0));
+            _mapped = null;
+            _uploadBytes = 0;
+            var upload = _upload.Pointer;
+            var texture = _texture.Pointer;
+            Unknown.Release(ref upload);
+            Unknown.Release(ref texture);
+            _upload = default;
+            _texture = default;
+            _footprints = Array.Empty<PlacedSubresourceFootprint>();
+            _placements = Array.Empty<UploadFootprint.Placement>();
+            _layout = null;
         }
 
-        /// <summary>Releases one COM reference and clears the field.</summary>
-        private static void Release<T>(ref T* pointer) where T : unmanaged
+        private void ReleaseAll()
         {
-            if (pointer == null) return;
-            ((IUnknown*)pointer)->Release();
-            pointer = null;
+            ReleaseTextureObjects();
+            foreach (var p in new[] { _list.Pointer, _allocator.Pointer, _fence.Pointer, _queue.Pointer, _device.Pointer })
+                if (p != 0) Unknown.Release(p);
+            _list = default;
+            _allocator = default;
+            _fence = default;
+            _queue = default;
+            _device = default;
         }
 
         private void ThrowIfDisposed()
         {
             if (_disposed) throw new ObjectDisposedException(nameof(D3D12TextureTarget));
         }
-    }
 
-    /// <summary>A Direct3D 12 call failed: <see cref="Exception.HResult"/> is its HRESULT.</summary>
-    public sealed class D3D12Exception : Exception
-    {
-        /// <summary>The call that failed, e.g. "ID3D12Device::CreateCommittedResource (texture …)".</summary>
-        public string Call { get; }
-        /// <summary>GetDeviceRemovedReason when the call failed with DXGI_ERROR_DEVICE_REMOVED, else 0.</summary>
-        public int DeviceRemovedReason { get; }
+        /// <summary>Same bytes per level: size, texel format and mip count (row order only changes what the bytes mean).</summary>
+        private static bool SameShape(TextureLayout a, TextureLayout b) =>
+            a.Width == b.Width && a.Height == b.Height && a.Format == b.Format && a.MipCount == b.MipCount;
 
-        public D3D12Exception(string call, int hresult, int deviceRemovedReason = 0)
-            : base($"{call} failed with HRESULT 0x{hresult:X8}" +
-                   (deviceRemovedReason != 0 ? $" (device removed, reason 0x{deviceRemovedReason:X8})" : "") + ".")
-        {
-            Call = call;
-            HResult = hresult;
-            DeviceRemovedReason = deviceRemovedReason;
-        }
+        private static bool SameSettings(TextureSettings a, TextureSettings b) =>
+            a.Format == b.Format && a.ColorSpace == b.ColorSpace && a.RowOrder == b.RowOrder && a.Mipmaps == b.Mipmaps;
     }
 }

@@ -8,8 +8,9 @@ namespace DiTPlugin.D3D12
     /// texture copy reads each subresource from a placed footprint: its rows <c>RowPitch</c> bytes apart (a multiple of
     /// D3D12_TEXTURE_DATA_PITCH_ALIGNMENT, 256) starting at <c>Offset</c> (a multiple of
     /// D3D12_TEXTURE_DATA_PLACEMENT_ALIGNMENT, 512). For a single-slice 2D texture the subresource index is the mip level.
-    /// No Direct3D types here: <c>D3D12TextureTarget</c> takes the placements from GetCopyableFootprints and uses
-    /// <see cref="CopyRows"/>; <see cref="Compute"/> is what GetCopyableFootprints gives for these uncompressed formats.
+    /// No Direct3D types here: <see cref="D3D12TextureTarget"/> takes the placements from GetCopyableFootprints and uses
+    /// <see cref="CopyRows"/> (upload) and <see cref="ReadRows"/> (readback); <see cref="Compute"/> is what
+    /// GetCopyableFootprints gives for these uncompressed formats.
     /// </summary>
     public static class UploadFootprint
     {
@@ -73,6 +74,41 @@ namespace DiTPlugin.D3D12
             if (layout is null) throw new ArgumentNullException(nameof(layout));
             if (packed.Length != layout.ByteSize)
                 throw new ArgumentException($"The data holds {packed.Length} bytes; {layout} needs {layout.ByteSize}.", nameof(packed));
+            CheckPlacements(layout, placements, upload.Length, "upload buffer", nameof(upload));
+            for (int level = 0; level < layout.MipCount; level++)
+            {
+                int rowBytes = layout.RowPitch(level), rows = layout.MipHeight(level);
+                Placement p = placements[level];
+                var source = packed.Slice((int)layout.MipOffset(level), rows * rowBytes);
+                for (int y = 0; y < rows; y++)
+                    source.Slice(y * rowBytes, rowBytes).CopyTo(upload.Slice((int)(p.Offset + (long)y * p.RowPitch), rowBytes));
+            }
+        }
+
+        /// <summary>
+        /// The inverse of <see cref="CopyRows"/>: gathers every level's rows from <paramref name="pitched"/> (a readback
+        /// buffer laid out by <paramref name="placements"/>) into <paramref name="packed"/>, tightly packed as
+        /// <paramref name="layout"/> has it. Padding bytes are skipped.
+        /// </summary>
+        public static void ReadRows(ReadOnlySpan<byte> pitched, TextureLayout layout, ReadOnlySpan<Placement> placements, Span<byte> packed)
+        {
+            if (layout is null) throw new ArgumentNullException(nameof(layout));
+            if (packed.Length != layout.ByteSize)
+                throw new ArgumentException($"The destination holds {packed.Length} bytes; {layout} needs {layout.ByteSize}.", nameof(packed));
+            CheckPlacements(layout, placements, pitched.Length, "readback buffer", nameof(pitched));
+            for (int level = 0; level < layout.MipCount; level++)
+            {
+                int rowBytes = layout.RowPitch(level), rows = layout.MipHeight(level);
+                Placement p = placements[level];
+                var destination = packed.Slice((int)layout.MipOffset(level), rows * rowBytes);
+                for (int y = 0; y < rows; y++)
+                    pitched.Slice((int)(p.Offset + (long)y * p.RowPitch), rowBytes).CopyTo(destination.Slice(y * rowBytes, rowBytes));
+            }
+        }
+
+        /// <summary>Every level's rows fit its pitch and end inside a buffer of <paramref name="bufferBytes"/>.</summary>
+        private static void CheckPlacements(TextureLayout layout, ReadOnlySpan<Placement> placements, int bufferBytes, string buffer, string parameter)
+        {
             if (placements.Length != layout.MipCount)
                 throw new ArgumentException($"{placements.Length} placement(s) for {layout.MipCount} level(s).", nameof(placements));
             for (int level = 0; level < layout.MipCount; level++)
@@ -82,11 +118,8 @@ namespace DiTPlugin.D3D12
                 if (p.RowPitch < rowBytes)
                     throw new ArgumentException($"Level {level}: row pitch {p.RowPitch} is less than its {rowBytes}-byte rows.", nameof(placements));
                 long end = p.Offset + (long)p.RowPitch * (rows - 1) + rowBytes;
-                if (end > upload.Length)
-                    throw new ArgumentException($"Level {level} ({p}) ends at byte {end}; the upload buffer holds {upload.Length}.", nameof(upload));
-                var source = packed.Slice((int)layout.MipOffset(level), rows * rowBytes);
-                for (int y = 0; y < rows; y++)
-                    source.Slice(y * rowBytes, rowBytes).CopyTo(upload.Slice((int)(p.Offset + (long)y * p.RowPitch), rowBytes));
+                if (end > bufferBytes)
+                    throw new ArgumentException($"Level {level} ({p}) ends at byte {end}; the {buffer} holds {bufferBytes}.", parameter);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using DiTPlugin.Textures;
 using Silk.NET.Vulkan;
 using Buffer = Silk.NET.Vulkan.Buffer;
@@ -107,13 +106,13 @@ namespace DiTPlugin.Vulkan
                     _staging = new VulkanBuffer(_device, (ulong)layout.ByteSize, BufferUsageFlags.TransferSrcBit,
                         MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit, map: true);
                     Layout = layout;
-                    FillGrey(_staging.AsSpan(), layout.Format);
+                    PlaceholderTexels.FillMidGrey(_staging.AsSpan(), layout.Format);
                     Upload(ImageLayout.Undefined);
                 }
                 else
                 {
                     Layout = layout;
-                    FillGrey(_staging!.AsSpan(), layout.Format);
+                    PlaceholderTexels.FillMidGrey(_staging!.AsSpan(), layout.Format);
                     Upload(ImageLayout.ShaderReadOnlyOptimal);
                 }
                 _version = 0;
@@ -242,24 +241,6 @@ namespace DiTPlugin.Vulkan
                     ImageExtent = new Extent3D((uint)layout.MipWidth(l), (uint)layout.MipHeight(l), 1),
                 };
             return regions;
-        }
-
-        /// <summary>Mid-grey in stored values: bytes 128,128,128,255, or half 0.5 with alpha 1.</summary>
-        private static void FillGrey(Span<byte> data, TextureFormat format)
-        {
-            if (format == TextureFormat.Rgba8)
-            {
-                for (int i = 0; i < data.Length; i += 4) { data[i] = data[i + 1] = data[i + 2] = 128; data[i + 3] = 255; }
-                return;
-            }
-            ushort half = HalfFloat.FromFloat(0.5f), one = HalfFloat.FromFloat(1f);
-            for (int i = 0; i < data.Length; i += 8)
-            {
-                BinaryPrimitives.WriteUInt16LittleEndian(data.Slice(i), half);
-                BinaryPrimitives.WriteUInt16LittleEndian(data.Slice(i + 2), half);
-                BinaryPrimitives.WriteUInt16LittleEndian(data.Slice(i + 4), half);
-                BinaryPrimitives.WriteUInt16LittleEndian(data.Slice(i + 6), one);
-            }
         }
 
         private void FreeImage()

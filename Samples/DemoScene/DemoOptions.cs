@@ -3,6 +3,19 @@ using System.Collections.Generic;
 
 namespace DiTPlugin.Samples.DemoScene
 {
+    /// <summary>The demo's texture and rendering backends (--backend).</summary>
+    public enum DemoBackendKind
+    {
+        /// <summary>Vulkan when a device works, else the CPU (saying why).</summary>
+        Auto,
+        /// <summary>CPU texture buffers and the software rasteriser.</summary>
+        Cpu,
+        /// <summary>Vulkan textures and the Vulkan renderer; an error where there is no Vulkan device.</summary>
+        Vulkan,
+        /// <summary>Direct3D 12 textures (vkd3d on Linux), read back for the CPU renderer; an error where there is no D3D12 device.</summary>
+        D3D12,
+    }
+
     /// <summary>The demo's settings (command line: see Program.cs).</summary>
     public sealed class DemoOptions
     {
@@ -20,8 +33,8 @@ namespace DiTPlugin.Samples.DemoScene
         public int PreviewEvery { get; set; } = 5;
         /// <summary>Class names for the scene's slots (cycled); empty: the defaults.</summary>
         public IReadOnlyList<string> Classes { get; set; } = Array.Empty<string>();
-        /// <summary>Use the CPU backend even where Vulkan works.</summary>
-        public bool ForceCpu { get; set; }
+        /// <summary>Where the textures live and who draws them; <see cref="DemoBackendKind.Auto"/>: Vulkan where it works, else the CPU.</summary>
+        public DemoBackendKind Backend { get; set; } = DemoBackendKind.Auto;
         /// <summary>Frames after the last texture completes (the scene keeps rendering, as a game would).</summary>
         public int TailFrames { get; set; } = 3;
     }

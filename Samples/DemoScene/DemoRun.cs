@@ -40,7 +40,7 @@ namespace DiTPlugin.Samples.DemoScene
         {
             string model = o.Model ?? SampleFiles.FindDefaultModel();
             using var dit = DiT.Load(model, new DiTOptions { Log = m => log.WriteLine(m) });
-            using var backend = ChooseBackend(o.ForceCpu, log);
+            using var backend = ChooseBackend(o.Backend, log);
             log.WriteLine($"{dit.Name} on {dit.Provider}; textures and rendering: {backend.Name}");
 
             var slots = SceneLayout.Slots(dit.Classes, o.Classes);
@@ -124,13 +124,27 @@ namespace DiTPlugin.Samples.DemoScene
             return result;
         }
 
-        /// <summary>Vulkan when a device works (and the CPU is not forced), else the CPU backend, saying why.</summary>
-        public static IDemoBackend ChooseBackend(bool forceCpu, TextWriter log)
+        /// <summary>
+        /// The backend asked for: Auto is Vulkan when a device works, else the CPU (saying why); Vulkan and D3D12 throw
+        /// <see cref="DemoBackendUnavailableException"/> with the reason when their device cannot be created.
+        /// </summary>
+        public static IDemoBackend ChooseBackend(DemoBackendKind kind, TextWriter log)
         {
-            if (forceCpu) return new CpuBackend();
-            if (VulkanBackend.TryCreate(out var vulkan, out string reason) && vulkan != null) return vulkan;
-            log.WriteLine($"No Vulkan device ({reason}); using the CPU fallback.");
-            return new CpuBackend();
+            switch (kind)
+            {
+                case DemoBackendKind.Cpu:
+                    return new CpuBackend();
+                case DemoBackendKind.Vulkan:
+                    return VulkanBackend.TryCreate(out var vk, out string vkReason) && vk != null ? vk
+                        : throw new DemoBackendUnavailableException($"--backend vulkan: no Vulkan device ({vkReason}).");
+                case DemoBackendKind.D3D12:
+                    return D3D12Backend.TryCreate(out var dx, out string dxReason) && dx != null ? dx
+                        : throw new DemoBackendUnavailableException($"--backend d3d12: no Direct3D 12 device ({dxReason}).");
+                default:
+                    if (VulkanBackend.TryCreate(out var vulkan, out string reason) && vulkan != null) return vulkan;
+                    log.WriteLine($"No Vulkan device ({reason}); using the CPU fallback.");
+                    return new CpuBackend();
+            }
         }
 
         /// <summary>The recorded previews and the final image side by side, each scaled up 4x (nearest) with a gap.</summary>

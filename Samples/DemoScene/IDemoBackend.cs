@@ -5,7 +5,7 @@ using DiTPlugin.Textures;
 
 namespace DiTPlugin.Samples.DemoScene
 {
-    /// <summary>Where the demo's textures live and who draws them: the GPU (Vulkan) or the CPU fallback.</summary>
+    /// <summary>Where the demo's textures live and who draws them: Vulkan, Direct3D 12 textures drawn on the CPU, or the CPU fallback.</summary>
     public interface IDemoBackend : IDisposable
     {
         string Name { get; }
@@ -29,5 +29,11 @@ namespace DiTPlugin.Samples.DemoScene
         }
 
         public void Dispose() { }
+    }
+
+    /// <summary>The backend named on the command line cannot run here (no device); the message says why.</summary>
+    public sealed class DemoBackendUnavailableException : Exception
+    {
+        public DemoBackendUnavailableException(string message) : base(message) { }
     }
 }

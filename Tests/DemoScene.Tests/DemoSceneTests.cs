@@ -22,9 +22,10 @@ namespace DiTPlugin.Samples.DemoScene.Tests
         private const int W = 320, H = 180;
 
         [Test]
-        public void DemoWritesAScreenshotOfTheTexturedRoom([Values("cpu", "vulkan")] string backend)
+        public void DemoWritesAScreenshotOfTheTexturedRoom([Values("cpu", "vulkan", "d3d12")] string backend)
         {
             if (backend == "vulkan") _ = VulkanSetup.Device;          // ignored, with the reason, where there is no Vulkan
+            if (backend == "d3d12") _ = D3D12Setup.Device;            // likewise without vkd3d (or d3d12.dll)
             var dir = Directory.CreateTempSubdirectory("demoscene-").FullName;
             try
             {
@@ -32,10 +33,11 @@ namespace DiTPlugin.Samples.DemoScene.Tests
                 var result = DemoRun.Run(new DemoOptions
                 {
                     Model = RepoPaths.Find("models/openarena-textures/package"), OutDir = dir, Width = W, Height = H,
-                    Steps = 10, PreviewEvery = 3, ForceCpu = backend == "cpu",
+                    Steps = 10, PreviewEvery = 3,
+                    Backend = backend switch { "cpu" => DemoBackendKind.Cpu, "vulkan" => DemoBackendKind.Vulkan, _ => DemoBackendKind.D3D12 },
                 }, log);
                 TestContext.Out.WriteLine(log.ToString().Split('\n').Where(l => !l.StartsWith("  frame")).Aggregate((a, b) => a + "\n" + b));
-                Assert.That(result.Backend, Does.StartWith(backend == "cpu" ? "CPU" : "Vulkan"));
+                Assert.That(result.Backend, Does.StartWith(backend switch { "cpu" => "CPU", "vulkan" => "Vulkan", _ => "D3D12 textures" }));
                 Assert.That(result.Steps, Is.EqualTo(8 * 10), "8 textures x 10 steps");
 
                 var shot = ImageResult.FromMemory(File.ReadAllBytes(result.Screenshot), ColorComponents.RedGreenBlueAlpha);
@@ -97,6 +99,46 @@ namespace DiTPlugin.Samples.DemoScene.Tests
             TestContext.Out.WriteLine($"CPU vs Vulkan ({device.DeviceName}): mean |diff| {mean:F2} levels, {large} of {diffs.Length} bytes over 24 (edges)");
             Assert.That(mean, Is.LessThan(1.5));
             Assert.That(large, Is.LessThan(diffs.Length / 100), "only pixels on triangle and texel edges may differ much");
+        }
+
+        [Test]
+        public void D3D12BackendDrawsExactlyWhatTheCpuBackendDraws()
+        {
+            // The D3D12 backend renders on the CPU from what it reads back out of the GPU textures, so with the same
+            // texture bytes its frame must equal the CPU backend's byte for byte: any change on the way through the
+            // GPU (a lost level, a row pitch slip, a missed upload) shows here.
+            _ = D3D12Setup.Device;
+            var settings = new TextureSettings(mipmaps: true);
+            var layout = new TextureLayout(37, 20, settings);
+            var rng = new System.Random(9);
+            var chw = Enumerable.Range(0, 3 * 37 * 20).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var bytes = TextureEncoder.Encode(chw, 3, "sRGB", layout);
+            using var d3d12 = DemoRun.ChooseBackend(DemoBackendKind.D3D12, TextWriter.Null);
+            var gpuTexture = d3d12.CreateTarget(settings);
+            var grey = d3d12.CreateTarget(settings);                  // allocated, never written: mid-grey on both
+            var cpuTexture = new CpuTextureTarget(settings);
+            var cpuGrey = new CpuTextureTarget(settings);
+            foreach (var t in new[] { gpuTexture, grey, cpuTexture, cpuGrey }) t.Allocate(layout);
+            gpuTexture.Write(TestData.Update(layout, bytes, isFinal: true));
+            cpuTexture.Write(TestData.Update(layout, bytes, isFinal: true));
+            var quads = new[]
+            {
+                new SceneQuad(new Vector3(-2, -1.2f, 0), new Vector3(2, 0, 0), new Vector3(0, 2.4f, -1.5f), 0, repeat: 2f, shade: 0.9f),
+                new SceneQuad(new Vector3(0, -1.2f, 0), new Vector3(2, 0, 0), new Vector3(0, 2.4f, -1.5f), 1, repeat: 1f, shade: 1f),
+            };
+            var vp = Matrix4x4.CreateLookAt(new Vector3(0, 0, 3), Vector3.Zero, Vector3.UnitY)
+                     * Matrix4x4.CreatePerspectiveFieldOfView(1f, 4f / 3f, 0.1f, 10f) * Matrix4x4.CreateScale(1, -1, 1);
+            var clear = new Vector4(0.1f, 0.2f, 0.3f, 1);
+            using var viaGpu = (D3D12ReadbackRenderer)d3d12.CreateRenderer(160, 120, new[] { gpuTexture, grey });
+            using var cpu = new CpuSceneRenderer(160, 120, new[] { cpuTexture, cpuGrey });
+
+            var a = viaGpu.Render(vp, quads, clear);
+            var b = cpu.Render(vp, quads, clear);
+            var again = viaGpu.Render(vp, quads, clear);
+
+            Assert.That(a, Is.EqualTo(b));
+            Assert.That(again, Is.EqualTo(a));
+            Assert.That(viaGpu.Readbacks, Is.EqualTo(1), "only the written texture is read back, and only once while it does not change");
         }
 
         /// <summary>Mean RGB and mean per-channel standard deviation over a 7x7 patch centred at (x, y).</summary>

@@ -9,7 +9,8 @@ namespace DiTPlugin.Tests;
 /// <summary>
 /// The platform-free part of the Direct3D 12 target: placing tightly packed mip levels into an upload buffer whose
 /// rows are 256-byte aligned and whose levels start on 512-byte boundaries (D3D12_TEXTURE_DATA_PITCH_ALIGNMENT and
-/// D3D12_TEXTURE_DATA_PLACEMENT_ALIGNMENT). The D3D12 calls themselves are unverified here (no Windows).
+/// D3D12_TEXTURE_DATA_PLACEMENT_ALIGNMENT), and gathering them back from a readback buffer. The D3D12 calls
+/// themselves are tested on vkd3d in Tests/DiTPlugin.D3D12.Tests.
 /// </summary>
 public class D3D12UploadFootprintTests
 {
@@ -62,5 +63,33 @@ public class D3D12UploadFootprintTests
         var p = UploadFootprint.Compute(layout, out long required);
         Assert.That(Assert.Throws<ArgumentException>(() => UploadFootprint.CopyRows(new byte[layout.ByteSize], layout, p, new byte[required - 1]))!.Message, Does.Contain("upload buffer"));
         Assert.Throws<ArgumentException>(() => UploadFootprint.CopyRows(new byte[10], layout, p, new byte[required]));
+    }
+
+    [Test]
+    public void ReadRowsUndoesCopyRowsAndSkipsThePadding([Values(1, 37, 64)] int width)
+    {
+        var layout = new TextureLayout(width, 9, new TextureSettings(mipmaps: true));
+        var placements = UploadFootprint.Compute(layout, out long required);
+        var packed = new byte[layout.ByteSize];
+        new System.Random(width + 1).NextBytes(packed);
+        var pitched = Enumerable.Repeat((byte)0xEE, (int)required).ToArray();   // padding a readback would leave as garbage
+        UploadFootprint.CopyRows(packed, layout, placements, pitched);
+
+        var back = new byte[layout.ByteSize];
+        UploadFootprint.ReadRows(pitched, layout, placements, back);
+
+        Assert.That(back, Is.EqualTo(packed));
+    }
+
+    [Test]
+    public void ReadRowsNamesATooSmallReadbackBufferAndAWrongDestination()
+    {
+        var layout = new TextureLayout(8, 8, new TextureSettings(mipmaps: true));
+        var p = UploadFootprint.Compute(layout, out long required);
+        Assert.That(Assert.Throws<ArgumentException>(() => UploadFootprint.ReadRows(new byte[required - 1], layout, p, new byte[layout.ByteSize]))!.Message,
+            Does.Contain("readback buffer"));
+        Assert.That(Assert.Throws<ArgumentException>(() => UploadFootprint.ReadRows(new byte[required], layout, p, new byte[layout.ByteSize + 1]))!.Message,
+            Does.Contain("destination"));
+        Assert.Throws<ArgumentException>(() => UploadFootprint.ReadRows(new byte[required], layout, p.AsSpan(1), new byte[layout.ByteSize]));
     }
 }

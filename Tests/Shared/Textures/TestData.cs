@@ -3,7 +3,7 @@ using DiTPlugin.Textures;
 
 namespace DiTPlugin.TestSupport
 {
-    /// <summary>Updates and comparisons shared by the texture tests.</summary>
+    /// <summary>Updates and comparisons shared by the texture target tests (Vulkan, Direct3D 12, demo scene).</summary>
     internal static class TestData
     {
         public static readonly Recipe Recipe = new Recipe { ClassName = "test", Seed = 1, Steps = 1 };
