@@ -84,10 +84,11 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     public Tensor Unpatchify(Tensor x)
     {
         int p = Config.PatchSize, g = Config.GridSize, c = Config.OutChannels;
+        using var scope = NewDisposeScope();
         long b = x.shape[0];
-        using var six = x.reshape(b, g, g, p, p, c);
-        using var perm = six.permute(0, 5, 1, 3, 2, 4);                 // n h w p q c -> n c h p w q
-        return perm.reshape(b, c, g * p, g * p);
+        return x.reshape(b, g, g, p, p, c)
+            .permute(0, 5, 1, 3, 2, 4)                                  // n h w p q c -> n c h p w q
+            .reshape(b, c, g * p, g * p).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -30,14 +30,10 @@ public sealed class CrossAttentionBlock : DiTBlockBase
 
     public override Tensor forward(Tensor x, Tensor c, Tensor cond)
     {
-        using var n1 = norm1.forward(x);
-        using var a = attn.forward(n1);
-        using var x1 = x + a;
-        using var n2 = norm2.forward(x1);
-        using var ca = cross_attn.forward(n2, cond);
-        using var x2 = x1 + ca;
-        using var n3 = norm3.forward(x2);
-        using var f = mlp.forward(n3);
-        return x2 + f;
+        using var scope = NewDisposeScope();
+        x = x + attn.forward(norm1.forward(x));
+        x = x + cross_attn.forward(norm2.forward(x), cond);
+        x = x + mlp.forward(norm3.forward(x));
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -26,11 +26,9 @@ public sealed class InContextBlock : DiTBlockBase
 
     public override Tensor forward(Tensor x, Tensor c, Tensor cond)
     {
-        using var n1 = norm1.forward(x);
-        using var a = attn.forward(n1);
-        using var x1 = x + a;
-        using var n2 = norm2.forward(x1);
-        using var f = mlp.forward(n2);
-        return x1 + f;
+        using var scope = NewDisposeScope();
+        x = x + attn.forward(norm1.forward(x));
+        x = x + mlp.forward(norm2.forward(x));
+        return x.MoveToOuterDisposeScope();
     }
 }
