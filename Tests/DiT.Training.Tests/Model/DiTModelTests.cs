@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Model.Blocks;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -81,11 +82,10 @@ public class DiTModelTests
         Assert.That(model.forward(x, t, y).abs().max().item<float>(), Is.EqualTo(0f), "the final layer is zero-initialised");
         foreach (var (name, m) in model.named_modules().Where(m => m.name.StartsWith("blocks.") && m.name.Count(ch => ch == '.') == 1))
         {
-            var block = (TorchSharp.torch.nn.Module<Tensor, Tensor, Tensor, Tensor>)m;
+            var block = (DiTBlockBase)m;
             var tokens = randn(3, cfg.NumPatches, cfg.HiddenSize);
-            var c = randn(3, cfg.HiddenSize);
-            var cond = randn(3, 2, cfg.HiddenSize);
-            Assert.That(block.forward(tokens, c, cond).sub(tokens).abs().max().item<float>(), Is.EqualTo(0f), name);
+            var cond = new Conditioning(randn(3, cfg.HiddenSize), randn(3, 2, cfg.HiddenSize));
+            Assert.That(block.forward(tokens, cond).sub(tokens).abs().max().item<float>(), Is.EqualTo(0f), name);
         }
     }
 

@@ -10,7 +10,7 @@ namespace DiTPlugin.Training.Model;
 
 /// <summary>
 /// Diffusion Transformer (Peebles &amp; Xie 2023). Reads top to bottom like the paper's Figure 3:
-/// patchify + position embedding, condition c = t_emb + y_emb, N blocks, final layer, unpatchify.
+/// patchify + position embedding, the condition from t_emb and y_emb, N blocks, final layer, unpatchify.
 /// Field names equal the official state_dict keys (x_embedder.proj.weight, blocks.0.attn.qkv.weight, …).
 /// </summary>
 public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
@@ -61,22 +61,19 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
                 $"DiT expects x of shape (B, {Config.InChannels}, {Config.InputSize}, {Config.InputSize}), got ({string.Join(", ", x.shape)}).");
         using var scope = NewDisposeScope();
         var tokens = x_embedder.forward(x) + pos_embed;                 // (B, T, D)
-        var tEmb = t_embedder.forward(t);                               // (B, D)
-        var yEmb = y_embedder.forward(y);                               // (B, D)
-        var c = tEmb + yEmb;
-        var cond = stack(new[] { tEmb, yEmb }, dim: 1);                 // (B, 2, D) for cross-attention
-        if (Design.AppendedTokens > 0) tokens = cat(new[] { tokens, cond }, dim: 1);   // in-context: cond as tokens
+        var cond = Conditioning.Of(t_embedder.forward(t), y_embedder.forward(y), Design.ReadsConditionTokens);
+        if (Design.AppendedTokens > 0) tokens = cat(new[] { tokens, cond.RequiredTokens }, dim: 1);   // in-context: the condition as tokens
         int index = 0;
         foreach (var block in blocks)
         {
             if (BlockInputHook is not null && is_grad_enabled()) tokens = BlockInputHook(index, tokens);
             tokens = ActivationCheckpointing && is_grad_enabled()
-                ? CheckpointedBlock.Apply(block, tokens, c, cond)
-                : block.forward(tokens, c, cond);
+                ? CheckpointedBlock.Apply(block, tokens, cond)
+                : block.forward(tokens, cond);
             index++;
         }
         if (Design.AppendedTokens > 0) tokens = tokens[.., ..Config.NumPatches];   // drop the appended condition tokens
-        var patches = final_layer.forward(tokens, c);                   // (B, T, p*p*out)
+        var patches = final_layer.forward(tokens, cond.Vector);         // (B, T, p*p*out)
         return Unpatchify(patches).MoveToOuterDisposeScope();
     }
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
-/// The paper's plain adaLN block: shift/scale of both LayerNorms regressed from c, residuals ungated.
+/// The paper's plain adaLN block: shift/scale of both LayerNorms regressed from the condition vector c, residuals ungated.
 /// Its regression keeps the default (xavier) initialisation: only adaLN-Zero starts as the identity.
 /// </summary>
 public sealed class AdaLNBlock : DiTBlockBase
@@ -29,10 +29,10 @@ public sealed class AdaLNBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
         using var scope = NewDisposeScope();
-        var m = adaLN_modulation.forward(c).chunk(Chunks, dim: 1);
+        var m = adaLN_modulation.forward(cond.Vector).chunk(Chunks, dim: 1);
         Tensor shiftMsa = m[0], scaleMsa = m[1], shiftMlp = m[2], scaleMlp = m[3];
         x = x + attn.forward(Modulation.Modulate(norm1.forward(x), shiftMsa, scaleMsa));
         x = x + mlp.forward(Modulation.Modulate(norm2.forward(x), shiftMlp, scaleMlp));

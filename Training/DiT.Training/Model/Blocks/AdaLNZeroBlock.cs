@@ -5,8 +5,9 @@ using static TorchSharp.torch.nn;
 namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
-/// The paper's adaLN-Zero block: LayerNorm (no affine, eps 1e-6) modulated by shift/scale regressed from c,
-/// and each residual branch scaled by a gate alpha. Zero-initialising the regression (DiT does it, as BlockDesign lists) makes the block the identity.
+/// The paper's adaLN-Zero block: LayerNorm (no affine, eps 1e-6) modulated by shift/scale regressed from the
+/// condition vector c, and each residual branch scaled by a gate alpha regressed with them. Zero-initialising the
+/// regression (DiT does it, as BlockDesign lists) makes the block the identity.
 /// </summary>
 public sealed class AdaLNZeroBlock : DiTBlockBase
 {
@@ -29,10 +30,10 @@ public sealed class AdaLNZeroBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
         using var scope = NewDisposeScope();
-        var m = adaLN_modulation.forward(c).chunk(Chunks, dim: 1);
+        var m = adaLN_modulation.forward(cond.Vector).chunk(Chunks, dim: 1);
         Tensor shiftMsa = m[0], scaleMsa = m[1], gateMsa = m[2], shiftMlp = m[3], scaleMlp = m[4], gateMlp = m[5];
         x = Modulation.GatedResidual(x, gateMsa, attn.forward(Modulation.Modulate(norm1.forward(x), shiftMsa, scaleMsa)));
         x = Modulation.GatedResidual(x, gateMlp, mlp.forward(Modulation.Modulate(norm2.forward(x), shiftMlp, scaleMlp)));

@@ -6,7 +6,7 @@ namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
 /// The paper's in-context conditioning block: an unmodified pre-norm ViT block. The condition reaches it only as
-/// the two extra tokens [t_emb, y_emb] that DiT appends to the sequence, so c and cond are ignored here.
+/// the two extra tokens [t_emb, y_emb] that DiT appends to the sequence, so it ignores the condition it is given.
 /// </summary>
 public sealed class InContextBlock : DiTBlockBase
 {
@@ -24,7 +24,7 @@ public sealed class InContextBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
         using var scope = NewDisposeScope();
         x = x + attn.forward(norm1.forward(x));
