@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Model.Blocks;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -101,7 +102,9 @@ public class DiTModelTests
         // xavier-uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), so std = a / sqrt(3).
         var qkv = p["blocks.0.attn.qkv.weight"];
         double a = Math.Sqrt(6.0 / (256 + 768));
-        Assert.That(qkv.abs().max().item<float>(), Is.LessThanOrEqualTo(a));
+        // The draw is float32 with the bound rounded to float32, which can lie just above a: a max exactly at the
+        // bound (about 1 run in 100, depending on the RNG state earlier tests leave) is in range.
+        Assert.That(qkv.abs().max().item<float>(), Is.LessThanOrEqualTo((float)a));
         Assert.That(qkv.std().item<float>(), Is.EqualTo(a / Math.Sqrt(3)).Within(0.02 * a));
         Assert.That(p["blocks.0.attn.qkv.bias"].abs().max().item<float>(), Is.Zero);
     }
@@ -192,25 +195,47 @@ public class DiTModelTests
     }
 
     [Test]
-    public void ActivationCheckpointingGivesTheSameGradients()
+    public void BlockRunnerRunsEveryBlockOnceInOrderAndReplacesThePlainCall([ValueSource(nameof(AllBlocks))] BlockType block)
     {
-        var cfg = Tiny(BlockType.AdaLNZero);
+        var cfg = Tiny(block) with { Depth = 3 };
         using var model = new DiT(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         var (x, t, y) = Inputs(cfg, 2);
-        Dictionary<string, Tensor> Grads(bool ckpt)
+        using var _ = no_grad();
+        var plain = model.forward(x, t, y);
+        var calls = new List<(int Index, DiTBlockBase Block, long Tokens, bool HasTokens)>();
+        model.BlockRunner = (i, b, tokens, cond) =>
         {
-            model.ActivationCheckpointing = ckpt;
-            model.zero_grad();
-            model.forward(x, t, y).square().sum().backward();
-            return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
-        }
-        var plain = Grads(false);
-        var ckpt = Grads(true);
-        foreach (var (name, g) in plain)
-            Assert.That(ckpt[name].sub(g).abs().max().item<float>(), Is.LessThan(1e-5f), name);
-        Assert.That(plain["blocks.0.attn.qkv.weight"].abs().sum().item<float>(), Is.GreaterThan(0f));
+            calls.Add((i, b, tokens.shape[1], cond.Tokens is not null));
+            return b.forward(tokens, cond);
+        };
+        var run = model.forward(x, t, y);
+        var blocks = model.named_children().Single(c => c.name == "blocks").module.children().ToArray();
+        Assert.That(calls.Select(c => c.Index), Is.EqualTo(new[] { 0, 1, 2 }));
+        Assert.That(calls.Select(c => c.Block), Is.EqualTo(blocks), "each call gets the model's own block");
+        var design = BlockDesign.For(block);
+        Assert.That(calls.Select(c => c.Tokens), Is.All.EqualTo(cfg.NumPatches + design.AppendedTokens));
+        Assert.That(calls.Select(c => c.HasTokens), Is.All.EqualTo(design.ReadsConditionTokens), "condition tokens only where the design reads them");
+        Assert.That(run.equal(plain).all().item<bool>(), "a runner that calls the block gives the plain forward bit for bit");
+        model.BlockRunner = (i, b, tokens, cond) => i == 1 ? tokens : b.forward(tokens, cond);
+        Assert.That(model.forward(x, t, y).equal(plain).all().item<bool>(), Is.False, "the runner's result is what the next block gets");
+    }
+
+    [Test]
+    public void TheModelKnowsNothingOfTheTrainer()
+    {
+        // The network is the paper's; how a trainer records its graph (checkpointing, data-parallel marks) lives with
+        // the trainer and reaches the model only through BlockRunner.
+        var folder = RepoPaths.Find("Training/DiT.Training/Model");
+        var forbidden = new[] { "Training.Trainer", "Training.Distributed", "BackwardSignal", "Bucket",
+                                "CheckpointedBlock", "ActivationCheckpointing", "DataParallel" };
+        var found = System.IO.Directory.GetFiles(folder, "*.cs", System.IO.SearchOption.AllDirectories)
+            .SelectMany(f => System.IO.File.ReadLines(f).Select((line, n) => (f, n, line)))
+            .Where(l => forbidden.Any(w => l.line.Contains(w, StringComparison.Ordinal)))
+            .Select(l => $"{System.IO.Path.GetRelativePath(folder, l.f)}:{l.n + 1}: {l.line.Trim()}").ToArray();
+        Assert.That(found, Is.Empty);
+        Assert.That(typeof(DiT).GetProperties().Select(p => p.PropertyType.Namespace), Is.All.Not.Contain(".Trainer").And.All.Not.Contain(".Distributed"));
     }
 
     [Test]

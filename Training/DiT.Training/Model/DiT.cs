@@ -28,9 +28,6 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     public BlockDesign Design { get; }
     public LabelEmbedder Labels => y_embedder;
 
-    /// <summary>Recompute each block's activations in backward instead of storing them (memory for compute).</summary>
-    public bool ActivationCheckpointing { get; set; }
-
     public DiT(DiTConfig config) : base(nameof(DiT))
     {
         Config = config.Validate();
@@ -46,12 +43,9 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         InitializeWeights();
     }
 
-    /// <summary>
-    /// While the graph is recorded, each block's input tokens pass through this (block index, tokens) → tokens before
-    /// the block. Data-parallel training puts a marker there whose backward tells it that backward has finished the
-    /// block, so the block's gradients can be exchanged while backward goes on (Distributed/GradientBucketer).
-    /// </summary>
-    public Func<int, Tensor, Tensor>? BlockInputHook { get; set; }
+    /// <summary>How <see cref="forward"/> runs each block; null runs <c>block.forward(x, cond)</c>. Training sets it
+    /// (to recompute blocks in backward, or to mark where backward leaves a block); the result must equal the plain run's.</summary>
+    public BlockRunner? BlockRunner { get; set; }
 
     /// <summary>x (B,C,H,W), t (B) timesteps, y (B) labels (the null class allowed) → (B, out_channels, H, W).</summary>
     public override Tensor forward(Tensor x, Tensor t, Tensor y)
@@ -63,15 +57,8 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         var tokens = x_embedder.forward(x) + pos_embed;                 // (B, T, D)
         var cond = Conditioning.Of(t_embedder.forward(t), y_embedder.forward(y), Design.ReadsConditionTokens);
         if (Design.AppendedTokens > 0) tokens = cat(new[] { tokens, cond.RequiredTokens }, dim: 1);   // in-context: the condition as tokens
-        int index = 0;
-        foreach (var block in blocks)
-        {
-            if (BlockInputHook is not null && is_grad_enabled()) tokens = BlockInputHook(index, tokens);
-            tokens = ActivationCheckpointing && is_grad_enabled()
-                ? CheckpointedBlock.Apply(block, tokens, cond)
-                : block.forward(tokens, cond);
-            index++;
-        }
+        for (int i = 0; i < blocks.Count; i++)
+            tokens = BlockRunner is null ? blocks[i].forward(tokens, cond) : BlockRunner(i, blocks[i], tokens, cond);
         if (Design.AppendedTokens > 0) tokens = tokens[.., ..Config.NumPatches];   // drop the appended condition tokens
         var patches = final_layer.forward(tokens, cond.Vector);         // (B, T, p*p*out)
         return Unpatchify(patches).MoveToOuterDisposeScope();

@@ -16,9 +16,10 @@ public sealed class MixedPrecision : System.IDisposable
     private readonly List<(Tensor master, Tensor compute)> pairs;
     public DiT Compute { get; }
 
-    public MixedPrecision(DiT master)
+    /// <param name="blockRunner">How the bf16 copy runs its blocks (see <see cref="TrainingBlockRunner"/>).</param>
+    public MixedPrecision(DiT master, Model.Blocks.BlockRunner? blockRunner = null)
     {
-        Compute = new DiT(master.Config) { ActivationCheckpointing = master.ActivationCheckpointing };
+        Compute = new DiT(master.Config) { BlockRunner = blockRunner };
         Compute.to(ScalarType.BFloat16);
         var byName = master.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         pairs = Compute.named_parameters().Select(p => (byName[p.name], (Tensor)p.parameter)).ToList();
