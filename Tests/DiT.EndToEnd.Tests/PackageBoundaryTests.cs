@@ -109,7 +109,7 @@ public class PackageBoundaryTests
         using var diffusion = GaussianDiffusion.Create(steps.ToString(), "linear", 1000, learnSigma: true);
         var z = tensor(xT).view(1, 1, 8, 8);
         var y = tensor(new long[] { cls });
-        var fn = model.AsDenoiseFn(y, cfgScale);
+        var fn = GuidedDenoiser.For(model, y, cfgScale);
         var shape = new long[] { 2, 1, 8, 8 };
         var noise = cat(new[] { z, z }, 0);
         var x0 = sampler == SamplerKind.Ddim ? diffusion.DdimSampleLoop(fn, shape, noise: noise) : diffusion.DpmSolverSampleLoop(fn, shape, noise: noise);

@@ -42,7 +42,7 @@ public class ClassSamplerTests
         model.eval();
         using var _ = no_grad();
         using var y = tensor(labels.Select(l => (long)l).ToArray());
-        var fn = model.AsDenoiseFn(y);
+        var fn = GuidedDenoiser.For(model, y);
         var shape = new long[] { labels.Length, 1, 4, 4 };
         using var g = new Generator(seed);
         using var z = randn(shape, generator: g);

@@ -223,19 +223,19 @@ public class DiTModelTests
     }
 
     [Test]
-    public void TheModelKnowsNothingOfTheTrainer()
+    public void TheModelKnowsNothingOfTheTrainerOrTheSampler()
     {
-        // The network is the paper's; how a trainer records its graph (checkpointing, data-parallel marks) lives with
-        // the trainer and reaches the model only through BlockRunner.
+        // The network is the paper's; how a trainer records its graph (checkpointing, data-parallel marks) and how a
+        // sampler calls it (labels, guidance: DenoiseFn) live with them; the trainer reaches the model only through BlockRunner.
         var folder = RepoPaths.Find("Training/DiT.Training/Model");
-        var forbidden = new[] { "Training.Trainer", "Training.Distributed", "BackwardSignal", "Bucket",
-                                "CheckpointedBlock", "ActivationCheckpointing", "DataParallel" };
+        var forbidden = new[] { "Training.Trainer", "Training.Distributed", "Training.Diffusion", "BackwardSignal", "Bucket",
+                                "CheckpointedBlock", "ActivationCheckpointing", "DenoiseFn", "DataParallel" };
         var found = System.IO.Directory.GetFiles(folder, "*.cs", System.IO.SearchOption.AllDirectories)
             .SelectMany(f => System.IO.File.ReadLines(f).Select((line, n) => (f, n, line)))
             .Where(l => forbidden.Any(w => l.line.Contains(w, StringComparison.Ordinal)))
             .Select(l => $"{System.IO.Path.GetRelativePath(folder, l.f)}:{l.n + 1}: {l.line.Trim()}").ToArray();
         Assert.That(found, Is.Empty);
-        Assert.That(typeof(DiT).GetProperties().Select(p => p.PropertyType.Namespace), Is.All.Not.Contain(".Trainer").And.All.Not.Contain(".Distributed"));
+        Assert.That(typeof(DiT).GetProperties().Select(p => p.PropertyType.Namespace), Is.All.Not.Contain(".Trainer").And.All.Not.Contain(".Distributed").And.All.Not.Contain(".Diffusion"));
     }
 
     [Test]

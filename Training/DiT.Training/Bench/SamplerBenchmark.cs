@@ -33,8 +33,8 @@ public static class SamplerBenchmark
         model.eval();
         using var diffusion = GaussianDiffusion.Create(respacing, ScheduleKinds.Linear, 1000, config.LearnSigma);
         using var labels = zeros(batch, dtype: int64);
-        bool guided = model.UsesGuidance(cfgScale);
-        var inner = model.AsDenoiseFn(labels, cfgScale);
+        bool guided = GuidedDenoiser.UsesGuidance(model, cfgScale);
+        var inner = GuidedDenoiser.For(model, labels, cfgScale);
         DenoiseFn fn = bf16 ? (x, t) => inner(x.to(ScalarType.BFloat16), t).to(float32) : inner;
         var shape = new long[] { batch * (guided ? 2 : 1), config.InChannels, config.InputSize, config.InputSize };
 

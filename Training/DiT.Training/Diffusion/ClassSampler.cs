@@ -43,8 +43,8 @@ public static class ClassSampler
             bool dpm = spec.Family == SamplerFamily.DpmSolver, ddim = spec.Family == SamplerFamily.Ddim;
             using var diffusion = GaussianDiffusion.Create(spec.Respacing, schedule, diffusionSteps, cfg.LearnSigma);
             using var y = tensor(Array.ConvertAll(labels, l => (long)l));
-            bool guided = model.UsesGuidance(cfgScale);
-            var fn = model.AsDenoiseFn(y, cfgScale, guidedChannels);
+            bool guided = GuidedDenoiser.UsesGuidance(model, cfgScale);
+            var fn = GuidedDenoiser.For(model, y, cfgScale, guidedChannels);
             int n = labels.Length * (guided ? 2 : 1);
             var shape = new long[] { n, cfg.InChannels, cfg.InputSize, cfg.InputSize };
             using var g = new Generator((ulong)seed);

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model.Blocks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -97,22 +96,6 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         var eps2 = cat(new[] { guided, guided }, dim: 0);
         return cat(new[] { eps2, rest }, dim: 1).MoveToOuterDisposeScope();
     }
-
-    /// <summary>
-    /// The network as the diffusion sampler sees it, for a fixed batch of labels. With cfgScale == 1 (or no null
-    /// class) it is the plain conditional model; otherwise the sampler's batch is 2B: the first B rows are the
-    /// samples, the last B a copy that guidance overwrites (see <see cref="ForwardWithCfg"/>).
-    /// </summary>
-    public DenoiseFn AsDenoiseFn(Tensor labels, double cfgScale = 1.0, int? guidedChannels = null)
-    {
-        if (!UsesGuidance(cfgScale)) return (x, t) => forward(x, t, labels);
-        var nulls = full_like(labels, y_embedder.NullClass);
-        var both = cat(new[] { labels, nulls }, dim: 0);
-        return (x, t) => ForwardWithCfg(x, t, both, cfgScale, guidedChannels);
-    }
-
-    /// <summary>True when sampling at this scale needs the doubled (cond, uncond) batch.</summary>
-    public bool UsesGuidance(double cfgScale) => cfgScale != 1.0 && Config.ClassDropoutProb > 0;
 
     /// <summary>
     /// The paper's initialisation: xavier-uniform Linear weights (zero bias), patch conv as a Linear, N(0, 0.02)
