@@ -15,9 +15,9 @@ public class ClassSamplerTests
     private static readonly DiTConfig Tiny = new() { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 2, InputSize = 4, InChannels = 1, NumClasses = 2 };
 
     /// <summary>A tiny DiT with random weights everywhere (the adaLN-zero init would predict ε = 0 whatever the input).</summary>
-    private static DiT RandomModel()
+    private static DiTModel RandomModel()
     {
-        var model = new DiT(Tiny);
+        var model = new DiTModel(Tiny);
         var g = new Generator(21);
         using (no_grad())
             foreach (var p in model.parameters())

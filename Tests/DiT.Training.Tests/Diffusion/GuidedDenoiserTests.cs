@@ -14,9 +14,9 @@ public class GuidedDenoiserTests
         Depth = 1, HiddenSize = 32, NumHeads = 4, PatchSize = 2, InputSize = 4, InChannels = 2, NumClasses = 3, ClassDropoutProb = labelDropout,
     };
 
-    private static DiT Perturbed(DiTConfig cfg)
+    private static DiTModel Perturbed(DiTConfig cfg)
     {
-        var model = new DiT(cfg);
+        var model = new DiTModel(cfg);
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         model.eval();
         return model;
@@ -28,7 +28,7 @@ public class GuidedDenoiserTests
     [TestCase(4.0, 0.0, false)]
     public void GuidesOnlyAtAScaleOtherThanOneAndWithANullClass(double scale, double labelDropout, bool guided)
     {
-        using var model = new DiT(Tiny(labelDropout));
+        using var model = new DiTModel(Tiny(labelDropout));
         Assert.That(GuidedDenoiser.UsesGuidance(model, scale), Is.EqualTo(guided));
     }
 

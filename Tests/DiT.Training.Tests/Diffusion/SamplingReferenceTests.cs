@@ -19,7 +19,7 @@ namespace DiTPlugin.Training.Tests.Diffusion;
 public class SamplingReferenceTests
 {
     private static SamplingReference _ref = null!;
-    private static DiT _model = null!;
+    private static DiTModel _model = null!;
 
     [OneTimeSetUp]
     public void Load()

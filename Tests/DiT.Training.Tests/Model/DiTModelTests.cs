@@ -36,7 +36,7 @@ public class DiTModelTests
     {
         // Depth 1 keeps 48 combinations fast; every per-layer shape is that of the full config.
         var cfg = DiTConfig.FromName(name, inputSize: 32) with { Depth = 1, Block = block };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         var (x, t, y) = Inputs(cfg, 1);
         using var _ = no_grad();
@@ -55,7 +55,7 @@ public class DiTModelTests
     [Test]
     public void StateDictKeysAreExactlyTheOfficialCheckpointKeys()
     {
-        using var model = new DiT(Tiny());
+        using var model = new DiTModel(Tiny());
         var expected = new List<string>
         {
             "x_embedder.proj.weight", "x_embedder.proj.bias",
@@ -76,7 +76,7 @@ public class DiTModelTests
     public void AdaLNZeroModelIsTheIdentityAtInitAndOutputsZero()
     {
         var cfg = Tiny();
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         var (x, t, y) = Inputs(cfg, 3);
         using var _ = no_grad();
@@ -93,7 +93,7 @@ public class DiTModelTests
     [Test]
     public void InitialisationFollowsThePaper()
     {
-        using var model = new DiT(Tiny() with { HiddenSize = 256, NumHeads = 4 });
+        using var model = new DiTModel(Tiny() with { HiddenSize = 256, NumHeads = 4 });
         var p = model.state_dict();
         Assert.That(p["blocks.1.adaLN_modulation.1.weight"].abs().max().item<float>(), Is.Zero);
         Assert.That(p["final_layer.adaLN_modulation.1.bias"].abs().max().item<float>(), Is.Zero);
@@ -136,7 +136,7 @@ public class DiTModelTests
     public void UnpatchifyPlacesEachPatchValueWhereTheLoopSays()
     {
         var cfg = Tiny(learnSigma: false) with { InputSize = 6, PatchSize = 3 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         int p = 3, g = 2, c = 3;
         using var x = randn(2, g * g, p * p * c);
         using var img = model.Unpatchify(x);
@@ -159,7 +159,7 @@ public class DiTModelTests
     public void InContextDropsTheConditionTokensAndConditionsOnThem([ValueSource(nameof(AllBlocks))] BlockType block)
     {
         var cfg = Tiny(block);
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);   // leave the zero init
         var (x, t, y) = Inputs(cfg, 2);
@@ -174,7 +174,7 @@ public class DiTModelTests
     public void CfgGuidesTheChosenChannelsAndPassesTheRestThrough()
     {
         var cfg = Tiny() with { InChannels = 4 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         var (x, t, y) = Inputs(cfg, 2);
@@ -198,7 +198,7 @@ public class DiTModelTests
     public void BlockRunnerRunsEveryBlockOnceInOrderAndReplacesThePlainCall([ValueSource(nameof(AllBlocks))] BlockType block)
     {
         var cfg = Tiny(block) with { Depth = 3 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         var (x, t, y) = Inputs(cfg, 2);
@@ -235,13 +235,13 @@ public class DiTModelTests
             .Where(l => forbidden.Any(w => l.line.Contains(w, StringComparison.Ordinal)))
             .Select(l => $"{System.IO.Path.GetRelativePath(folder, l.f)}:{l.n + 1}: {l.line.Trim()}").ToArray();
         Assert.That(found, Is.Empty);
-        Assert.That(typeof(DiT).GetProperties().Select(p => p.PropertyType.Namespace), Is.All.Not.Contain(".Trainer").And.All.Not.Contain(".Distributed").And.All.Not.Contain(".Diffusion"));
+        Assert.That(typeof(DiTModel).GetProperties().Select(p => p.PropertyType.Namespace), Is.All.Not.Contain(".Trainer").And.All.Not.Contain(".Distributed").And.All.Not.Contain(".Diffusion"));
     }
 
     [Test]
     public void WrongInputShapeNamesTheExpectedShape()
     {
-        using var model = new DiT(Tiny());
+        using var model = new DiTModel(Tiny());
         using var x = zeros(1, 1, 8, 8);
         using var t = zeros(1, dtype: int64);
         var ex = Assert.Throws<ArgumentException>(() => model.forward(x, t, t));
@@ -263,7 +263,7 @@ public class DiTParamCountTests
     public void ModuleParameterCountEqualsTheAnalyticCount([Values] BlockType block, [Values("DiT-S/2", "DiT-B/8")] string name)
     {
         var cfg = DiTConfig.FromName(name, inputSize: 32) with { Block = block, Depth = 2 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         long real = model.parameters().Sum(p => p.numel());
         Assert.That(real, Is.EqualTo(ParamCount.Trainable(cfg)));
         Assert.That(model.state_dict()["pos_embed"].numel(), Is.EqualTo(ParamCount.Count(cfg).PosEmbed));

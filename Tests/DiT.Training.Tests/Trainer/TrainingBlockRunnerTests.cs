@@ -21,9 +21,9 @@ public class TrainingBlockRunnerTests : TempDirectoryTest
     };
 
     /// <summary>A model off its zero init (so every parameter gets a gradient) and a batch for it.</summary>
-    private static (DiT Model, Tensor x, Tensor t, Tensor y) Perturbed(DiTConfig cfg)
+    private static (DiTModel Model, Tensor x, Tensor t, Tensor y) Perturbed(DiTConfig cfg)
     {
-        var model = new DiT(cfg);
+        var model = new DiTModel(cfg);
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         var g = new Generator(0);
         var x = randn(new long[] { 2, cfg.InChannels, cfg.InputSize, cfg.InputSize }, generator: g);
@@ -32,7 +32,7 @@ public class TrainingBlockRunnerTests : TempDirectoryTest
         return (model, x, t, y);
     }
 
-    private static Dictionary<string, Tensor> Gradients(DiT model, Tensor x, Tensor t, Tensor y)
+    private static Dictionary<string, Tensor> Gradients(DiTModel model, Tensor x, Tensor t, Tensor y)
     {
         model.zero_grad();
         model.forward(x, t, y).square().sum().backward();

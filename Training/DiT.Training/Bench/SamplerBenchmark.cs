@@ -26,7 +26,7 @@ public static class SamplerBenchmark
 {
     public static BenchResult Run(DiTConfig config, string respacing, int batch, double cfgScale, bool bf16 = false, int repeats = 1)
     {
-        using var model = new DiT(config);
+        using var model = new DiTModel(config);
         // Perturb the zero-initialised layers so activations (and any data-dependent kernel paths) are realistic.
         using (no_grad()) foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.02);
         if (bf16) model.to(ScalarType.BFloat16);

@@ -21,7 +21,7 @@ public static class ClassSampler
     /// <see cref="TrainOptions.DiffusionSteps"/>): the schedule and the respacing are built over T steps, so passing the
     /// wrong T samples with the wrong noise levels.
     /// </summary>
-    public static Tensor Sample(DiT model, int[] labels, string respacing, double cfgScale, long seed,
+    public static Tensor Sample(DiTModel model, int[] labels, string respacing, double cfgScale, long seed,
         string schedule = ScheduleKinds.Linear, int diffusionSteps = 1000, int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
         CancellationToken cancel = default)
     {

@@ -12,14 +12,14 @@ public static class GuidedDenoiser
 {
     /// <summary>True when sampling <paramref name="model"/> at this scale needs the doubled (cond, uncond) batch: a
     /// scale other than 1, and label dropout in training, which gave the model the null class to guide against.</summary>
-    public static bool UsesGuidance(DiT model, double cfgScale) => cfgScale != 1.0 && model.Config.ClassDropoutProb > 0;
+    public static bool UsesGuidance(DiTModel model, double cfgScale) => cfgScale != 1.0 && model.Config.ClassDropoutProb > 0;
 
     /// <summary>
     /// Without guidance (see <see cref="UsesGuidance"/>) the plain conditional model; otherwise the sampler's batch
     /// is 2B: the first B rows are the samples, the last B a copy that guidance overwrites (labels [y, null], see
-    /// <see cref="DiT.ForwardWithCfg"/>).
+    /// <see cref="DiTModel.ForwardWithCfg"/>).
     /// </summary>
-    public static DenoiseFn For(DiT model, Tensor labels, double cfgScale = 1.0, int? guidedChannels = null)
+    public static DenoiseFn For(DiTModel model, Tensor labels, double cfgScale = 1.0, int? guidedChannels = null)
     {
         if (!UsesGuidance(model, cfgScale)) return (x, t) => model.forward(x, t, labels);
         using var nulls = full_like(labels, model.Labels.NullClass);

@@ -37,7 +37,7 @@ public sealed class DiTTrainer : IDisposable
     private readonly ICommunicator comm;
     private readonly GradientBucketer? bucketer;
 
-    public DiT Model { get; }
+    public DiTModel Model { get; }
     public Ema Ema { get; }
     public TrainOptions Options { get; }
     public long Step { get; private set; }
@@ -74,7 +74,7 @@ public sealed class DiTTrainer : IDisposable
         this.data = data;
         Options = options;
         manual_seed(options.Seed);                           // the initial weights follow the seed too
-        Model = new DiT(config);
+        Model = new DiTModel(config);
         Model.train();
         Ema = new Ema(Model, options.EmaDecay);
         optimizer = optim.AdamW(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);

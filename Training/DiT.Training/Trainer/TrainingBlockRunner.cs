@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DiTPlugin.Training.Trainer;
 
 /// <summary>
-/// How the trainer has the model run its blocks (<see cref="Model.DiT.BlockRunner"/>) while it records the graph
+/// How the trainer has the model run its blocks (<see cref="Model.DiTModel.BlockRunner"/>) while it records the graph
 /// for backward. Activation checkpointing recomputes each block in backward instead of keeping its activations
 /// (<see cref="CheckpointedBlock"/>: memory for compute). Data-parallel training puts a marker on each block's input
 /// whose backward reports that backward has gone through the block (<see cref="BackwardSignal"/>), so that the

@@ -11,8 +11,9 @@ namespace DiTPlugin.Training.Model;
 /// Diffusion Transformer (Peebles &amp; Xie 2023). Reads top to bottom like the paper's Figure 3:
 /// patchify + position embedding, the condition from t_emb and y_emb, N blocks, final layer, unpatchify.
 /// Field names equal the official state_dict keys (x_embedder.proj.weight, blocks.0.attn.qkv.weight, …).
+/// Called DiTModel so that DiT names only the Plugin's runtime API (DiTPlugin.DiT).
 /// </summary>
-public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class DiTModel : Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly PatchEmbed x_embedder;
     private readonly TimestepEmbedder t_embedder;
@@ -27,7 +28,7 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     public BlockDesign Design { get; }
     public LabelEmbedder Labels => y_embedder;
 
-    public DiT(DiTConfig config) : base(nameof(DiT))
+    public DiTModel(DiTConfig config) : base(nameof(DiTModel))
     {
         Config = config.Validate();
         Design = BlockDesign.For(config.Block);
