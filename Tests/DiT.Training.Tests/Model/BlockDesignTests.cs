@@ -33,6 +33,8 @@ public class BlockDesignTests
         Assert.That(d.CrossAttends, Is.EqualTo(crossAttends));
         Assert.That(d.AffineNormsPerBlock, Is.EqualTo(affineNorms));
         Assert.That(d.AdaptiveFinalLayer, Is.EqualTo(chunks > 0));
+        // The token form [t_emb, y_emb] is for the designs without modulation: cross-attention's keys, in-context's tokens.
+        Assert.That(d.ReadsConditionTokens, Is.EqualTo(chunks == 0));
     }
 
     [Test]
