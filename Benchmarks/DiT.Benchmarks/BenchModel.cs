@@ -17,10 +17,10 @@ internal static class BenchModel
     /// modulations and the final layer, which would make every block the identity and the output exactly zero —
     /// not the work (nor the data-dependent kernel paths) of a trained model.
     /// </summary>
-    public static Training.Model.DiT Create()
+    public static DiTModel Create()
     {
         torch.manual_seed(0);
-        var model = new Training.Model.DiT(Config);
+        var model = new DiTModel(Config);
         using (no_grad())
             foreach (var p in model.parameters())
                 p.add_(randn_like(p) * 0.02);

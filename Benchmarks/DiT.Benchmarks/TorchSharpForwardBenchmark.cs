@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Attributes;
+using DiTPlugin.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DiTPlugin.Benchmarks;
 
 /// <summary>
-/// The same network step in Training's TorchSharp (libtorch CPU): <c>DiT.ForwardWithCfg</c> under no_grad for one
+/// The same network step in Training's TorchSharp (libtorch CPU): <c>DiTModel.ForwardWithCfg</c> under no_grad for one
 /// image doubled to a batch of 2 (conditional + null class), guidance scale 4 — the work of one PluginStep without
 /// the sampler. It is the reference for how fast the exported ONNX graph runs against the framework it was trained
 /// in, and shows what bf16 weights and activations buy (or cost) on this CPU.
@@ -18,7 +19,7 @@ public class TorchSharpForwardBenchmark
     [Params(TorchPrecision.Fp32, TorchPrecision.Bf16)]
     public TorchPrecision Precision { get; set; }
 
-    private Training.Model.DiT? _model;
+    private DiTModel? _model;
     private Tensor? _x2, _t2, _y2;
 
     [GlobalSetup]

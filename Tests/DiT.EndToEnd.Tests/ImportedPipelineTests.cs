@@ -10,8 +10,6 @@ using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using PluginDiT = DiTPlugin.DiT;
-using TorchDiT = DiTPlugin.Training.Model.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -46,7 +44,7 @@ public class ImportedPipelineTests
         //    values there make every block and the output depend on the weights.
         var ditFile = Path.Combine(dir, $"DiT-XL-2-{latent * 8}x{latent * 8}.safetensors");
         var cfg = DiTConfig.FromName("DiT-XL/2", inputSize: latent);
-        using (var source = new TorchDiT(cfg))
+        using (var source = new DiTModel(cfg))
         {
             using (no_grad())
                 foreach (var (name, p) in source.named_parameters())
@@ -57,7 +55,7 @@ public class ImportedPipelineTests
         Log($"wrote {ditFile} ({new FileInfo(ditFile).Length / 1e9:F2} GB)");
 
         // 2. Import: config from the shapes.
-        TorchDiT imported;
+        DiTModel imported;
         using (var file = StateDictFile.Load(ditFile))
             imported = DiTImporter.Import(file.Tensors, ditFile);
         using var _ = imported;
@@ -93,7 +91,7 @@ public class ImportedPipelineTests
         imported.Dispose();
 
         // 5. The Plugin: load, check what it exposes, generate.
-        using var dit = PluginDiT.Load(package);
+        using var dit = DiT.Load(package);
         Log("Plugin loaded the package");
         Assert.That(dit.License.Id, Is.EqualTo("CC-BY-NC-4.0"));
         Assert.That(dit.License.CommercialUse, Is.False);

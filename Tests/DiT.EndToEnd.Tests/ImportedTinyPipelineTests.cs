@@ -4,10 +4,9 @@ using System.Linq;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Import;
+using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Vae;
 using NUnit.Framework;
-using PluginDiT = DiTPlugin.DiT;
-using TorchDiT = DiTPlugin.Training.Model.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -19,7 +18,7 @@ namespace DiTPlugin.EndToEnd.Tests;
 public class ImportedTinyPipelineTests
 {
     /// <summary>The torch.save'd official-layout DiT and the diffusers-layout tiny VAE, imported.</summary>
-    private static (TorchDiT Model, AutoencoderKL Vae) ImportFixtures()
+    private static (DiTModel Model, AutoencoderKL Vae) ImportFixtures()
     {
         using var dit = StateDictFile.Load(RepoPaths.Find("Tests/fixtures/dit_tiny_official.pt"));
         var model = DiTImporter.Import(dit.Tensors, "dit_tiny_official.pt", new DiTImporter.Options { Hints = new() { NumHeads = 4 } });
@@ -62,9 +61,9 @@ public class ImportedTinyPipelineTests
             var both = Package("both.zip", new VaeDecoderGraph(full, "fp32"), new VaeDecoderGraph(half, "fp16"));
             var tiled = Package("tiled", new VaeDecoderGraph(tile, "fp32", TileSize: 4));
 
-            using var fp32 = PluginDiT.Load(both);
-            using var fp16 = PluginDiT.Load(both, new DiTOptions { PreferFp16 = true });
-            using var tiles = PluginDiT.Load(tiled);
+            using var fp32 = DiT.Load(both);
+            using var fp16 = DiT.Load(both, new DiTOptions { PreferFp16 = true });
+            using var tiles = DiT.Load(tiled);
             Assert.That(fp32.License.CommercialUse, Is.False);
             Assert.That(fp32.Manifest.DecoderGraphs().Select(g => (g.File, g.Precision)),
                 Is.EqualTo(new[] { ("vae_decoder.onnx", "fp32"), ("vae_decoder_fp16.onnx", "fp16") }));
@@ -113,7 +112,7 @@ public class ImportedTinyPipelineTests
             Assert.That(manifest.Graphs.Where(g => g.Role == "vae_decoder").Select(g => (g.File, g.Padding)),
                 Is.EqualTo(new[] { ("vae_decoder.onnx", (string?)null), ("vae_decoder_circular.onnx", "circular") }));
 
-            using var plugin = PluginDiT.Load(path);
+            using var plugin = DiT.Load(path);
             var classes = Enumerable.Range(0, 10).ToArray();
             var plain = plugin.Generate(new GenerationOptions { ClassIds = classes, Steps = 10, Seed = 2, CfgScale = 1f });
             var seamless = plugin.Generate(new GenerationOptions { ClassIds = classes, Steps = 10, Seed = 2, CfgScale = 1f, Seamless = true });

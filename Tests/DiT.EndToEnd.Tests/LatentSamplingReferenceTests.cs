@@ -9,7 +9,6 @@ using DiTPlugin.Training.Import;
 using DiTPlugin.Training.Trainer;
 using DiTPlugin.Training.Vae;
 using NUnit.Framework;
-using PluginDiT = DiTPlugin.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -25,7 +24,7 @@ public class LatentSamplingReferenceTests
     private string _dir = null!;
     private string _package = null!;
     private SamplingReference _ref = null!;
-    private PluginDiT _dit = null!;
+    private DiT _dit = null!;
 
     [OneTimeSetUp]
     public void ImportAndExport()
@@ -55,7 +54,7 @@ public class LatentSamplingReferenceTests
         });
         Assert.That(manifest.Guidance.GuidedChannels, Is.EqualTo(3));
         Assert.That(manifest.Sampling!.ClipDenoised, Is.False);
-        _dit = PluginDiT.Load(_package);
+        _dit = DiT.Load(_package);
     }
 
     [OneTimeTearDown]

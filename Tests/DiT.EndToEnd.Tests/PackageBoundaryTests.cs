@@ -11,7 +11,6 @@ using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using PluginDiT = DiTPlugin.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -66,9 +65,9 @@ public class PackageBoundaryTests
         string[] Refs(Type t) => t.Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
         var contract = typeof(BetaSchedules).Assembly.GetName().Name!;
         var trainingAsm = typeof(GaussianDiffusion).Assembly.GetName().Name!;
-        var pluginAsm = typeof(PluginDiT).Assembly.GetName().Name!;
+        var pluginAsm = typeof(DiT).Assembly.GetName().Name!;
         Assert.That(Refs(typeof(GaussianDiffusion)), Does.Contain(contract).And.Not.Contain(pluginAsm));
-        Assert.That(Refs(typeof(PluginDiT)), Does.Contain(contract).And.Not.Contain(trainingAsm));
+        Assert.That(Refs(typeof(DiT)), Does.Contain(contract).And.Not.Contain(trainingAsm));
         Assert.That(Refs(typeof(BetaSchedules)), Does.Not.Contain(pluginAsm).And.Not.Contain(trainingAsm));
     }
 
@@ -92,7 +91,7 @@ public class PackageBoundaryTests
     [Test]
     public void PluginLoadsTheExportedPackageAndGeneratesByIdAndName()
     {
-        using var dit = PluginDiT.Load(package);
+        using var dit = DiT.Load(package);
         Assert.That(dit.Classes, Is.EqualTo(new[] { "light", "dark" }));
         Assert.That(dit.ContentHash, Is.EqualTo(ModelPackageWriter.ReadAndVerify(package).ContentHash));
         var light = dit.Generate(new GenerationOptions { ClassIds = new[] { 0 }, Seed = 11, Steps = 25, CfgScale = 2f })[0];
@@ -112,7 +111,7 @@ public class PackageBoundaryTests
         const ulong seed = 5;
         const int steps = 10, cls = 1;
         const float cfgScale = 2f;
-        using var dit = PluginDiT.Load(package);
+        using var dit = DiT.Load(package);
         var img = dit.Generate(new GenerationOptions { ClassIds = new[] { cls }, Seed = seed, Steps = steps, CfgScale = cfgScale, Sampler = sampler })[0];
 
         // The same model, sampler and x_T in TorchSharp: the Plugin's x_T is a pure function of (seed, image, draw 0).
@@ -123,7 +122,7 @@ public class PackageBoundaryTests
         using var diffusion = GaussianDiffusion.Create(steps.ToString(), "linear", 1000, learnSigma: true);
         var z = tensor(xT).view(1, 1, 8, 8);
         var y = tensor(new long[] { cls });
-        var fn = model.AsDenoiseFn(y, cfgScale);
+        var fn = GuidedDenoiser.For(model, y, cfgScale);
         var shape = new long[] { 2, 1, 8, 8 };
         var noise = cat(new[] { z, z }, 0);
         var x0 = sampler == SamplerKind.Ddim ? diffusion.DdimSampleLoop(fn, shape, noise: noise) : diffusion.DpmSolverSampleLoop(fn, shape, noise: noise);
@@ -144,7 +143,7 @@ public class PackageBoundaryTests
         var bytes = File.ReadAllBytes(onnx);
         bytes[^10] ^= 0xFF;
         File.WriteAllBytes(onnx, bytes);
-        var ex = Assert.Catch<Exception>(() => PluginDiT.Load(copy));
+        var ex = Assert.Catch<Exception>(() => DiT.Load(copy));
         Assert.That(ex!.Message, Does.Contain("dit.onnx").And.Contain("sha256"));
     }
 

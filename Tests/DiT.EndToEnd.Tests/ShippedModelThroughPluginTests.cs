@@ -6,7 +6,6 @@ using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using PluginDiT = DiTPlugin.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -28,7 +27,7 @@ public class ShippedModelThroughPluginTests
             using (var ckpt = Checkpoint.Load(RepoPaths.Find("models/fashion-mnist/dit.ckpt")))
                 ModelPackageWriter.Write(package, ModelPackageRequest.FromCheckpoint(ckpt, "fashion-mnist") with { Batch = 10 });
 
-            using var dit = PluginDiT.Load(package);
+            using var dit = DiT.Load(package);
             var labels = Enumerable.Range(0, 5).SelectMany(_ => Enumerable.Range(0, 10)).ToArray();
             var images = dit.Generate(new GenerationOptions { ClassIds = labels, Seed = 2, Steps = 20, CfgScale = 3f });
 

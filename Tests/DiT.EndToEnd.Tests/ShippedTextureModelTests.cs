@@ -3,7 +3,6 @@ using System.Linq;
 using DiTPlugin.Training.Eval.Classifier;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using PluginDiT = DiTPlugin.DiT;
 
 namespace DiTPlugin.EndToEnd.Tests;
 
@@ -17,7 +16,7 @@ public class ShippedTextureModelTests
     [Test]
     public void DefaultPackageGeneratesTheRequestedMaterials()
     {
-        using var dit = PluginDiT.Load(RepoPaths.Find("models/openarena-textures/package"));
+        using var dit = DiT.Load(RepoPaths.Find("models/openarena-textures/package"));
         var (clf, info) = ClassifierFile.Load(RepoPaths.Find("models/openarena-textures/classifier.safetensors"));
         using var _ = clf;
         Assert.That(dit.Classes, Is.EqualTo(info.ClassNames), "the classifier judges the model's classes");

@@ -60,7 +60,7 @@ internal static class ImportCommand
                 ModelName = r.GetValue(model),
                 Hints = new DiTConfigInference.Hints { NumHeads = r.GetValue(heads), NumClasses = r.GetValue(classes) },
             };
-            DiT dm;
+            DiTModel dm;
             using (weights) dm = DiTImporter.Import(weights.Tensors, path, options);
             using var _ = dm;
             var cfg = dm.Config;

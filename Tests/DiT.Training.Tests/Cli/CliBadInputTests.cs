@@ -46,7 +46,7 @@ public class CliBadInputTests : TempDirectoryTest
     private string Checkpoint(string name, float? poison = null, int channels = 1, int diffusionSteps = 1000)
     {
         var cfg = new DiTConfig { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 4, InputSize = 8, InChannels = channels, NumClasses = 3 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         if (poison is float v)
             using (no_grad()) model.state_dict()["final_layer.linear.bias"].fill_(v);
         string path = Path.Combine(Dir, name);

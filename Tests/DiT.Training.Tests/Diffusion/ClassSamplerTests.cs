@@ -15,9 +15,9 @@ public class ClassSamplerTests
     private static readonly DiTConfig Tiny = new() { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 2, InputSize = 4, InChannels = 1, NumClasses = 2 };
 
     /// <summary>A tiny DiT with random weights everywhere (the adaLN-zero init would predict ε = 0 whatever the input).</summary>
-    private static DiT RandomModel()
+    private static DiTModel RandomModel()
     {
-        var model = new DiT(Tiny);
+        var model = new DiTModel(Tiny);
         var g = new Generator(21);
         using (no_grad())
             foreach (var p in model.parameters())
@@ -42,7 +42,7 @@ public class ClassSamplerTests
         model.eval();
         using var _ = no_grad();
         using var y = tensor(labels.Select(l => (long)l).ToArray());
-        var fn = model.AsDenoiseFn(y);
+        var fn = GuidedDenoiser.For(model, y);
         var shape = new long[] { labels.Length, 1, 4, 4 };
         using var g = new Generator(seed);
         using var z = randn(shape, generator: g);

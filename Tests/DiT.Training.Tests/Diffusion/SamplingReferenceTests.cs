@@ -19,7 +19,7 @@ namespace DiTPlugin.Training.Tests.Diffusion;
 public class SamplingReferenceTests
 {
     private static SamplingReference _ref = null!;
-    private static DiT _model = null!;
+    private static DiTModel _model = null!;
 
     [OneTimeSetUp]
     public void Load()
@@ -40,12 +40,12 @@ public class SamplingReferenceTests
         var (sampler, guided, clip) = SamplingReference.Parse(chain);
         int b = _ref.Images, c = _ref.Channels, s = _ref.Size;
         double scale = guided ? SamplingReference.CfgScale : 1.0;
-        Assert.That(_model.UsesGuidance(scale), Is.EqualTo(guided));
+        Assert.That(GuidedDenoiser.UsesGuidance(_model, scale), Is.EqualTo(guided));
         using var diffusion = GaussianDiffusion.Create(_ref.Steps.ToString(), "linear", 1000, learnSigma: true);
         Assert.That(diffusion.TimestepMap, Is.EqualTo(_ref.Timesteps), "respacing \"25\" keeps ADM's timesteps");
 
         using var y = tensor(_ref.Labels);
-        var fn = _model.AsDenoiseFn(y, scale, SamplingReference.GuidedChannels);
+        var fn = GuidedDenoiser.For(_model, y, scale, SamplingReference.GuidedChannels);
         int n = guided ? 2 * b : b;   // guided: the batch is [z, z] with labels [y, null]; the first half is the sample
         var shape = new long[] { n, c, s, s };
         using var z = tensor(_ref.InitialNoise, new long[] { b, c, s, s });

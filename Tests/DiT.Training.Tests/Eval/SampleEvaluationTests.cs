@@ -124,7 +124,7 @@ public class SampleEvaluationTests : TempDirectoryTest
     [Test]
     public void ATinyDiTRunsThroughEverySampler([Values("ddpm4", "ddim4", "dpm4")] string sampler)
     {
-        using var dit = new DiT(new DiTConfig { Depth = 1, HiddenSize = 32, NumHeads = 2, PatchSize = 2, InputSize = 8, InChannels = 3, NumClasses = 3 });
+        using var dit = new DiTModel(new DiTConfig { Depth = 1, HiddenSize = 32, NumHeads = 2, PatchSize = 2, InputSize = 8, InChannels = 3, NumClasses = 3 });
         var r = SampleEvaluation.Evaluate(dit, new EvalSetting(sampler, 2), 2, 0, clf, reference, clf);
         Assert.That(r.Samples, Is.EqualTo(6));
         Assert.That(new[] { r.Fid, r.SFid, r.InceptionScore, r.Precision, r.Recall, r.SecondsPerImage }.All(double.IsFinite), Is.True);

@@ -21,7 +21,7 @@ public class BrokenWeightsExportTests
         Config = cfg, Weights = weights, ClassNames = new string[0], Name = "broken-pkg", IncludeFp16 = fp16,
     };
 
-    private static Dictionary<string, Tensor> Copy(DiT model) => model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+    private static Dictionary<string, Tensor> Copy(DiTModel model) => model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
     private static string BuildError(DiTConfig cfg, Dictionary<string, Tensor> w, bool fp16 = false) =>
         Assert.Throws<InvalidDataException>(() => ModelPackageWriter.Build(Request(cfg, w, fp16), out _))!.Message;

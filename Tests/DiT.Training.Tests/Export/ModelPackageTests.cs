@@ -18,7 +18,7 @@ public class ModelPackageTests : TempDirectoryTest
 {
     private static readonly string[] Names = { "zero", "one", "two", "three", "four" };
 
-    private static ModelPackageRequest Request(DiT model, bool fp16 = true) => new()
+    private static ModelPackageRequest Request(DiTModel model, bool fp16 = true) => new()
     {
         Config = model.Config,
         Weights = model.state_dict(),

@@ -7,7 +7,7 @@ using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
 
 namespace DiTPlugin.Training.Tests.Export;
 
-/// <summary>ONNX Runtime on the exported graph against TorchSharp's DiT.ForwardWithCfg.</summary>
+/// <summary>ONNX Runtime on the exported graph against TorchSharp's DiTModel.ForwardWithCfg.</summary>
 public class OnnxParityTests
 {
     public const double Fp32Tolerance = 1e-4;

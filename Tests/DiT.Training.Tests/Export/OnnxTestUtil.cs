@@ -19,9 +19,9 @@ internal static class OnnxTestUtil
     };
 
     /// <summary>A model whose zero-initialised layers (adaLN-Zero modulations, final layer) are perturbed too.</summary>
-    public static DiT RandomModel(DiTConfig cfg, ulong seed = 1)
+    public static DiTModel RandomModel(DiTConfig cfg, ulong seed = 1)
     {
-        var model = new DiT(cfg);
+        var model = new DiTModel(cfg);
         model.eval();
         var gen = new Generator(seed);
         using var _ = no_grad();
@@ -47,8 +47,8 @@ internal static class OnnxTestUtil
         return new Inputs(x.data<float>().ToArray(), tArr, y.data<long>().ToArray(), x.shape);
     }
 
-    /// <summary>TorchSharp reference: (eps, v) as the package defines them, from DiT.ForwardWithCfg.</summary>
-    public static (float[] Eps, float[] V) Reference(DiT model, Inputs inp, double cfgScale, int? guidedChannels)
+    /// <summary>TorchSharp reference: (eps, v) as the package defines them, from DiTModel.ForwardWithCfg.</summary>
+    public static (float[] Eps, float[] V) Reference(DiTModel model, Inputs inp, double cfgScale, int? guidedChannels)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

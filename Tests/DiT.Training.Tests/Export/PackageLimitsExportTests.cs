@@ -17,7 +17,7 @@ public class PackageLimitsExportTests
 {
     private static readonly DiTConfig Cfg = Tiny(BlockType.AdaLNZero);
 
-    private static ModelPackageRequest Request(DiT model) => new()
+    private static ModelPackageRequest Request(DiTModel model) => new()
     {
         Config = model.Config, Weights = model.state_dict(), ClassNames = Array.Empty<string>(), Name = "limits",
     };

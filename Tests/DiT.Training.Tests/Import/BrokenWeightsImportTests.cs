@@ -25,7 +25,7 @@ public class BrokenWeightsImportTests : TempDirectoryTest
 
     private static Dictionary<string, Tensor> Weights()
     {
-        using var m = new DiT(Cfg);
+        using var m = new DiTModel(Cfg);
         using (no_grad()) foreach (var p in m.parameters()) p.copy_(randn_like(p) * 0.05);
         return m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
     }

@@ -21,7 +21,7 @@ public class DiTImportTests
     /// </summary>
     private static Dictionary<string, long[]> FullShapes(DiTConfig cfg)
     {
-        using var m = new DiT(cfg with { Depth = 1 });
+        using var m = new DiTModel(cfg with { Depth = 1 });
         var shapes = new Dictionary<string, long[]>();
         foreach (var (k, v) in m.state_dict())
         {
@@ -76,7 +76,7 @@ public class DiTImportTests
     public void ImportCopiesEveryTensorAndTheModelComputesTheSame()
     {
         var cfg = new DiTConfig { Depth = 2, HiddenSize = 64, NumHeads = 4, PatchSize = 2, InputSize = 8, InChannels = 4, NumClasses = 10 };
-        using var source = new DiT(cfg);
+        using var source = new DiTModel(cfg);
         // Non-trivial weights: the zero-initialised adaLN layers would make a copy bug invisible.
         using (no_grad()) foreach (var p in source.parameters()) p.copy_(randn_like(p) * 0.05);
         var weights = source.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
@@ -95,7 +95,7 @@ public class DiTImportTests
     public void NamedConfigThatDoesNotFitListsTheOffendingKeysByName()
     {
         var cfg = DiTConfig.FromName("DiT-S/4", inputSize: 16) with { Depth = 2 };
-        using var source = new DiT(cfg);
+        using var source = new DiTModel(cfg);
         var weights = source.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         weights.Remove("blocks.1.mlp.fc2.bias");
         weights["blocks.0.extra.weight"] = zeros(3);

@@ -33,6 +33,8 @@ public class BlockDesignTests
         Assert.That(d.CrossAttends, Is.EqualTo(crossAttends));
         Assert.That(d.AffineNormsPerBlock, Is.EqualTo(affineNorms));
         Assert.That(d.AdaptiveFinalLayer, Is.EqualTo(chunks > 0));
+        // The token form [t_emb, y_emb] is for the designs without modulation: cross-attention's keys, in-context's tokens.
+        Assert.That(d.ReadsConditionTokens, Is.EqualTo(chunks == 0));
     }
 
     [Test]
@@ -68,7 +70,7 @@ public class BlockDesignTests
     [Test]
     public void ExactlyTheListedModulesStartAtZero([ValueSource(nameof(AllBlocks))] BlockType block)
     {
-        using var model = new DiT(Small(block));
+        using var model = new DiTModel(Small(block));
         var design = BlockDesign.For(block);
         var zeroed = model.named_parameters().Where(p => p.parameter.abs().max().item<float>() == 0f)
             .Select(p => p.name).ToList();
@@ -86,7 +88,7 @@ public class BlockDesignTests
     public void TableParamCountIsTheModelsRealCount([ValueSource(nameof(AllBlocks))] BlockType block, [Values] bool learnSigma)
     {
         var cfg = Small(block) with { LearnSigma = learnSigma };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         long real = model.parameters().Sum(p => p.numel());
         Assert.That(ParamCount.Trainable(cfg), Is.EqualTo(real));
         Assert.That(DiTShapes.Expected(cfg).Where(kv => kv.Key != "pos_embed").Sum(kv => kv.Value.Aggregate(1L, (a, b) => a * b)),
@@ -98,7 +100,7 @@ public class BlockDesignTests
     {
         var cfg = Small(block);
         var design = BlockDesign.For(block);
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         var sd = model.state_dict();
         long d = cfg.HiddenSize;
         Assert.That(sd.TryGetValue("blocks.0.adaLN_modulation.1.weight", out var mod) ? mod.shape[0] : 0L,

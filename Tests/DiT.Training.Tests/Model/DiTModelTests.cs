@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Model.Blocks;
+using DiTPlugin.TestSupport;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +36,7 @@ public class DiTModelTests
     {
         // Depth 1 keeps 48 combinations fast; every per-layer shape is that of the full config.
         var cfg = DiTConfig.FromName(name, inputSize: 32) with { Depth = 1, Block = block };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         var (x, t, y) = Inputs(cfg, 1);
         using var _ = no_grad();
@@ -53,7 +55,7 @@ public class DiTModelTests
     [Test]
     public void StateDictKeysAreExactlyTheOfficialCheckpointKeys()
     {
-        using var model = new DiT(Tiny());
+        using var model = new DiTModel(Tiny());
         var expected = new List<string>
         {
             "x_embedder.proj.weight", "x_embedder.proj.bias",
@@ -74,25 +76,24 @@ public class DiTModelTests
     public void AdaLNZeroModelIsTheIdentityAtInitAndOutputsZero()
     {
         var cfg = Tiny();
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         var (x, t, y) = Inputs(cfg, 3);
         using var _ = no_grad();
         Assert.That(model.forward(x, t, y).abs().max().item<float>(), Is.EqualTo(0f), "the final layer is zero-initialised");
         foreach (var (name, m) in model.named_modules().Where(m => m.name.StartsWith("blocks.") && m.name.Count(ch => ch == '.') == 1))
         {
-            var block = (TorchSharp.torch.nn.Module<Tensor, Tensor, Tensor, Tensor>)m;
+            var block = (DiTBlockBase)m;
             var tokens = randn(3, cfg.NumPatches, cfg.HiddenSize);
-            var c = randn(3, cfg.HiddenSize);
-            var cond = randn(3, 2, cfg.HiddenSize);
-            Assert.That(block.forward(tokens, c, cond).sub(tokens).abs().max().item<float>(), Is.EqualTo(0f), name);
+            var cond = new Conditioning(randn(3, cfg.HiddenSize), randn(3, 2, cfg.HiddenSize));
+            Assert.That(block.forward(tokens, cond).sub(tokens).abs().max().item<float>(), Is.EqualTo(0f), name);
         }
     }
 
     [Test]
     public void InitialisationFollowsThePaper()
     {
-        using var model = new DiT(Tiny() with { HiddenSize = 256, NumHeads = 4 });
+        using var model = new DiTModel(Tiny() with { HiddenSize = 256, NumHeads = 4 });
         var p = model.state_dict();
         Assert.That(p["blocks.1.adaLN_modulation.1.weight"].abs().max().item<float>(), Is.Zero);
         Assert.That(p["final_layer.adaLN_modulation.1.bias"].abs().max().item<float>(), Is.Zero);
@@ -101,7 +102,9 @@ public class DiTModelTests
         // xavier-uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), so std = a / sqrt(3).
         var qkv = p["blocks.0.attn.qkv.weight"];
         double a = Math.Sqrt(6.0 / (256 + 768));
-        Assert.That(qkv.abs().max().item<float>(), Is.LessThanOrEqualTo(a));
+        // The draw is float32 with the bound rounded to float32, which can lie just above a: a max exactly at the
+        // bound (about 1 run in 100, depending on the RNG state earlier tests leave) is in range.
+        Assert.That(qkv.abs().max().item<float>(), Is.LessThanOrEqualTo((float)a));
         Assert.That(qkv.std().item<float>(), Is.EqualTo(a / Math.Sqrt(3)).Within(0.02 * a));
         Assert.That(p["blocks.0.attn.qkv.bias"].abs().max().item<float>(), Is.Zero);
     }
@@ -133,7 +136,7 @@ public class DiTModelTests
     public void UnpatchifyPlacesEachPatchValueWhereTheLoopSays()
     {
         var cfg = Tiny(learnSigma: false) with { InputSize = 6, PatchSize = 3 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         int p = 3, g = 2, c = 3;
         using var x = randn(2, g * g, p * p * c);
         using var img = model.Unpatchify(x);
@@ -156,7 +159,7 @@ public class DiTModelTests
     public void InContextDropsTheConditionTokensAndConditionsOnThem([ValueSource(nameof(AllBlocks))] BlockType block)
     {
         var cfg = Tiny(block);
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);   // leave the zero init
         var (x, t, y) = Inputs(cfg, 2);
@@ -171,7 +174,7 @@ public class DiTModelTests
     public void CfgGuidesTheChosenChannelsAndPassesTheRestThrough()
     {
         var cfg = Tiny() with { InChannels = 4 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         var (x, t, y) = Inputs(cfg, 2);
@@ -192,31 +195,53 @@ public class DiTModelTests
     }
 
     [Test]
-    public void ActivationCheckpointingGivesTheSameGradients()
+    public void BlockRunnerRunsEveryBlockOnceInOrderAndReplacesThePlainCall([ValueSource(nameof(AllBlocks))] BlockType block)
     {
-        var cfg = Tiny(BlockType.AdaLNZero);
-        using var model = new DiT(cfg);
+        var cfg = Tiny(block) with { Depth = 3 };
+        using var model = new DiTModel(cfg);
         using var scope = NewDisposeScope();
         using (no_grad()) foreach (var prm in model.parameters()) prm.add_(randn_like(prm) * 0.05);
         var (x, t, y) = Inputs(cfg, 2);
-        Dictionary<string, Tensor> Grads(bool ckpt)
+        using var _ = no_grad();
+        var plain = model.forward(x, t, y);
+        var calls = new List<(int Index, DiTBlockBase Block, long Tokens, bool HasTokens)>();
+        model.BlockRunner = (i, b, tokens, cond) =>
         {
-            model.ActivationCheckpointing = ckpt;
-            model.zero_grad();
-            model.forward(x, t, y).square().sum().backward();
-            return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
-        }
-        var plain = Grads(false);
-        var ckpt = Grads(true);
-        foreach (var (name, g) in plain)
-            Assert.That(ckpt[name].sub(g).abs().max().item<float>(), Is.LessThan(1e-5f), name);
-        Assert.That(plain["blocks.0.attn.qkv.weight"].abs().sum().item<float>(), Is.GreaterThan(0f));
+            calls.Add((i, b, tokens.shape[1], cond.Tokens is not null));
+            return b.forward(tokens, cond);
+        };
+        var run = model.forward(x, t, y);
+        var blocks = model.named_children().Single(c => c.name == "blocks").module.children().ToArray();
+        Assert.That(calls.Select(c => c.Index), Is.EqualTo(new[] { 0, 1, 2 }));
+        Assert.That(calls.Select(c => c.Block), Is.EqualTo(blocks), "each call gets the model's own block");
+        var design = BlockDesign.For(block);
+        Assert.That(calls.Select(c => c.Tokens), Is.All.EqualTo(cfg.NumPatches + design.AppendedTokens));
+        Assert.That(calls.Select(c => c.HasTokens), Is.All.EqualTo(design.ReadsConditionTokens), "condition tokens only where the design reads them");
+        Assert.That(run.equal(plain).all().item<bool>(), "a runner that calls the block gives the plain forward bit for bit");
+        model.BlockRunner = (i, b, tokens, cond) => i == 1 ? tokens : b.forward(tokens, cond);
+        Assert.That(model.forward(x, t, y).equal(plain).all().item<bool>(), Is.False, "the runner's result is what the next block gets");
+    }
+
+    [Test]
+    public void TheModelKnowsNothingOfTheTrainerOrTheSampler()
+    {
+        // The network is the paper's; how a trainer records its graph (checkpointing, data-parallel marks) and how a
+        // sampler calls it (labels, guidance: DenoiseFn) live with them; the trainer reaches the model only through BlockRunner.
+        var folder = RepoPaths.Find("Training/DiT.Training/Model");
+        var forbidden = new[] { "Training.Trainer", "Training.Distributed", "Training.Diffusion", "BackwardSignal", "Bucket",
+                                "CheckpointedBlock", "ActivationCheckpointing", "DenoiseFn", "DataParallel" };
+        var found = System.IO.Directory.GetFiles(folder, "*.cs", System.IO.SearchOption.AllDirectories)
+            .SelectMany(f => System.IO.File.ReadLines(f).Select((line, n) => (f, n, line)))
+            .Where(l => forbidden.Any(w => l.line.Contains(w, StringComparison.Ordinal)))
+            .Select(l => $"{System.IO.Path.GetRelativePath(folder, l.f)}:{l.n + 1}: {l.line.Trim()}").ToArray();
+        Assert.That(found, Is.Empty);
+        Assert.That(typeof(DiTModel).GetProperties().Select(p => p.PropertyType.Namespace), Is.All.Not.Contain(".Trainer").And.All.Not.Contain(".Distributed").And.All.Not.Contain(".Diffusion"));
     }
 
     [Test]
     public void WrongInputShapeNamesTheExpectedShape()
     {
-        using var model = new DiT(Tiny());
+        using var model = new DiTModel(Tiny());
         using var x = zeros(1, 1, 8, 8);
         using var t = zeros(1, dtype: int64);
         var ex = Assert.Throws<ArgumentException>(() => model.forward(x, t, t));
@@ -238,7 +263,7 @@ public class DiTParamCountTests
     public void ModuleParameterCountEqualsTheAnalyticCount([Values] BlockType block, [Values("DiT-S/2", "DiT-B/8")] string name)
     {
         var cfg = DiTConfig.FromName(name, inputSize: 32) with { Block = block, Depth = 2 };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         long real = model.parameters().Sum(p => p.numel());
         Assert.That(real, Is.EqualTo(ParamCount.Trainable(cfg)));
         Assert.That(model.state_dict()["pos_embed"].numel(), Is.EqualTo(ParamCount.Count(cfg).PosEmbed));

@@ -22,7 +22,7 @@ public class DiTShapesTests
             Depth = 2, HiddenSize = 24, NumHeads = 3, PatchSize = 2, InputSize = 6, InChannels = 3, NumClasses = 5,
             MlpRatio = 2.5, LearnSigma = learnSigma, ClassDropoutProb = dropout, Block = block,
         };
-        using var model = new DiT(cfg);
+        using var model = new DiTModel(cfg);
         var actual = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
         var expected = DiTShapes.Expected(cfg);
         Assert.That(expected.Keys.Order(), Is.EqualTo(actual.Keys.Order()));

@@ -39,9 +39,9 @@ public class ReferenceFixtureTests
     }
 
     /// <summary>Our model with the fixture's weights copied in by name (the key sets must match exactly).</summary>
-    private static DiT LoadModel(SafetensorsFile fixture)
+    private static DiTModel LoadModel(SafetensorsFile fixture)
     {
-        var model = new DiT(TinyConfig);
+        var model = new DiTModel(TinyConfig);
         var sd = model.state_dict();
         var fixtureKeys = fixture.Names.Where(n => n.StartsWith("weights.", StringComparison.Ordinal))
             .Select(n => n["weights.".Length..]).ToList();

@@ -186,7 +186,7 @@ public class CheckpointValidationTests : TempDirectoryTest
     {
         var path = Edited(tensors: t => t["optimizer"] = t["optimizer"][..10].clone());
         using var c = Checkpoint.Load(path);
-        using var model = new DiT(c.Config);
+        using var model = new DiTModel(c.Config);
         using var opt = optim.AdamW(model.parameters());
         var e = Assert.Throws<InvalidDataException>(() => c.RestoreOptimizer(opt))!;
         Assert.That(e.Message, Does.Contain(path).And.Contain("optimizer state cannot be restored"));

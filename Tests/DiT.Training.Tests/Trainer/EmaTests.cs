@@ -13,7 +13,7 @@ public class EmaTests
     [Test]
     public void UpdateIsTheExponentialAverageComputedByHand()
     {
-        using var model = new DiT(Tiny);
+        using var model = new DiTModel(Tiny);
         using var ema = new Ema(model, decay: 0.9);
         var p = model.parameters().First();
         float start = p.data<float>()[0];
@@ -27,7 +27,7 @@ public class EmaTests
     [Test]
     public void WarmupRampsTheDecayAndNeverExceedsTheTarget()
     {
-        using var model = new DiT(Tiny);
+        using var model = new DiTModel(Tiny);
         using var ema = new Ema(model, decay: 0.9999);
         Assert.That(ema.EffectiveDecay(0, warmup: true), Is.EqualTo(0.1).Within(1e-12));        // (1+0)/(10+0)
         Assert.That(ema.EffectiveDecay(90, warmup: true), Is.EqualTo(0.91).Within(1e-12));      // 91/100

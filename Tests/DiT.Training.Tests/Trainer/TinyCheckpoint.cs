@@ -26,8 +26,8 @@ internal static class TinyCheckpoint
     public static string Write(string dir, string name = "tiny.ckpt")
     {
         manual_seed(11);
-        using var model = new DiT(Config);
-        using var ema = new DiT(Config);
+        using var model = new DiTModel(Config);
+        using var ema = new DiTModel(Config);
         using (no_grad())
             foreach (var m in new[] { model, ema })
                 foreach (var p in m.parameters()) p.copy_(randn_like(p) * 0.1);

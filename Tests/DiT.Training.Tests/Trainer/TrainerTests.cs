@@ -49,7 +49,7 @@ public class TrainerTests : TempDirectoryTest
     public void ResumeFromACheckpointIsBitIdenticalToAnUninterruptedRun()
     {
         var data = new InMemoryDataset();
-        float[] Params(DiT m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        float[] Params(DiTModel m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
 
         float[] straight, straightEma;
         using (var a = new DiTTrainer(Tiny, data, Opts(6)))
@@ -127,8 +127,8 @@ public class TrainerTests : TempDirectoryTest
     [Test]
     public void MismatchedWeightsAreListedByName()
     {
-        using var small = new DiT(Tiny);
-        using var big = new DiT(Tiny with { HiddenSize = 32 });
+        using var small = new DiTModel(Tiny);
+        using var big = new DiTModel(Tiny with { HiddenSize = 32 });
         var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadInto(small, big.state_dict(), "test weights"));
         Assert.That(ex!.Message, Does.Contain("mis-shaped").And.Contain("blocks.0.attn.qkv.weight"));
     }
@@ -164,7 +164,7 @@ public class TrainerTests : TempDirectoryTest
     public void PerExampleRandomnessResumesBitIdenticallyToo()
     {
         var data = new InMemoryDataset();
-        float[] Params(DiT m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        float[] Params(DiTModel m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         var opts = Opts(4) with { PerExampleRandomness = true };
         float[] straight;
         using (var a = new DiTTrainer(Tiny, data, opts))

@@ -26,15 +26,15 @@ public static class SamplerBenchmark
 {
     public static BenchResult Run(DiTConfig config, string respacing, int batch, double cfgScale, bool bf16 = false, int repeats = 1)
     {
-        using var model = new DiT(config);
+        using var model = new DiTModel(config);
         // Perturb the zero-initialised layers so activations (and any data-dependent kernel paths) are realistic.
         using (no_grad()) foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.02);
         if (bf16) model.to(ScalarType.BFloat16);
         model.eval();
         using var diffusion = GaussianDiffusion.Create(respacing, ScheduleKinds.Linear, 1000, config.LearnSigma);
         using var labels = zeros(batch, dtype: int64);
-        bool guided = model.UsesGuidance(cfgScale);
-        var inner = model.AsDenoiseFn(labels, cfgScale);
+        bool guided = GuidedDenoiser.UsesGuidance(model, cfgScale);
+        var inner = GuidedDenoiser.For(model, labels, cfgScale);
         DenoiseFn fn = bf16 ? (x, t) => inner(x.to(ScalarType.BFloat16), t).to(float32) : inner;
         var shape = new long[] { batch * (guided ? 2 : 1), config.InChannels, config.InputSize, config.InputSize };
 

@@ -21,7 +21,7 @@ public static class ClassSampler
     /// <see cref="TrainOptions.DiffusionSteps"/>): the schedule and the respacing are built over T steps, so passing the
     /// wrong T samples with the wrong noise levels.
     /// </summary>
-    public static Tensor Sample(DiT model, int[] labels, string respacing, double cfgScale, long seed,
+    public static Tensor Sample(DiTModel model, int[] labels, string respacing, double cfgScale, long seed,
         string schedule = ScheduleKinds.Linear, int diffusionSteps = 1000, int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
         CancellationToken cancel = default)
     {
@@ -43,8 +43,8 @@ public static class ClassSampler
             bool dpm = spec.Family == SamplerFamily.DpmSolver, ddim = spec.Family == SamplerFamily.Ddim;
             using var diffusion = GaussianDiffusion.Create(spec.Respacing, schedule, diffusionSteps, cfg.LearnSigma);
             using var y = tensor(Array.ConvertAll(labels, l => (long)l));
-            bool guided = model.UsesGuidance(cfgScale);
-            var fn = model.AsDenoiseFn(y, cfgScale, guidedChannels);
+            bool guided = GuidedDenoiser.UsesGuidance(model, cfgScale);
+            var fn = GuidedDenoiser.For(model, y, cfgScale, guidedChannels);
             int n = labels.Length * (guided ? 2 : 1);
             var shape = new long[] { n, cfg.InChannels, cfg.InputSize, cfg.InputSize };
             using var g = new Generator((ulong)seed);

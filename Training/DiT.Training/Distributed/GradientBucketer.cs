@@ -15,8 +15,8 @@ namespace DiTPlugin.Training.Distributed;
 /// world size and copied back into the parameters' .grad.
 /// <para>
 /// Overlap with backward: TorchSharp 0.107 has no tensor gradient hooks (no Tensor.register_hook, no module backward
-/// hooks), so the trainer marks block boundaries instead (<see cref="BackwardSignal"/> on each block's input via
-/// DiT.BlockInputHook) and calls <see cref="MarkReady"/> with the block's parameter names when backward has gone
+/// hooks), so the trainer marks block boundaries instead (<see cref="BackwardSignal"/> on each block's input, put
+/// there by Trainer.TrainingBlockRunner) and calls <see cref="MarkReady"/> with the block's parameter names when backward has gone
 /// through it. A bucket starts its all-reduce as soon as all its parameters are ready, while backward continues
 /// with the earlier blocks; buckets always start in the same order on every rank (bucket k waits for k-1), as MPI
 /// requires. <see cref="Finish"/> (after backward) starts what is left, waits for all and writes the means back.

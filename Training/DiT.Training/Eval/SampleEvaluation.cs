@@ -102,7 +102,7 @@ public static class SampleEvaluation
     /// models; <paramref name="npz"/> receives every sample as uint8 NHWC. <paramref name="diffusionSteps"/> is the chain
     /// length the model was trained with (its checkpoint's <see cref="TrainOptions.DiffusionSteps"/>).
     /// </summary>
-    public static EvalResult Evaluate(DiT model, EvalSetting setting, int perClass, long seed, IFeatureExtractor features,
+    public static EvalResult Evaluate(DiTModel model, EvalSetting setting, int perClass, long seed, IFeatureExtractor features,
         RealReference reference, IFeatureExtractor? classifier = null, string schedule = ScheduleKinds.Linear, int? guidedChannels = null,
         Func<Tensor, Tensor>? decode = null, NpzWriter? npz = null, Action<int, int>? progress = null, CancellationToken cancel = default,
         bool clipDenoised = true, int diffusionSteps = 1000)

@@ -31,7 +31,7 @@ public sealed record DiTExportOptions
 /// Builds the model package's DiT graph (docs/model-package.md) from a DiT's state_dict: opset 17, static shapes,
 /// no tensor above rank 4 (DirectML-safe), classifier-free guidance inside. Inputs x [B,C,S,S], t [B] (the original
 /// timestep), y [B] int64, cfg_scale [1]; outputs eps and v [B,C,S,S]. Every op mirrors the TorchSharp modules in
-/// Model/ (the same op order where floating point cares), so the fp32 graph matches DiT.ForwardWithCfg to float
+/// Model/ (the same op order where floating point cares), so the fp32 graph matches DiTModel.ForwardWithCfg to float
 /// rounding.
 /// </summary>
 public static class DiTOnnxExporter
@@ -47,7 +47,7 @@ public static class DiTOnnxExporter
         return new Emitter(config.Validate(), weights, options).Build();
     }
 
-    public static ModelProto Build(DiT model, DiTExportOptions? options = null)
+    public static ModelProto Build(DiTModel model, DiTExportOptions? options = null)
     {
         var sd = model.state_dict();
         return Build(model.Config, sd, options);

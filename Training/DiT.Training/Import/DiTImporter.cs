@@ -59,7 +59,7 @@ public static class DiTImporter
     /// All of this is decided from the given tensors before the model is allocated, so the model never costs more
     /// memory than the weights themselves.
     /// </summary>
-    public static DiT Import(IReadOnlyDictionary<string, Tensor> weights, string source, Options? options = null)
+    public static DiTModel Import(IReadOnlyDictionary<string, Tensor> weights, string source, Options? options = null)
     {
         DiTConfig config;
         try { config = ResolveConfig(weights, options).Validate(); }
@@ -70,7 +70,7 @@ public static class DiTImporter
         var problems = DiTShapes.Problems(config, weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
         if (problems.Count > 0) throw new InvalidDataException($"{what} does not fit the model: {string.Join(" ", problems)}");
         WeightCheck.ThrowIfInvalid(weights, what);
-        var model = new DiT(config);
+        var model = new DiTModel(config);
         try
         {
             StateDictLoader.Load(model, weights, what);

@@ -21,14 +21,11 @@ public sealed class Attention : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();
         long b = x.shape[0], n = x.shape[1], d = x.shape[2];
-        using var packed = qkv.forward(x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
-        using var q = packed[0];
-        using var k = packed[1];
-        using var v = packed[2];
-        using var o = functional.scaled_dot_product_attention(q, k, v);   // softmax(q k^T / sqrt(d_h)) v
-        using var merged = o.transpose(1, 2).reshape(b, n, d);
-        return proj.forward(merged);
+        var qkvh = qkv.forward(x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);   // (3, B, heads, N, D/heads)
+        var o = functional.scaled_dot_product_attention(qkvh[0], qkvh[1], qkvh[2]);           // softmax(q k^T / sqrt(d_h)) v
+        return proj.forward(o.transpose(1, 2).reshape(b, n, d)).MoveToOuterDisposeScope();
     }
 }
 
@@ -51,13 +48,11 @@ public sealed class CrossAttention : Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor context)
     {
+        using var scope = NewDisposeScope();
         long b = x.shape[0], n = x.shape[1], d = x.shape[2], m = context.shape[1];
-        using var qh = q.forward(x).reshape(b, n, heads, d / heads).transpose(1, 2);
-        using var packed = kv.forward(context).reshape(b, m, 2, heads, d / heads).permute(2, 0, 3, 1, 4);
-        using var k = packed[0];
-        using var v = packed[1];
-        using var o = functional.scaled_dot_product_attention(qh, k, v);
-        using var merged = o.transpose(1, 2).reshape(b, n, d);
-        return proj.forward(merged);
+        var qh = q.forward(x).reshape(b, n, heads, d / heads).transpose(1, 2);                   // (B, heads, N, D/heads)
+        var kvh = kv.forward(context).reshape(b, m, 2, heads, d / heads).permute(2, 0, 3, 1, 4); // (2, B, heads, M, D/heads)
+        var o = functional.scaled_dot_product_attention(qh, kvh[0], kvh[1]);
+        return proj.forward(o.transpose(1, 2).reshape(b, n, d)).MoveToOuterDisposeScope();
     }
 }

@@ -34,6 +34,10 @@ public sealed record BlockDesign(
     /// </summary>
     public bool AdaptiveFinalLayer => ModulationChunks > 0;
 
+    /// <summary>Whether anything reads the condition as the token sequence [t_emb, y_emb] (cross-attention or in-context),
+    /// rather than only as the vector c = t_emb + y_emb.</summary>
+    public bool ReadsConditionTokens => CrossAttends || AppendedTokens > 0;
+
     // The output projection starts at zero in every design (official initialize_weights), so a fresh model predicts 0.
     private const string FinalLinear = "final_layer.linear";
 

@@ -4,7 +4,7 @@ using DiTPlugin.Training.Formats;
 namespace DiTPlugin.Training.Model;
 
 /// <summary>
-/// The state_dict a <see cref="DiT"/> of a config has, name → shape, computed without building the model. Loaders
+/// The state_dict a <see cref="DiTModel"/> of a config has, name → shape, computed without building the model. Loaders
 /// compare a file's shapes with this before allocating anything, so a file whose config and tensors disagree (or
 /// that claims a huge config next to small tensors) is refused for the price of a dictionary instead of gigabytes.
 /// Mirrors the modules in Model/ and Model/Blocks/; DiTShapesTests checks it against the real state_dict of every

@@ -24,15 +24,14 @@ public sealed class FinalLayer : Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor c)
     {
-        using var n = norm_final.forward(x);
-        if (adaLN_modulation is null) return linear.forward(n);
-        using var mod = adaLN_modulation.forward(c);
-        var m = mod.chunk(BlockDesign.FinalModulationChunks, dim: 1);   // shift, scale
-        try
+        using var scope = NewDisposeScope();
+        var h = norm_final.forward(x);
+        if (adaLN_modulation is not null)
         {
-            using var h = Model.Modulation.Modulate(n, m[0], m[1]);
-            return linear.forward(h);
+            var m = adaLN_modulation.forward(c).chunk(BlockDesign.FinalModulationChunks, dim: 1);
+            Tensor shift = m[0], scale = m[1];
+            h = Model.Modulation.Modulate(h, shift, scale);
         }
-        finally { foreach (var t in m) t.Dispose(); }
+        return linear.forward(h).MoveToOuterDisposeScope();
     }
 }

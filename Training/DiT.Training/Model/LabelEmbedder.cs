@@ -32,9 +32,9 @@ public sealed class LabelEmbedder : Module<Tensor, Tensor>
     public Tensor DropLabels(Tensor labels, Generator? generator)
     {
         if (DropoutProb <= 0) return labels.alias();
-        using var u = rand(labels.shape, generator: generator, device: labels.device);
-        using var drop = u < DropoutProb;
-        return where(drop, full_like(labels, NullClass), labels);
+        using var scope = NewDisposeScope();
+        var drop = rand(labels.shape, generator: generator, device: labels.device) < DropoutProb;
+        return where(drop, full_like(labels, NullClass), labels).MoveToOuterDisposeScope();
     }
 
     public override Tensor forward(Tensor labels) => embedding_table.forward(labels);

@@ -19,8 +19,7 @@ public sealed class Mlp : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var h = fc1.forward(x);
-        using var a = functional.gelu(h, TorchSharp.Modules.GELU.Approximate.tanh);
-        return fc2.forward(a);
+        using var scope = NewDisposeScope();
+        return fc2.forward(functional.gelu(fc1.forward(x), TorchSharp.Modules.GELU.Approximate.tanh)).MoveToOuterDisposeScope();
     }
 }

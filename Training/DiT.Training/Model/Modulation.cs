@@ -8,15 +8,14 @@ internal static class Modulation
     /// <summary>x * (1 + scale) + shift, with (B,D) shift/scale broadcast over the tokens of (B,T,D) x.</summary>
     public static Tensor Modulate(Tensor x, Tensor shift, Tensor scale)
     {
-        using var s = scale.unsqueeze(1) + 1;
-        using var xs = x * s;
-        return xs + shift.unsqueeze(1);
+        using var scope = NewDisposeScope();
+        return (x * (scale.unsqueeze(1) + 1) + shift.unsqueeze(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>x + gate * y with a (B,D) gate broadcast over tokens.</summary>
     public static Tensor GatedResidual(Tensor x, Tensor gate, Tensor y)
     {
-        using var gy = gate.unsqueeze(1) * y;
-        return x + gy;
+        using var scope = NewDisposeScope();
+        return (x + gate.unsqueeze(1) * y).MoveToOuterDisposeScope();
     }
 }

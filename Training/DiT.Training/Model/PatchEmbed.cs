@@ -17,9 +17,9 @@ public sealed class PatchEmbed : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var y = proj.forward(x);          // (B, D, H/p, W/p)
-        using var flat = y.flatten(2);          // (B, D, T)
-        return flat.transpose(1, 2);            // (B, T, D), tokens in row-major order
+        using var scope = NewDisposeScope();
+        // (B, D, H/p, W/p) -> (B, D, T) -> (B, T, D), tokens in row-major order
+        return proj.forward(x).flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
     }
 
     internal Conv2d Proj => proj;

@@ -21,17 +21,17 @@ public sealed class TimestepEmbedder : Module<Tensor, Tensor>
     /// <summary>The sinusoidal features: [cos(t*f_k), sin(t*f_k)] with f_k = exp(-ln(maxPeriod) k / half).</summary>
     public static Tensor Sinusoidal(Tensor t, int dim = FrequencySize, double maxPeriod = 10000)
     {
+        using var scope = NewDisposeScope();
         int half = dim / 2;
-        using var k = arange(half, dtype: float32, device: t.device);
-        using var freqs = exp(k * (-Math.Log(maxPeriod) / half));
-        using var args = t.to(float32).unsqueeze(1) * freqs.unsqueeze(0);
-        return cat(new[] { cos(args), sin(args) }, dim: -1);
+        var freqs = exp(arange(half, dtype: float32, device: t.device) * (-Math.Log(maxPeriod) / half));
+        var args = t.to(float32).unsqueeze(1) * freqs.unsqueeze(0);
+        return cat(new[] { cos(args), sin(args) }, dim: -1).MoveToOuterDisposeScope();
     }
 
     public override Tensor forward(Tensor t)
     {
-        using var freq = Sinusoidal(t);
-        return mlp.forward(freq.to(FrequencyProjection.weight!.dtype));
+        using var scope = NewDisposeScope();
+        return mlp.forward(Sinusoidal(t).to(FrequencyProjection.weight!.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The MLP's first linear layer (mlp.0): the 256 sinusoidal features → hidden size, before the SiLU.</summary>

@@ -42,7 +42,7 @@ public sealed class Checkpoint : IDisposable
     /// Saves a full training checkpoint; with <paramref name="model"/> null, a weights-only one (EMA weights, no
     /// optimizer state) that samples but cannot resume training, a quarter of the size.
     /// </summary>
-    public static void Save(string path, DiT? model, DiT ema, TorchSharp.Modules.OptimizerHelper? optimizer, long step, TrainOptions options,
+    public static void Save(string path, DiTModel? model, DiTModel ema, TorchSharp.Modules.OptimizerHelper? optimizer, long step, TrainOptions options,
         IReadOnlyList<string> classNames, Provenance? provenance = null, SamplingConvention? sampling = null)
     {
         var tensors = new Dictionary<string, Tensor>();
@@ -189,18 +189,18 @@ public sealed class Checkpoint : IDisposable
     }
 
     /// <summary>Copies weights into a model built from the same config; lists missing, unexpected and mis-shaped keys.</summary>
-    public static void LoadInto(DiT model, IReadOnlyDictionary<string, Tensor> weights, string what) =>
+    public static void LoadInto(DiTModel model, IReadOnlyDictionary<string, Tensor> weights, string what) =>
         StateDictLoader.Load(model, weights, what);
 
     /// <summary>
     /// A DiT of this checkpoint's config holding its EMA weights (the ones to sample and export), or with
     /// <paramref name="ema"/> false the raw training weights, which weights-only checkpoints do not have.
     /// </summary>
-    public DiT CreateModel(bool ema = true)
+    public DiTModel CreateModel(bool ema = true)
     {
         if (!ema && Model.Count == 0)
             throw new InvalidDataException($"Checkpoint '{Source}' holds EMA weights only; use the EMA weights.");
-        var model = new DiT(Config);
+        var model = new DiTModel(Config);
         try { LoadInto(model, ema ? Ema : Model, $"Checkpoint '{Source}' ({(ema ? "ema" : "model")})"); }
         catch { model.Dispose(); throw; }
         return model;

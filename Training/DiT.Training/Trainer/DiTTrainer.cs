@@ -37,7 +37,7 @@ public sealed class DiTTrainer : IDisposable
     private readonly ICommunicator comm;
     private readonly GradientBucketer? bucketer;
 
-    public DiT Model { get; }
+    public DiTModel Model { get; }
     public Ema Ema { get; }
     public TrainOptions Options { get; }
     public long Step { get; private set; }
@@ -74,26 +74,28 @@ public sealed class DiTTrainer : IDisposable
         this.data = data;
         Options = options;
         manual_seed(options.Seed);                           // the initial weights follow the seed too
-        Model = new DiT(config) { ActivationCheckpointing = options.ActivationCheckpointing };
+        Model = new DiTModel(config);
         Model.train();
         Ema = new Ema(Model, options.EmaDecay);
         optimizer = optim.AdamW(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
-        if (options.Bf16) mixed = new MixedPrecision(Model);
+        if (options.Bf16) mixed = new MixedPrecision(Model, TrainingBlockRunner.Create(options.ActivationCheckpointing));
         diffusion = GaussianDiffusion.Create("", options.Schedule, options.DiffusionSteps, config.LearnSigma);
         sampler = new DistributedSampler(data.Count, options.BatchSize, comm.Rank, comm.Size, (ulong)options.Seed);
+        Action<int>? blockBackwardDone = null;
         if (comm.Size > 1)
         {
-            bucketer = new GradientBucketer(Model.named_parameters().Select(np => (np.name, (Tensor)np.parameter)), comm,
+            var buckets = bucketer = new GradientBucketer(Model.named_parameters().Select(np => (np.name, (Tensor)np.parameter)), comm,
                 (long)(options.BucketMegabytes * (1 << 20)));
             // Overlap with backward: when backward has gone through block i (and, for the last block, the final layer
             // after it), block i's buckets can start. bf16 gradients reach the fp32 master weights only after backward.
             if (mixed is null)
-                Model.BlockInputHook = (i, tokens) => BackwardSignal.Apply(tokens, () =>
+                blockBackwardDone = i =>
                 {
-                    if (i == config.Depth - 1) bucketer.MarkReady("final_layer.");
-                    bucketer.MarkReady($"blocks.{i}.");
-                });
+                    if (i == config.Depth - 1) buckets.MarkReady("final_layer.");
+                    buckets.MarkReady($"blocks.{i}.");
+                };
         }
+        Model.BlockRunner = TrainingBlockRunner.Create(options.ActivationCheckpointing, blockBackwardDone);
         SynchronizeRanks();
     }
 

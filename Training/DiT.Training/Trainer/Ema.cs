@@ -12,13 +12,13 @@ namespace DiTPlugin.Training.Trainer;
 public sealed class Ema : System.IDisposable
 {
     private readonly List<(Tensor ema, Tensor src)> pairs;
-    public DiT Model { get; }
+    public DiTModel Model { get; }
     public double Decay { get; }
 
-    public Ema(DiT source, double decay)
+    public Ema(DiTModel source, double decay)
     {
         Decay = decay;
-        Model = new DiT(source.Config);
+        Model = new DiTModel(source.Config);
         Model.eval();
         foreach (var p in Model.parameters()) p.requires_grad = false;
         var src = source.named_parameters().ToDictionary(p => p.name, p => p.parameter);

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Training.Model;
+using DiTPlugin.Training.Model.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,11 +15,12 @@ namespace DiTPlugin.Training.Trainer;
 public sealed class MixedPrecision : System.IDisposable
 {
     private readonly List<(Tensor master, Tensor compute)> pairs;
-    public DiT Compute { get; }
+    public DiTModel Compute { get; }
 
-    public MixedPrecision(DiT master)
+    /// <param name="blockRunner">How the bf16 copy runs its blocks (see <see cref="TrainingBlockRunner"/>).</param>
+    public MixedPrecision(DiTModel master, BlockRunner? blockRunner = null)
     {
-        Compute = new DiT(master.Config) { ActivationCheckpointing = master.ActivationCheckpointing };
+        Compute = new DiTModel(master.Config) { BlockRunner = blockRunner };
         Compute.to(ScalarType.BFloat16);
         var byName = master.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         pairs = Compute.named_parameters().Select(p => (byName[p.name], (Tensor)p.parameter)).ToList();

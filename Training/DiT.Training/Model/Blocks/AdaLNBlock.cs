@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
-/// The paper's plain adaLN block: shift/scale of both LayerNorms regressed from c, residuals ungated.
+/// The paper's plain adaLN block: shift/scale of both LayerNorms regressed from the condition vector c, residuals ungated.
 /// Its regression keeps the default (xavier) initialisation: only adaLN-Zero starts as the identity.
 /// </summary>
 public sealed class AdaLNBlock : DiTBlockBase
@@ -29,21 +29,13 @@ public sealed class AdaLNBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
-        using var mod = adaLN_modulation.forward(c);
-        var m = mod.chunk(Chunks, dim: 1);   // shift_msa, scale_msa, shift_mlp, scale_mlp
-        try
-        {
-            using var n1 = norm1.forward(x);
-            using var h1 = Modulation.Modulate(n1, m[0], m[1]);
-            using var a = attn.forward(h1);
-            using var x1 = x + a;
-            using var n2 = norm2.forward(x1);
-            using var h2 = Modulation.Modulate(n2, m[2], m[3]);
-            using var f = mlp.forward(h2);
-            return x1 + f;
-        }
-        finally { foreach (var t in m) t.Dispose(); }
+        using var scope = NewDisposeScope();
+        var m = adaLN_modulation.forward(cond.Vector).chunk(Chunks, dim: 1);
+        Tensor shiftMsa = m[0], scaleMsa = m[1], shiftMlp = m[2], scaleMlp = m[3];
+        x = x + attn.forward(Modulation.Modulate(norm1.forward(x), shiftMsa, scaleMsa));
+        x = x + mlp.forward(Modulation.Modulate(norm2.forward(x), shiftMlp, scaleMlp));
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -5,8 +5,9 @@ using static TorchSharp.torch.nn;
 namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
-/// The paper's adaLN-Zero block: LayerNorm (no affine, eps 1e-6) modulated by shift/scale regressed from c,
-/// and each residual branch scaled by a gate alpha. Zero-initialising the regression (DiT does it, as BlockDesign lists) makes the block the identity.
+/// The paper's adaLN-Zero block: LayerNorm (no affine, eps 1e-6) modulated by shift/scale regressed from the
+/// condition vector c, and each residual branch scaled by a gate alpha regressed with them. Zero-initialising the
+/// regression (DiT does it, as BlockDesign lists) makes the block the identity.
 /// </summary>
 public sealed class AdaLNZeroBlock : DiTBlockBase
 {
@@ -29,21 +30,13 @@ public sealed class AdaLNZeroBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
-        using var mod = adaLN_modulation.forward(c);
-        var m = mod.chunk(Chunks, dim: 1);   // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
-        try
-        {
-            using var n1 = norm1.forward(x);
-            using var h1 = Modulation.Modulate(n1, m[0], m[1]);
-            using var a = attn.forward(h1);
-            using var x1 = Modulation.GatedResidual(x, m[2], a);
-            using var n2 = norm2.forward(x1);
-            using var h2 = Modulation.Modulate(n2, m[3], m[4]);
-            using var f = mlp.forward(h2);
-            return Modulation.GatedResidual(x1, m[5], f);
-        }
-        finally { foreach (var t in m) t.Dispose(); }
+        using var scope = NewDisposeScope();
+        var m = adaLN_modulation.forward(cond.Vector).chunk(Chunks, dim: 1);
+        Tensor shiftMsa = m[0], scaleMsa = m[1], gateMsa = m[2], shiftMlp = m[3], scaleMlp = m[4], gateMlp = m[5];
+        x = Modulation.GatedResidual(x, gateMsa, attn.forward(Modulation.Modulate(norm1.forward(x), shiftMsa, scaleMsa)));
+        x = Modulation.GatedResidual(x, gateMlp, mlp.forward(Modulation.Modulate(norm2.forward(x), shiftMlp, scaleMlp)));
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -6,7 +6,7 @@ namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
 /// The paper's cross-attention block: a standard pre-norm ViT block with a multi-head cross-attention layer
-/// after self-attention, attending to the length-2 sequence [t_emb, y_emb].
+/// after self-attention, attending to the condition tokens [t_emb, y_emb].
 /// </summary>
 public sealed class CrossAttentionBlock : DiTBlockBase
 {
@@ -28,16 +28,12 @@ public sealed class CrossAttentionBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
-        using var n1 = norm1.forward(x);
-        using var a = attn.forward(n1);
-        using var x1 = x + a;
-        using var n2 = norm2.forward(x1);
-        using var ca = cross_attn.forward(n2, cond);
-        using var x2 = x1 + ca;
-        using var n3 = norm3.forward(x2);
-        using var f = mlp.forward(n3);
-        return x2 + f;
+        using var scope = NewDisposeScope();
+        x = x + attn.forward(norm1.forward(x));
+        x = x + cross_attn.forward(norm2.forward(x), cond.RequiredTokens);
+        x = x + mlp.forward(norm3.forward(x));
+        return x.MoveToOuterDisposeScope();
     }
 }

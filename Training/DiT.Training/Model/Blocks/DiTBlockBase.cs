@@ -4,10 +4,10 @@ using static TorchSharp.torch.nn;
 namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
-/// One transformer block of any conditioning design: forward(x (B,T,D), c (B,D) = t_emb + y_emb,
-/// cond (B,2,D) = [t_emb, y_emb]). Each design reads the form of the condition it needs.
+/// One transformer block of any conditioning design: forward(x (B,T,D), condition) → (B,T,D). Each design reads the
+/// form of the <see cref="Conditioning"/> it needs.
 /// </summary>
-public abstract class DiTBlockBase : Module<Tensor, Tensor, Tensor, Tensor>
+public abstract class DiTBlockBase : Module<Tensor, Conditioning, Tensor>
 {
     protected DiTBlockBase(string name) : base(name) { }
 

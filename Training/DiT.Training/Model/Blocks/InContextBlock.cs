@@ -6,7 +6,7 @@ namespace DiTPlugin.Training.Model.Blocks;
 
 /// <summary>
 /// The paper's in-context conditioning block: an unmodified pre-norm ViT block. The condition reaches it only as
-/// the two extra tokens [t_emb, y_emb] that DiT appends to the sequence, so c and cond are ignored here.
+/// the two extra tokens [t_emb, y_emb] that DiT appends to the sequence, so it ignores the condition it is given.
 /// </summary>
 public sealed class InContextBlock : DiTBlockBase
 {
@@ -24,13 +24,11 @@ public sealed class InContextBlock : DiTBlockBase
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor c, Tensor cond)
+    public override Tensor forward(Tensor x, Conditioning cond)
     {
-        using var n1 = norm1.forward(x);
-        using var a = attn.forward(n1);
-        using var x1 = x + a;
-        using var n2 = norm2.forward(x1);
-        using var f = mlp.forward(n2);
-        return x1 + f;
+        using var scope = NewDisposeScope();
+        x = x + attn.forward(norm1.forward(x));
+        x = x + mlp.forward(norm2.forward(x));
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
 using DiTPlugin.Training.Model.Blocks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,10 +9,11 @@ namespace DiTPlugin.Training.Model;
 
 /// <summary>
 /// Diffusion Transformer (Peebles &amp; Xie 2023). Reads top to bottom like the paper's Figure 3:
-/// patchify + position embedding, condition c = t_emb + y_emb, N blocks, final layer, unpatchify.
+/// patchify + position embedding, the condition from t_emb and y_emb, N blocks, final layer, unpatchify.
 /// Field names equal the official state_dict keys (x_embedder.proj.weight, blocks.0.attn.qkv.weight, …).
+/// Called DiTModel so that DiT names only the Plugin's runtime API (DiTPlugin.DiT).
 /// </summary>
-public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class DiTModel : Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly PatchEmbed x_embedder;
     private readonly TimestepEmbedder t_embedder;
@@ -28,10 +28,7 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     public BlockDesign Design { get; }
     public LabelEmbedder Labels => y_embedder;
 
-    /// <summary>Recompute each block's activations in backward instead of storing them (memory for compute).</summary>
-    public bool ActivationCheckpointing { get; set; }
-
-    public DiT(DiTConfig config) : base(nameof(DiT))
+    public DiTModel(DiTConfig config) : base(nameof(DiTModel))
     {
         Config = config.Validate();
         Design = BlockDesign.For(config.Block);
@@ -46,12 +43,9 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         InitializeWeights();
     }
 
-    /// <summary>
-    /// While the graph is recorded, each block's input tokens pass through this (block index, tokens) → tokens before
-    /// the block. Data-parallel training puts a marker there whose backward tells it that backward has finished the
-    /// block, so the block's gradients can be exchanged while backward goes on (Distributed/GradientBucketer).
-    /// </summary>
-    public Func<int, Tensor, Tensor>? BlockInputHook { get; set; }
+    /// <summary>How <see cref="forward"/> runs each block; null runs <c>block.forward(x, cond)</c>. Training sets it
+    /// (to recompute blocks in backward, or to mark where backward leaves a block); the result must equal the plain run's.</summary>
+    public BlockRunner? BlockRunner { get; set; }
 
     /// <summary>x (B,C,H,W), t (B) timesteps, y (B) labels (the null class allowed) → (B, out_channels, H, W).</summary>
     public override Tensor forward(Tensor x, Tensor t, Tensor y)
@@ -61,22 +55,12 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
                 $"DiT expects x of shape (B, {Config.InChannels}, {Config.InputSize}, {Config.InputSize}), got ({string.Join(", ", x.shape)}).");
         using var scope = NewDisposeScope();
         var tokens = x_embedder.forward(x) + pos_embed;                 // (B, T, D)
-        var tEmb = t_embedder.forward(t);                               // (B, D)
-        var yEmb = y_embedder.forward(y);                               // (B, D)
-        var c = tEmb + yEmb;
-        var cond = stack(new[] { tEmb, yEmb }, dim: 1);                 // (B, 2, D) for cross-attention
-        if (Design.AppendedTokens > 0) tokens = cat(new[] { tokens, cond }, dim: 1);   // in-context: cond as tokens
-        int index = 0;
-        foreach (var block in blocks)
-        {
-            if (BlockInputHook is not null && is_grad_enabled()) tokens = BlockInputHook(index, tokens);
-            tokens = ActivationCheckpointing && is_grad_enabled()
-                ? CheckpointedBlock.Apply(block, tokens, c, cond)
-                : block.forward(tokens, c, cond);
-            index++;
-        }
+        var cond = Conditioning.Of(t_embedder.forward(t), y_embedder.forward(y), Design.ReadsConditionTokens);
+        if (Design.AppendedTokens > 0) tokens = cat(new[] { tokens, cond.RequiredTokens }, dim: 1);   // in-context: the condition as tokens
+        for (int i = 0; i < blocks.Count; i++)
+            tokens = BlockRunner is null ? blocks[i].forward(tokens, cond) : BlockRunner(i, blocks[i], tokens, cond);
         if (Design.AppendedTokens > 0) tokens = tokens[.., ..Config.NumPatches];   // drop the appended condition tokens
-        var patches = final_layer.forward(tokens, c);                   // (B, T, p*p*out)
+        var patches = final_layer.forward(tokens, cond.Vector);         // (B, T, p*p*out)
         return Unpatchify(patches).MoveToOuterDisposeScope();
     }
 
@@ -84,10 +68,11 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
     public Tensor Unpatchify(Tensor x)
     {
         int p = Config.PatchSize, g = Config.GridSize, c = Config.OutChannels;
+        using var scope = NewDisposeScope();
         long b = x.shape[0];
-        using var six = x.reshape(b, g, g, p, p, c);
-        using var perm = six.permute(0, 5, 1, 3, 2, 4);                 // n h w p q c -> n c h p w q
-        return perm.reshape(b, c, g * p, g * p);
+        return x.reshape(b, g, g, p, p, c)
+            .permute(0, 5, 1, 3, 2, 4)                                  // n h w p q c -> n c h p w q
+            .reshape(b, c, g * p, g * p).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -112,22 +97,6 @@ public sealed class DiT : Module<Tensor, Tensor, Tensor, Tensor>
         var eps2 = cat(new[] { guided, guided }, dim: 0);
         return cat(new[] { eps2, rest }, dim: 1).MoveToOuterDisposeScope();
     }
-
-    /// <summary>
-    /// The network as the diffusion sampler sees it, for a fixed batch of labels. With cfgScale == 1 (or no null
-    /// class) it is the plain conditional model; otherwise the sampler's batch is 2B: the first B rows are the
-    /// samples, the last B a copy that guidance overwrites (see <see cref="ForwardWithCfg"/>).
-    /// </summary>
-    public DenoiseFn AsDenoiseFn(Tensor labels, double cfgScale = 1.0, int? guidedChannels = null)
-    {
-        if (!UsesGuidance(cfgScale)) return (x, t) => forward(x, t, labels);
-        var nulls = full_like(labels, y_embedder.NullClass);
-        var both = cat(new[] { labels, nulls }, dim: 0);
-        return (x, t) => ForwardWithCfg(x, t, both, cfgScale, guidedChannels);
-    }
-
-    /// <summary>True when sampling at this scale needs the doubled (cond, uncond) batch.</summary>
-    public bool UsesGuidance(double cfgScale) => cfgScale != 1.0 && Config.ClassDropoutProb > 0;
 
     /// <summary>
     /// The paper's initialisation: xavier-uniform Linear weights (zero bias), patch conv as a Linear, N(0, 0.02)

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Model.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Model;
+namespace DiTPlugin.Training.Trainer;
 
 /// <summary>
 /// Activation checkpointing for one block: forward runs without recording the graph; backward re-runs the block
@@ -16,17 +17,22 @@ internal sealed class CheckpointedBlock : autograd.MultiTensorFunction<Checkpoin
 {
     public override string Name => nameof(CheckpointedBlock);
 
-    public static Tensor Apply(DiTBlockBase block, Tensor x, Tensor c, Tensor cond) =>
-        apply(block, x, c, cond)[0];
+    /// <summary>The block's tensor inputs go to apply() one by one (autograd sees tensors, not the Conditioning):
+    /// x, the condition vector, and the condition tokens when the design built them.</summary>
+    public static Tensor Apply(DiTBlockBase block, Tensor x, Conditioning cond) =>
+        (cond.Tokens is null ? apply(block, x, cond.Vector) : apply(block, x, cond.Vector, cond.Tokens))[0];
+
+    private static Tensor Run(DiTBlockBase block, IReadOnlyList<Tensor> inputs) =>
+        block.forward(inputs[0], new Conditioning(inputs[1], inputs.Count > 2 ? inputs[2] : null));
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var block = (DiTBlockBase)vars[0];
-        var inputs = vars.Skip(1).Cast<Tensor>().ToArray();
+        var inputs = vars.Skip(1).Cast<Tensor>().ToList();
         ctx.save_data("block", block);
-        ctx.save_for_backward(inputs.ToList());
+        ctx.save_for_backward(inputs);
         using var _ = no_grad();
-        return new List<Tensor> { block.forward(inputs[0], inputs[1], inputs[2]) };
+        return new List<Tensor> { Run(block, inputs) };
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
@@ -36,10 +42,10 @@ internal sealed class CheckpointedBlock : autograd.MultiTensorFunction<Checkpoin
         var detached = saved.Select(t => t.detach().requires_grad_(t.requires_grad)).ToArray();
         using (var _ = enable_grad())
         {
-            using var y = block.forward(detached[0], detached[1], detached[2]);
+            using var y = Run(block, detached);
             autograd.backward(new[] { y }, new[] { gradOutputs[0] });
         }
-        // One gradient per apply() argument: none for the block itself, then x, c, cond.
+        // One gradient per apply() argument: none for the block itself, then one per tensor input.
         var grads = new List<Tensor> { null! };
         grads.AddRange(detached.Select(t => t.grad ?? zeros_like(t)));
         return grads;
