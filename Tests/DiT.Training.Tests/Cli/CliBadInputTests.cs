@@ -125,7 +125,7 @@ public class CliBadInputTests : TempDirectoryTest
     {
         var cfg = new DiTConfig { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 4, InputSize = 8, InChannels = 1, NumClasses = 1000 };
         string weights = Path.Combine(Dir, "w.safetensors");
-        using (var model = new DiT(cfg)) DiTPlugin.Training.Formats.Safetensors.Save(weights, model.state_dict());
+        using (var model = new DiTModel(cfg)) DiTPlugin.Training.Formats.Safetensors.Save(weights, model.state_dict());
         string names = Path.Combine(Dir, "names.txt"), ckpt = Path.Combine(Dir, "imported.ckpt");
         string[] Import() => new[] { "import", "--dit", weights, "--num-heads", "2", "--class-names", names, "--out", ckpt };
 
