@@ -60,10 +60,10 @@ public class ManifestRuleTests
             m["classes"] = new JsonObject { ["count"] = 1000, ["nullClass"] = 1000, ["names"] = new JsonArray(list.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()) };
             return m;
         }
-        Assert.That(ModelManifest.Parse(With(names).ToJsonString()).Classes.Count, Is.EqualTo(1000));
+        Assert.That(ModelPackage.ParseManifest(With(names).ToJsonString()).Classes.Count, Is.EqualTo(1000));
         var copy = (string[])names.Clone();
         copy[5] = copy[4];
-        var e = Assert.Throws<ModelPackageException>(() => ModelManifest.Parse(With(copy).ToJsonString()))!;
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.ParseManifest(With(copy).ToJsonString()))!;
         Assert.That(e.Message, Does.StartWith($"model.json: classes.names[5] '{names[4]}' repeats classes.names[4]"));
     }
 
