@@ -1,15 +1,13 @@
 using System.Linq;
 using DiTPlugin.Contract.Package;
 using NUnit.Framework;
+using static DiTPlugin.Contract.Tests.Manifest.SampleManifests;
 
 namespace DiTPlugin.Contract.Tests.Manifest;
 
 /// <summary>What readers ask a valid manifest: which graphs to run, whether to clip, the content hash, the licence.</summary>
 public class ManifestQueryTests
 {
-    private static readonly ModelManifest Latent = SampleManifests.Latent();
-    private static readonly ModelManifest Pixel = SampleManifests.Pixel();
-
     [Test]
     public void TheDiTGraphOfThePreferredPrecisionElseTheFirst()
     {

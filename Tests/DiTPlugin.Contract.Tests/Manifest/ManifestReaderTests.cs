@@ -9,7 +9,7 @@ namespace DiTPlugin.Contract.Tests.Manifest;
 /// <summary>The strict reader's rules before validation: encoding, size, the format, repeated keys, JSON types.</summary>
 public class ManifestReaderTests
 {
-    private static readonly string Json = SampleManifests.Pixel().ToJson();
+    private static readonly string Json = SampleManifests.Pixel.ToJson();
 
     private static string RefusedBytes(byte[] bytes) => Assert.Throws<PackageFormatException>(() => ModelManifest.Parse(bytes))!.Message;
 
@@ -19,8 +19,8 @@ public class ManifestReaderTests
     public void Utf8WithOrWithoutAByteOrderMarkIsRead()
     {
         var utf8 = Encoding.UTF8.GetBytes(Json);
-        Assert.That(ModelManifest.Parse(utf8), Is.EqualTo(SampleManifests.Pixel()));
-        Assert.That(ModelManifest.Parse(Encoding.UTF8.GetPreamble().Concat(utf8).ToArray()), Is.EqualTo(SampleManifests.Pixel()));
+        Assert.That(ModelManifest.Parse(utf8), Is.EqualTo(SampleManifests.Pixel));
+        Assert.That(ModelManifest.Parse(Encoding.UTF8.GetPreamble().Concat(utf8).ToArray()), Is.EqualTo(SampleManifests.Pixel));
     }
 
     [Test]
@@ -60,7 +60,7 @@ public class ManifestReaderTests
         Assert.That(Refused(twice), Is.EqualTo("model.json: the key 'CommercialUse' appears twice in license (keys are compared ignoring case, as the Plugin reads them); " +
                                                "readers disagree on which copy counts, so keys must be unique."));
         // Within the training section keys are matched exactly, so these are two keys, of which "Steps" is ignored.
-        var m = SampleManifests.Latent();
+        var m = SampleManifests.Latent;
         var training = m.ToJson().Replace("\"steps\": 42", "\"steps\": 42, \"Steps\": 7");
         Assert.That(ModelManifest.Parse(training).Training!.Steps, Is.EqualTo(42));
     }
@@ -69,7 +69,7 @@ public class ManifestReaderTests
     public void KeysAnyCaseCommentsAndTrailingCommasAreRead()
     {
         string edited = "// edited by hand\n" + Json.Replace("\"name\": \"pixel\"", "\"Name\": \"pixel\"").Replace("\"dark\"\n", "\"dark\",\n");
-        Assert.That(ModelManifest.Parse(edited), Is.EqualTo(SampleManifests.Pixel()));
+        Assert.That(ModelManifest.Parse(edited), Is.EqualTo(SampleManifests.Pixel));
     }
 
     [Test]

@@ -27,7 +27,7 @@ public class ManifestRoundTripTests
     [Test]
     public void EverySectionReadsBackEqual()
     {
-        var written = SampleManifests.Latent();
+        var written = SampleManifests.Latent;
         var read = ModelManifest.Parse(written.ToJson());
         Assert.Multiple(() =>
         {
@@ -52,7 +52,7 @@ public class ManifestRoundTripTests
     [Test]
     public void AManifestWithoutOptionalSectionsReadsBackEqual()
     {
-        var written = SampleManifests.Pixel();
+        var written = SampleManifests.Pixel;
         var read = ModelManifest.Parse(written.ToJson());
         Assert.That(read, Is.EqualTo(written));
         Assert.That((read.Latent, read.Sampling, read.Training), Is.EqualTo(((LatentInfo?)null, (SamplingInfo?)null, (TrainingInfo?)null)));
@@ -63,11 +63,11 @@ public class ManifestRoundTripTests
     {
         foreach (var space in Enum.GetValues<InputSpace>())
         {
-            var m = space == InputSpace.Latent ? SampleManifests.Latent() : SampleManifests.Pixel();
+            var m = space == InputSpace.Latent ? SampleManifests.Latent : SampleManifests.Pixel;
             Assert.That(Reread(m with { Input = m.Input with { Space = space } }).Input.Space, Is.EqualTo(space));
             Assert.That(SampleManifests.Json(m)["input"]!["space"]!.GetValue<string>(), Is.EqualTo(space.ToJson()));
         }
-        var latent = SampleManifests.Latent();
+        var latent = SampleManifests.Latent;
         foreach (var colorSpace in Enum.GetValues<ColorSpace>())
             Assert.That(Reread(latent with { Output = latent.Output with { ColorSpace = colorSpace } }).Output.ColorSpace, Is.EqualTo(colorSpace));
         foreach (var kind in Enum.GetValues<ScheduleKind>())
@@ -93,7 +93,7 @@ public class ManifestRoundTripTests
     public void ListsAreCopiedWhenSet()
     {
         var names = new[] { "light", "dark" };
-        var m = SampleManifests.Pixel() with { Classes = new ClassesInfo { Count = 2, NullClass = 2, Names = names } };
+        var m = SampleManifests.Pixel with { Classes = new ClassesInfo { Count = 2, NullClass = 2, Names = names } };
         names[0] = "changed";
         Assert.That(m.Classes.Names, Is.EqualTo(new[] { "light", "dark" }), "a caller's array changed later does not change the manifest");
         Assert.That(m.Classes, Is.EqualTo(new ClassesInfo { Count = 2, NullClass = 2, Names = new[] { "light", "dark" } }), "compared by content");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Contract.Package;
 using NUnit.Framework;
+using static DiTPlugin.Contract.Tests.Manifest.SampleManifests;
 
 namespace DiTPlugin.Contract.Tests.Manifest;
 
@@ -13,9 +14,6 @@ namespace DiTPlugin.Contract.Tests.Manifest;
 /// </summary>
 public class ManifestValidationTests
 {
-    private static readonly ModelManifest Latent = SampleManifests.Latent();
-    private static readonly ModelManifest Pixel = SampleManifests.Pixel();
-
     private static string Refused(ModelManifest m, RepeatedClassName? allowRepeat = null) =>
         Assert.Throws<PackageFormatException>(() => m.Validate(allowRepeat))!.Message;
 

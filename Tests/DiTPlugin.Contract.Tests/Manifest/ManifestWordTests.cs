@@ -24,7 +24,7 @@ public class ManifestWordTests
     [TestCase("")]
     public void UnknownWordsAreNamedWithTheValidOnes(string word)
     {
-        var latent = SampleManifests.Latent();
+        var latent = SampleManifests.Latent;
         string shown = $"'{word}'";
         Assert.Multiple(() =>
         {
@@ -46,7 +46,7 @@ public class ManifestWordTests
     [Test]
     public void NullWordsAreNamedAsNull()
     {
-        var latent = SampleManifests.Latent();
+        var latent = SampleManifests.Latent;
         Assert.That(Refused(latent, j => j["input"]!["space"] = null).Message, Is.EqualTo("model.json: input.space null is not 'pixel' or 'latent'."));
         Assert.That(Refused(latent, j => j["graphs"]![2]!["padding"] = null).Message, Is.EqualTo("vae_decoder.onnx: padding null is not 'zeros' or 'circular'."));
     }
@@ -55,25 +55,25 @@ public class ManifestWordTests
     public void WithoutADiTGraphThatIsSaidFirst()
     {
         // The only graph's role is unknown: what is missing is the DiT graph, as readers have always said.
-        var e = Refused(SampleManifests.Pixel(), j => j["graphs"]![0]!["role"] = "vae");
+        var e = Refused(SampleManifests.Pixel, j => j["graphs"]![0]!["role"] = "vae");
         Assert.That(e.Message, Is.EqualTo("model.json: graphs has no entry with role 'dit'."));
     }
 
     [Test]
     public void ExplicitBetasWinOverAnyKind()
     {
-        var json = SampleManifests.Json(SampleManifests.Latent());
+        var json = SampleManifests.Json(SampleManifests.Latent);
         json["schedule"]!["kind"] = "custom";
         var m = ModelManifest.Parse(json.ToJsonString());
         Assert.That(m.Schedule.Kind, Is.Null, "not a kind the format names");
         Assert.That(m.Schedule.ComputeBetas(), Is.EqualTo(new[] { 0.1, 0.2, 0.3, 0.4 }));
-        Assert.That(SampleManifests.Latent().Schedule.Kind, Is.EqualTo(ScheduleKind.Cosine));
+        Assert.That(SampleManifests.Latent.Schedule.Kind, Is.EqualTo(ScheduleKind.Cosine));
     }
 
     [Test]
     public void LeftOutFieldsReadAsTheirDefaults()
     {
-        var json = SampleManifests.Json(SampleManifests.Pixel());
+        var json = SampleManifests.Json(SampleManifests.Pixel);
         json["input"]!.AsObject().Remove("space");
         json["output"]!.AsObject().Remove("colorSpace");
         json["schedule"]!.AsObject().Remove("kind");
@@ -92,7 +92,7 @@ public class ManifestWordTests
     [Test]
     public void AWrittenDefaultPaddingIsTheDefault()
     {
-        var json = SampleManifests.Json(SampleManifests.Latent());
+        var json = SampleManifests.Json(SampleManifests.Latent);
         json["graphs"]![2]!["padding"] = Paddings.Zeros;
         var m = ModelManifest.Parse(json.ToJsonString());
         Assert.That(m.Graphs[2].Padding, Is.EqualTo(Padding.Zeros));

@@ -4,13 +4,19 @@ using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Contract.Tests.Manifest;
 
-/// <summary>Valid manifests built in code: a latent one with every section and optional field set, and a plain pixel one.</summary>
+/// <summary>
+/// Valid manifests built in code: a latent one with every section and optional field set, and a plain pixel one.
+/// Records are immutable, so tests share them and change copies (<c>with</c>).
+/// </summary>
 internal static class SampleManifests
 {
+    public static ModelManifest Latent { get; } = BuildLatent();
+    public static ModelManifest Pixel { get; } = BuildPixel();
+
     /// <summary>A distinct valid sha256 per <paramref name="n"/>.</summary>
     public static string Sha(int n) => n.ToString("x2") + new string('0', 62);
 
-    public static ModelManifest Latent()
+    private static ModelManifest BuildLatent()
     {
         GraphInfo Graph(GraphRole role, string file, Precision precision, int sha, int? tile = null, Padding padding = Padding.Zeros) => new()
         {
@@ -51,7 +57,7 @@ internal static class SampleManifests
         };
     }
 
-    public static ModelManifest Pixel()
+    private static ModelManifest BuildPixel()
     {
         var graphs = new[] { new GraphInfo { Role = GraphRole.DiT, File = PackageFiles.DiT, Opset = PackageFormat.Opset, Sha256 = Sha(1) } };
         return new ModelManifest

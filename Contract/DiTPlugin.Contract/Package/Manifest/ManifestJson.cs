@@ -24,6 +24,16 @@ namespace DiTPlugin.Contract.Package
             AllowDuplicateProperties = false,
         };
 
+        /// <summary>
+        /// The reader's pre-check of the document sees what <see cref="Options"/> accepts; repeated keys are left to
+        /// JsonDuplicateKeys there, which names them.
+        /// </summary>
+        public static readonly JsonDocumentOptions DocumentOptions = new JsonDocumentOptions
+        {
+            CommentHandling = Options.ReadCommentHandling,
+            AllowTrailingCommas = Options.AllowTrailingCommas,
+        };
+
         public static string Write(ModelManifest manifest) => JsonSerializer.Serialize(manifest, Options);
     }
 }

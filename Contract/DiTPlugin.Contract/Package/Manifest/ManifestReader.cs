@@ -11,13 +11,6 @@ namespace DiTPlugin.Contract.Package
     /// </summary>
     internal static class ManifestReader
     {
-        // Duplicates are allowed while parsing the document only so that JsonDuplicateKeys can name them clearly.
-        private static readonly JsonDocumentOptions DocumentOptions = new JsonDocumentOptions
-        {
-            CommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-        };
-
         // Strict: invalid UTF-8 is refused rather than read as U+FFFD, which would change names silently.
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
@@ -44,7 +37,7 @@ namespace DiTPlugin.Contract.Package
             ModelManifest? m;
             try
             {
-                using (var doc = JsonDocument.Parse(json, DocumentOptions))
+                using (var doc = JsonDocument.Parse(json, ManifestJson.DocumentOptions))
                 {
                     var root = doc.RootElement;
                     if (root.ValueKind != JsonValueKind.Object) throw Bad("is not a JSON object.");
