@@ -98,6 +98,7 @@ public class ManifestRoundTripTests
         Assert.That(m.Classes.Names, Is.EqualTo(new[] { "light", "dark" }), "a caller's array changed later does not change the manifest");
         Assert.That(m.Classes, Is.EqualTo(new ClassesInfo { Count = 2, NullClass = 2, Names = new[] { "light", "dark" } }), "compared by content");
         Assert.That(m.Classes, Is.Not.EqualTo(new ClassesInfo { Count = 2, NullClass = 2, Names = new[] { "dark", "light" } }), "in order");
+        Assert.That(new ClassesInfo(), Is.EqualTo(new ClassesInfo { Names = new string[0] }), "a list left unset is an empty one");
     }
 
     private static ModelManifest Reread(ModelManifest m) => ModelManifest.Parse(m.ToJson());

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace DiTPlugin.Contract.Package
@@ -6,7 +5,7 @@ namespace DiTPlugin.Contract.Package
     /// <summary>classes: the labels the model is conditioned on.</summary>
     public sealed record ClassesInfo
     {
-        private readonly IReadOnlyList<string> _names = Array.Empty<string>();
+        private readonly IReadOnlyList<string> _names = ValueList<string>.Empty;
         private readonly IReadOnlyDictionary<string, int>? _synonyms;
 
         public int Count { get; init; }

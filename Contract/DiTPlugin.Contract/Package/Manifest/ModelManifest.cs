@@ -23,7 +23,7 @@ namespace DiTPlugin.Contract.Package
         /// <summary>The only ONNX opset of the format.</summary>
         public const int SupportedOpset = PackageFormat.Opset;
 
-        private readonly IReadOnlyList<GraphInfo> _graphs = Array.Empty<GraphInfo>();
+        private readonly IReadOnlyList<GraphInfo> _graphs = ValueList<GraphInfo>.Empty;
 
         /// <summary><see cref="FormatName"/>; a writer sets it (absent, it reads as "" and is refused).</summary>
         public string Format { get; init; } = "";

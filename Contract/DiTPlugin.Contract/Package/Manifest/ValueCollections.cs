@@ -24,6 +24,9 @@ namespace DiTPlugin.Contract.Package
 
         public ValueList(T[] items) => _items = items;
 
+        /// <summary>The default of a list field, so that a list left unset equals an empty one read from JSON.</summary>
+        public static readonly ValueList<T> Empty = new ValueList<T>(Array.Empty<T>());
+
         public int Count => _items.Length;
         public T this[int index] => _items[index];
         public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
