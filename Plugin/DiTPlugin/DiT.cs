@@ -60,9 +60,9 @@ namespace DiTPlugin
             _log = options.Log;
             foreach (var w in package.Warnings) options.Log?.Invoke("DiTPlugin: " + w);
             Catalog = new ClassCatalog(m.Classes.Names, m.Classes.Synonyms);
-            License = new LicenseInfo(m.License.Id, m.License.CommercialUse, m.License.Text, m.License.Attribution);
+            License = m.License;
             if (License.CommercialUseWarning is { } warning) options.Log?.Invoke($"DiTPlugin: {m.Name}: {warning}");
-            Schedule = NoiseSchedule.Create(m.Schedule.Kind, m.Schedule.Timesteps, m.Schedule.Betas);
+            Schedule = NoiseSchedule.FromBetas(m.Schedule.ComputeBetas());
 
             var g = m.SelectDiTGraph(options.PreferFp16);
             Batch = g.Batch;
@@ -75,7 +75,7 @@ namespace DiTPlugin
                 new TensorSpec(GraphTensors.CfgScale, typeof(float), 1),
             };
             var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
-            bool latent = m.Input.Space == InputSpaces.Latent && m.Latent != null;
+            bool latent = m.Input.Space == InputSpace.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
             Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
             reporter.End();
@@ -217,7 +217,7 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
             if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
-            if (options.Seamless && Manifest.Input.Space == InputSpaces.Latent && Manifest.DecoderGraphs(circular: true).Count == 0)
+            if (options.Seamless && Manifest.Input.Space == InputSpace.Latent && Manifest.DecoderGraphs(circular: true).Count == 0)
                 throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
             if (options.Outputs == 0 || (options.Outputs & ~GenerationOutputs.ImageAndSample) != 0)
                 throw new ArgumentOutOfRangeException(nameof(options), options.Outputs, "Outputs must be Image, Sample or ImageAndSample.");
@@ -228,7 +228,7 @@ namespace DiTPlugin
                 long perImage = (long)Manifest.Input.Channels * Manifest.Input.Size * Manifest.Input.Size;
                 if (xT.LongLength != classIds.Length * perImage)
                     throw new ArgumentException($"InitialNoise has {xT.LongLength} values; {classIds.Length} image(s) of {Manifest.Input.Channels}x{Manifest.Input.Size}x{Manifest.Input.Size} " +
-                                                $"({Manifest.Input.Space} space) need {classIds.Length * perImage}.", nameof(options));
+                                                $"({Manifest.Input.Space.ToJson()} space) need {classIds.Length * perImage}.", nameof(options));
                 for (long k = 0; k < xT.LongLength; k++)
                     if (float.IsNaN(xT[k]) || float.IsInfinity(xT[k]))
                         throw new ArgumentException($"InitialNoise[{k}] (image {k / perImage}) is {xT[k]}; x_T must be finite.", nameof(options));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Formats;
 using DiTPlugin.Training.Import;
@@ -68,7 +69,7 @@ public class ImportedPipelineTests
         {
             Assert.That(vae.ParameterCounts().Total, Is.EqualTo(83_653_863L));
             var graph = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = vaeTile ?? latent });
-            decoders = new List<VaeDecoderGraph> { new(graph.ToBytes(), "fp32", vaeTile) };
+            decoders = new List<VaeDecoderGraph> { new(graph.ToBytes(), Precision.Fp32, vaeTile) };
         }
         Log("exported the VAE decoder");
 
@@ -80,7 +81,7 @@ public class ImportedPipelineTests
             Weights = imported.state_dict(),
             ClassNames = Enumerable.Range(0, 1000).Select(i => $"class {i}").ToList(),
             Name = $"dit-xl-2-{latent * 8}-generated-weights",
-            License = new DiTPlugin.Training.Export.LicenseInfo("CC-BY-NC-4.0", false, "DiT weights: CC-BY-NC 4.0, no commercial use.", "Peebles & Xie"),
+            License = new LicenseInfo { Id = "CC-BY-NC-4.0", Text = "DiT weights: CC-BY-NC 4.0, no commercial use.", Attribution = "Peebles & Xie" },
             IncludeFp32 = false,
             IncludeFp16 = true,
             GuidedChannels = 3,

@@ -1,3 +1,4 @@
+using DiTPlugin.Contract.Package;
 using DiTPlugin.TestSupport;
 using System.IO;
 using System.Linq;
@@ -50,7 +51,7 @@ public class ImportedTinyPipelineTests
                     Weights = model.state_dict(),
                     ClassNames = Enumerable.Range(0, 10).Select(i => $"texture {i}").ToList(),
                     Name = "imported-tiny",
-                    License = new DiTPlugin.Training.Export.LicenseInfo("CC-BY-NC-4.0", false, "non-commercial", "reference"),
+                    License = new LicenseInfo { Id = "CC-BY-NC-4.0", Text = "non-commercial", Attribution = "reference" },
                     GuidedChannels = 3,
                     LatentScale = vaeConfig.ScalingFactor,
                     LatentDownsample = vaeConfig.DownsampleFactor,
@@ -58,15 +59,15 @@ public class ImportedTinyPipelineTests
                 });
                 return path;
             }
-            var both = Package("both.zip", new VaeDecoderGraph(full, "fp32"), new VaeDecoderGraph(half, "fp16"));
-            var tiled = Package("tiled", new VaeDecoderGraph(tile, "fp32", TileSize: 4));
+            var both = Package("both.zip", new VaeDecoderGraph(full, Precision.Fp32), new VaeDecoderGraph(half, Precision.Fp16));
+            var tiled = Package("tiled", new VaeDecoderGraph(tile, Precision.Fp32, TileSize: 4));
 
             using var fp32 = DiT.Load(both);
             using var fp16 = DiT.Load(both, new DiTOptions { PreferFp16 = true });
             using var tiles = DiT.Load(tiled);
             Assert.That(fp32.License.CommercialUse, Is.False);
             Assert.That(fp32.Manifest.DecoderGraphs().Select(g => (g.File, g.Precision)),
-                Is.EqualTo(new[] { ("vae_decoder.onnx", "fp32"), ("vae_decoder_fp16.onnx", "fp16") }));
+                Is.EqualTo(new[] { ("vae_decoder.onnx", Precision.Fp32), ("vae_decoder_fp16.onnx", Precision.Fp16) }));
             var options = new GenerationOptions { ClassNames = new[] { "texture 3" }, Steps = 10, Seed = 5, CfgScale = 2f };
             var a = fp32.Generate(options)[0];
             var b = fp16.Generate(options)[0];
@@ -104,13 +105,13 @@ public class ImportedTinyPipelineTests
                 Weights = model.state_dict(),
                 Name = "seamless-tiny",
                 ClassNames = Enumerable.Range(0, 10).Select(i => $"texture {i}").ToList(),
-                License = new DiTPlugin.Training.Export.LicenseInfo("CC-BY-NC-4.0", false, "non-commercial", "reference"),
+                License = new LicenseInfo { Id = "CC-BY-NC-4.0", Text = "non-commercial", Attribution = "reference" },
                 LatentScale = vaeConfig.ScalingFactor,
                 LatentDownsample = vaeConfig.DownsampleFactor,
-                VaeDecoders = new[] { new VaeDecoderGraph(circular, "fp32", Circular: true), new VaeDecoderGraph(zeros, "fp32") },
+                VaeDecoders = new[] { new VaeDecoderGraph(circular, Precision.Fp32, Circular: true), new VaeDecoderGraph(zeros, Precision.Fp32) },
             });
-            Assert.That(manifest.Graphs.Where(g => g.Role == "vae_decoder").Select(g => (g.File, g.Padding)),
-                Is.EqualTo(new[] { ("vae_decoder.onnx", (string?)null), ("vae_decoder_circular.onnx", "circular") }));
+            Assert.That(manifest.Graphs.Where(g => g.Role == GraphRole.VaeDecoder).Select(g => (g.File, g.Padding)),
+                Is.EqualTo(new[] { ("vae_decoder.onnx", Padding.Zeros), ("vae_decoder_circular.onnx", Padding.Circular) }));
 
             using var plugin = DiT.Load(path);
             var classes = Enumerable.Range(0, 10).ToArray();
@@ -125,7 +126,7 @@ public class ImportedTinyPipelineTests
             Assert.Throws<System.ArgumentException>(() => ModelPackageWriter.Write(Path.Combine(dir, "bad"), new ModelPackageRequest
             {
                 Config = model.Config, Weights = model.state_dict(), Name = "bad", ClassNames = new[] { "a" }, LatentScale = 0.18215, LatentDownsample = 2,
-                VaeDecoders = new[] { new VaeDecoderGraph(circular, "fp32", Circular: true) },
+                VaeDecoders = new[] { new VaeDecoderGraph(circular, Precision.Fp32, Circular: true) },
             }), "a circular decoder alone is refused: the ordinary one is what the package's latent.decoder names");
         }
         finally { Directory.Delete(dir, true); }

@@ -1,3 +1,4 @@
+using DiTPlugin.Contract.Package;
 using DiTPlugin.TestSupport;
 using System.Collections.Generic;
 using System.IO;
@@ -50,7 +51,7 @@ public class LatentSamplingReferenceTests
         {
             LatentScale = vae.Config.ScalingFactor,
             LatentDownsample = vae.Config.DownsampleFactor,
-            VaeDecoders = new[] { new VaeDecoderGraph(VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes(), "fp32") },
+            VaeDecoders = new[] { new VaeDecoderGraph(VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes(), Precision.Fp32) },
         });
         Assert.That(manifest.Guidance.GuidedChannels, Is.EqualTo(3));
         Assert.That(manifest.Sampling!.ClipDenoised, Is.False);

@@ -56,8 +56,11 @@ internal static class ExportCommand
             using var ema = c.CreateModel();
             bool fp16Wanted = r.GetValue(fp16) || r.GetValue(fp16Only);
             var license = r.GetResult(licenseId) is { Implicit: false } || c.Provenance is null
-                ? new LicenseInfo(r.GetValue(licenseId)!, r.GetValue(commercial), r.GetValue(licenseText)!, r.GetValue(attribution)!)
-                : new LicenseInfo(c.Provenance.LicenseId, c.Provenance.CommercialUse, c.Provenance.LicenseText, c.Provenance.Attribution);
+                ? new LicenseInfo { Id = r.GetValue(licenseId)!, CommercialUse = r.GetValue(commercial), Text = r.GetValue(licenseText)!, Attribution = r.GetValue(attribution)! }
+                : new LicenseInfo { Id = c.Provenance.LicenseId, CommercialUse = c.Provenance.CommercialUse, Text = c.Provenance.LicenseText, Attribution = c.Provenance.Attribution };
+            string colorSpaceWord = r.GetValue(colorSpace)!;
+            if (!ColorSpaces.TryParse(colorSpaceWord, out var outputColorSpace))
+                throw new ArgumentException($"--color-space '{colorSpaceWord}' must be {ColorSpaces.Expected}.");
             var (decoders, vaeConfig) = r.GetValue(vaeWeights) is { } vaePath
                 ? VaeDecoders(vaePath, r.GetValue(vaeKey), r.GetValue(vaeGroups), c.Config, r.GetValue(batch), r.GetValue(vaeTile), fp16Wanted, r.GetValue(vaeCircular))
                 : (new List<VaeDecoderGraph>(), null);
@@ -77,7 +80,7 @@ internal static class ExportCommand
                 IncludeFp32 = !r.GetValue(fp16Only),
                 Dataset = r.GetValue(dataset),
                 FinalLoss = r.GetValue(finalLoss) ?? LoggedLoss(ckptPath, c.Step),
-                ColorSpace = r.GetValue(colorSpace)!,
+                ColorSpace = outputColorSpace,
                 VaeDecoderPath = r.GetValue(vae),
                 // The VAE's own factors, unless the command line says otherwise.
                 LatentScale = vaeConfig is null || r.GetResult(latentScale) is { Implicit: false } ? r.GetValue(latentScale) : vaeConfig.ScalingFactor,
@@ -90,7 +93,7 @@ internal static class ExportCommand
             var manifest = ModelPackageWriter.Write(output, request);
             ModelPackageWriter.ReadAndVerify(output);
             foreach (var g in manifest.Graphs)
-                AnsiConsole.MarkupLineInterpolated($"  {g.File}  {g.Precision}  batch {g.Batch}  opset {g.Opset}  sha256 {g.Sha256[..16]}…");
+                AnsiConsole.MarkupLineInterpolated($"  {g.File}  {g.Precision.ToJson()}  batch {g.Batch}  opset {g.Opset}  sha256 {g.Sha256[..16]}…");
             AnsiConsole.MarkupLineInterpolated(
                 $"Wrote {output} ({c.Config.Block}, step {c.Step}, guided channels {manifest.Guidance.GuidedChannels}, clip x0 {manifest.Sampling?.ClipDenoised}) in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
             return 0;

@@ -82,5 +82,14 @@ namespace DiTPlugin.Contract.Package
             long t = tileSize ?? size, side = t * downsample;
             return Math.Max(b * c * t * t, b * outputChannels * side * side);
         }
+
+        /// <summary>A byte count for messages: "100 bytes", or "16777216 bytes (16 MiB)" from a mebibyte up.</summary>
+        public static string Bytes(long n)
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            if (n < MiB) return n.ToString(c) + " bytes";
+            string unit = n >= 1024 * MiB ? (n / (1024.0 * MiB)).ToString("0.##", c) + " GiB" : (n / (double)MiB).ToString("0.##", c) + " MiB";
+            return $"{n.ToString(c)} bytes ({unit})";
+        }
     }
 }

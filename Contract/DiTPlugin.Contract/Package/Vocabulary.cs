@@ -3,9 +3,10 @@ using System.Collections.Generic;
 
 namespace DiTPlugin.Contract.Package
 {
-    // The closed word lists of model.json (docs/model-package.md). The manifest types on both sides keep these as
-    // strings, so that model.json round-trips byte for byte and an unknown word reaches the Plugin's validation (which
-    // names it) rather than failing inside the JSON reader; the enums are for code that branches on a word.
+    // The closed word lists of model.json (docs/model-package.md). The manifest records (ModelManifest and its
+    // sections) expose these enums; underneath they keep the word as written, so that model.json round-trips byte for
+    // byte and an unknown word reaches validation (which names it, in its place among the checks) rather than failing
+    // inside the JSON reader.
 
     /// <summary>input.space: what the DiT denoises.</summary>
     public enum InputSpace

@@ -18,15 +18,18 @@ namespace DiTPlugin.Contract.Schedules
         public const double CosineMaxBeta = 0.999;
 
         /// <summary>Betas of the named schedule ("linear" or "cosine") for <paramref name="timesteps"/> steps.</summary>
-        public static double[] Get(string name, int timesteps = 1000)
-        {
-            switch (name)
+        public static double[] Get(string name, int timesteps = 1000) =>
+            ScheduleKinds.TryParse(name, out var kind) ? Get(kind, timesteps)
+                : throw new ArgumentException($"Unknown beta schedule '{name}' (expected {ScheduleKinds.Expected}).", nameof(name));
+
+        /// <summary>Betas of the schedule <paramref name="kind"/> for <paramref name="timesteps"/> steps.</summary>
+        public static double[] Get(ScheduleKind kind, int timesteps = 1000) =>
+            kind switch
             {
-                case ScheduleKinds.Linear: return Linear(timesteps);
-                case ScheduleKinds.Cosine: return Cosine(timesteps);
-                default: throw new ArgumentException($"Unknown beta schedule '{name}' (expected {ScheduleKinds.Expected}).", nameof(name));
-            }
-        }
+                ScheduleKind.Linear => Linear(timesteps),
+                ScheduleKind.Cosine => Cosine(timesteps),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a ScheduleKind."),
+            };
 
         /// <summary>
         /// The betas a package's manifest describes: explicit betas (copied) win over the named kind, and must

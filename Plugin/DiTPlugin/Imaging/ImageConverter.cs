@@ -40,12 +40,19 @@ namespace DiTPlugin.Imaging
         /// C = 4: RGBA (alpha mapped without the transfer function). Alpha is 255 unless given. colorSpace "sRGB": the
         /// values are sRGB-encoded already; "linear": the sRGB OETF is applied.
         /// </summary>
-        public static byte[] ToRgba8(ReadOnlySpan<float> chw, int channels, int width, int height, string colorSpace)
+        public static byte[] ToRgba8(ReadOnlySpan<float> chw, int channels, int width, int height, string colorSpace) =>
+            ToRgba8(chw, channels, width, height, ColorSpaces.TryParse(colorSpace, out var parsed) ? parsed
+                : throw new ArgumentException($"colorSpace '{colorSpace}' is not {ColorSpaces.Expected}.", nameof(colorSpace)));
+
+        /// <inheritdoc cref="ToRgba8(ReadOnlySpan{float}, int, int, int, string)"/>
+        public static byte[] ToRgba8(ReadOnlySpan<float> chw, int channels, int width, int height, ColorSpace colorSpace)
         {
-            bool linear;
-            if (colorSpace == ColorSpaces.Srgb) linear = false;
-            else if (colorSpace == ColorSpaces.Linear) linear = true;
-            else throw new ArgumentException($"colorSpace '{colorSpace}' is not {ColorSpaces.Expected}.", nameof(colorSpace));
+            bool linear = colorSpace switch
+            {
+                ColorSpace.Srgb => false,
+                ColorSpace.Linear => true,
+                _ => throw new ArgumentOutOfRangeException(nameof(colorSpace), colorSpace, "Not a ColorSpace."),
+            };
             if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
             int plane = width * height;
             if (chw.Length != channels * plane) throw new ArgumentException($"Expected {channels * plane} values, got {chw.Length}.", nameof(chw));

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using DiTPlugin.Contract.Package;
 
 namespace DiTPlugin.Runtime
 {

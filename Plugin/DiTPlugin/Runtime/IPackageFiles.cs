@@ -4,7 +4,7 @@ namespace DiTPlugin.Runtime
 {
     /// <summary>
     /// The files of a package, from a folder or a zip, read under <see cref="ReadLimits"/>. Names are model.json's
-    /// paths (already checked by <see cref="PackagePath"/>); every error is a <see cref="ModelPackageException"/>
+    /// paths (already checked by <see cref="DiTPlugin.Contract.Package.PackagePath"/>); every error is a <see cref="ModelPackageException"/>
     /// naming the file.
     /// </summary>
     internal interface IPackageFiles : IDisposable

@@ -14,19 +14,19 @@ namespace DiTPlugin.Runtime
     /// </summary>
     internal sealed class LatentDecoder : IDisposable
     {
-        private readonly Func<ManifestGraph, OnnxGraph> _open;
-        private readonly ManifestGraph? _fallback;
+        private readonly Func<GraphInfo, OnnxGraph> _open;
+        private readonly GraphInfo? _fallback;
         private readonly Action<string>? _log;
         private readonly int _batch, _channels, _latent, _outChannels, _factor;
         private readonly int? _overlap;
         private OnnxGraph _graph;
-        private ManifestGraph _current;
+        private GraphInfo _current;
 
         public string FileName => _current.File;
         public int TileSize => _current.TileSize ?? _latent;
 
         /// <summary>A decoder over the package's zero-padded graphs, or with <c>circular</c> its circular-padding ones (seamless textures).</summary>
-        public LatentDecoder(ModelManifest m, bool preferFp16, Func<ManifestGraph, int, OnnxGraph> open, Action<string>? log, bool circular = false)
+        public LatentDecoder(ModelManifest m, bool preferFp16, Func<GraphInfo, int, OnnxGraph> open, Action<string>? log, bool circular = false)
         {
             var graphs = m.DecoderGraphs(circular);
             if (graphs.Count == 0)
@@ -37,9 +37,9 @@ namespace DiTPlugin.Runtime
             _outChannels = m.Output.Channels;
             _factor = m.Latent!.Downsample;
             _log = log;
-            string want = Precisions.Of(preferFp16);
+            var want = preferFp16 ? Precision.Fp16 : Precision.Fp32;
             _current = graphs.FirstOrDefault(g => g.Precision == want) ?? graphs[0];
-            _fallback = _current.Precision == Precisions.Fp16 ? graphs.FirstOrDefault(g => g.Precision == Precisions.Fp32) : null;
+            _fallback = _current.Precision == Precision.Fp16 ? graphs.FirstOrDefault(g => g.Precision == Precision.Fp32) : null;
             _overlap = m.Latent.TileOverlap;
             _open = g => open(g, g.TileSize ?? _latent);
             _graph = _open(_current);

@@ -73,9 +73,19 @@ namespace DiTPlugin.Runtime
             if (path is null) throw new ArgumentNullException(nameof(path));
             return PackageErrors.Guard(Shown(path), () =>
             {
-                using (var files = OpenFiles(path, ReadLimits.Default)) return ModelManifest.Parse(files.ReadManifest());
+                using (var files = OpenFiles(path, ReadLimits.Default)) return ManifestReading.Parse(files.ReadManifest());
             });
         }
+
+        /// <summary>
+        /// model.json's bytes parsed and validated as <see cref="Open(string)"/> reads them (UTF-8, at most
+        /// <see cref="PackageLimits.MaxManifestBytes"/>, no repeated keys, every field checked); throws
+        /// <see cref="ModelPackageException"/> naming the problem.
+        /// </summary>
+        public static ModelManifest ParseManifest(byte[] utf8) => ManifestReading.Parse(utf8);
+
+        /// <summary>model.json's text parsed and validated as <see cref="ParseManifest(byte[])"/>.</summary>
+        public static ModelManifest ParseManifest(string json) => ManifestReading.Parse(json);
 
         private static string Shown(string path) => path.Length == 0 ? "(empty path)" : path;
 
@@ -93,7 +103,7 @@ namespace DiTPlugin.Runtime
         private static ModelPackage Read(IPackageFiles files, LoadReporter reporter, ReadLimits limits)
         {
             var manifestBytes = files.ReadManifest();
-            var manifest = ModelManifest.Parse(manifestBytes);
+            var manifest = ManifestReading.Parse(manifestBytes);
             var listed = ListedFiles(manifest).ToList();
             reporter.Plan(listed.Count + SessionCount(manifest));
 
@@ -125,12 +135,12 @@ namespace DiTPlugin.Runtime
         }
 
         /// <summary>The sessions <see cref="DiT"/> creates on load (planned with the files, so progress totals never grow).</summary>
-        private static int SessionCount(ModelManifest m) => m.Input.Space == InputSpaces.Latent && m.Latent != null ? 2 : 1;
+        private static int SessionCount(ModelManifest m) => m.Input.Space == InputSpace.Latent && m.Latent != null ? 2 : 1;
 
         private static IEnumerable<(string Name, string? Sha)> ListedFiles(ModelManifest m)
         {
             foreach (var g in m.Graphs) yield return (g.File, g.Sha256);
-            if (m.Input.Space == InputSpaces.Latent && m.Latent != null && !m.Graphs.Any(g => g.File == m.Latent.Decoder))
+            if (m.Input.Space == InputSpace.Latent && m.Latent != null && !m.Graphs.Any(g => g.File == m.Latent.Decoder))
                 yield return (m.Latent.Decoder, m.Latent.DecoderSha256);
         }
 

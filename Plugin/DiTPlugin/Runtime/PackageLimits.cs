@@ -76,13 +76,7 @@ namespace DiTPlugin.Runtime
         /// <summary>Nesting of protobuf messages in a graph (subgraphs of If/Loop nodes nest); protobuf's own default is 100.</summary>
         public const int MaxGraphNesting = 100;
 
-        /// <summary>A byte count for messages: "100 bytes", or "16777216 bytes (16 MiB)" from a mebibyte up.</summary>
-        internal static string Bytes(long n)
-        {
-            var c = System.Globalization.CultureInfo.InvariantCulture;
-            if (n < MiB) return n.ToString(c) + " bytes";
-            string unit = n >= 1024 * MiB ? (n / (1024.0 * MiB)).ToString("0.##", c) + " GiB" : (n / (double)MiB).ToString("0.##", c) + " MiB";
-            return $"{n.ToString(c)} bytes ({unit})";
-        }
+        /// <inheritdoc cref="ManifestLimits.Bytes"/>
+        internal static string Bytes(long n) => ManifestLimits.Bytes(n);
     }
 }

@@ -12,12 +12,21 @@ namespace DiTPlugin.Textures
     public static class TextureEncoder
     {
         /// <summary>Encodes <paramref name="chw"/> (channels 1, 3 or 4; <paramref name="sourceColorSpace"/> "sRGB" or "linear") into <paramref name="destination"/>.</summary>
-        public static void Encode(ReadOnlySpan<float> chw, int channels, string sourceColorSpace, TextureLayout layout, Span<byte> destination)
+        public static void Encode(ReadOnlySpan<float> chw, int channels, string sourceColorSpace, TextureLayout layout, Span<byte> destination) =>
+            Encode(chw, channels, ColorSpaces.TryParse(sourceColorSpace, out var parsed) ? parsed
+                : throw new ArgumentException($"Source colour space '{sourceColorSpace}' is not {ColorSpaces.Expected}.", nameof(sourceColorSpace)),
+                layout, destination);
+
+        /// <inheritdoc cref="Encode(ReadOnlySpan{float}, int, string, TextureLayout, Span{byte})"/>
+        public static void Encode(ReadOnlySpan<float> chw, int channels, ColorSpace sourceColorSpace, TextureLayout layout, Span<byte> destination)
         {
             if (layout is null) throw new ArgumentNullException(nameof(layout));
-            bool sourceLinear = sourceColorSpace == ColorSpaces.Linear ? true
-                : sourceColorSpace == ColorSpaces.Srgb ? false
-                : throw new ArgumentException($"Source colour space '{sourceColorSpace}' is not {ColorSpaces.Expected}.", nameof(sourceColorSpace));
+            bool sourceLinear = sourceColorSpace switch
+            {
+                ColorSpace.Linear => true,
+                ColorSpace.Srgb => false,
+                _ => throw new ArgumentOutOfRangeException(nameof(sourceColorSpace), sourceColorSpace, "Not a ColorSpace."),
+            };
             if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
             int w = layout.Width, h = layout.Height, plane = w * h;
             if (chw.Length != channels * plane)

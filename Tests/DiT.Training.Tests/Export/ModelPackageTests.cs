@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using DiTPlugin.Contract.Classes;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Model;
 using DiTPlugin.Training.Trainer;
@@ -25,8 +26,8 @@ public class ModelPackageTests : TempDirectoryTest
         ClassNames = Names,
         Name = "tiny-dit",
         Description = "test package",
-        License = new LicenseInfo("CC-BY-4.0", true, "license text", "someone"),
-        ScheduleKind = "cosine",
+        License = new LicenseInfo { Id = "CC-BY-4.0", CommercialUse = true, Text = "license text", Attribution = "someone" },
+        ScheduleKind = ScheduleKind.Cosine,
         Timesteps = 500,
         Batch = 1,
         GuidedChannels = 3,
@@ -48,7 +49,8 @@ public class ModelPackageTests : TempDirectoryTest
         Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "dit.onnx", "dit_fp16.onnx", "model.json" }));
         var json = File.ReadAllText(Path.Combine(dir, "model.json"));
         var read = ModelPackageWriter.ReadAndVerify(dir);
-        Assert.That(read.ToJson(), Is.EqualTo(written.ToJson()), "model.json round trips");
+        Assert.That(read, Is.EqualTo(written), "model.json reads back as the manifest written");
+        Assert.That(read.ToJson(), Is.EqualTo(json), "and writes back to the same text");
 
         // The contract's camelCase keys and values.
         using var doc = JsonDocument.Parse(json);
@@ -101,7 +103,7 @@ public class ModelPackageTests : TempDirectoryTest
         Assert.That(Written(Request(model), "pixel"), Is.True, "a pixel-space package clips (ADM)");
         Assert.That(Written(Request(model) with { ClipDenoised = false }, "pixel-noclip"), Is.False);
         // A latent package: any decoder graph makes input.space "latent" (the bytes are not run here).
-        var latent = Request(model) with { VaeDecoders = new[] { new VaeDecoderGraph(new byte[] { 1, 2, 3 }, "fp32") }, LatentDownsample = 2 };
+        var latent = Request(model) with { VaeDecoders = new[] { new VaeDecoderGraph(new byte[] { 1, 2, 3 }, Precision.Fp32) }, LatentDownsample = 2 };
         Assert.That(Written(latent, "latent"), Is.False, "a latent package does not clip (DiT's sample.py)");
         Assert.That(Written(latent with { ClipDenoised = true }, "latent-clip"), Is.True);
     }
@@ -150,7 +152,7 @@ public class ModelPackageTests : TempDirectoryTest
         Assert.That(Directory.GetDirectories(Dir).Select(Path.GetFileName), Is.EqualTo(new[] { "pkg" }), "no temporary folder is left");
 
         // A failing export changes nothing.
-        Assert.Throws<ArgumentException>(() => ModelPackageWriter.Write(dir, Request(model) with { ScheduleKind = "sigmoid" }));
+        Assert.Throws<ArgumentException>(() => ModelPackageWriter.Write(dir, Request(model) with { ScheduleKind = ScheduleKind.Linear, Timesteps = 5 }), "too few steps for the linear schedule");
         Assert.That(ModelPackageWriter.ReadAndVerify(dir).Name, Is.EqualTo("second"));
 
         // A folder that is not a package is never replaced.
@@ -225,7 +227,7 @@ public class ModelPackageTests : TempDirectoryTest
         var dir = Path.Combine(Dir, "pkg");
         var m = ModelPackageWriter.Write(dir, ModelPackageRequest.FromCheckpoint(ckpt, "from-ckpt"));
         Assert.That(m.Training!.Steps, Is.EqualTo(42));
-        Assert.That(m.Schedule, Is.EqualTo(new ScheduleInfo("linear", 1000, null)));
+        Assert.That(m.Schedule, Is.EqualTo(new ScheduleInfo { Kind = ScheduleKind.Linear, Timesteps = 1000 }));
         Assert.That(m.Classes.Names, Is.EqualTo(Names));
 
         using var session = Session(File.ReadAllBytes(Path.Combine(dir, "dit.onnx")));

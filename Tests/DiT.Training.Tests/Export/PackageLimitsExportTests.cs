@@ -23,7 +23,7 @@ public class PackageLimitsExportTests
     };
 
     // The weights are never read when a limit is broken, so these requests carry none.
-    private static List<string> Problems(Func<ModelPackageRequest, ModelPackageRequest> change) =>
+    private static IReadOnlyList<string> Problems(Func<ModelPackageRequest, ModelPackageRequest> change) =>
         ModelPackageWriter.LimitProblems(change(new ModelPackageRequest
         {
             Config = Cfg, Weights = new Dictionary<string, TorchSharp.torch.Tensor>(), ClassNames = Array.Empty<string>(), Name = "limits",
@@ -35,24 +35,24 @@ public class PackageLimitsExportTests
     [Test]
     public void EachLimitReadersEnforceIsNamed()
     {
-        Assert.That(Problems(r => r with { Batch = ManifestLimits.MaxBatch + 1 }), Has.One.Contains("batch 65 is outside 1..64"));
+        Assert.That(Problems(r => r with { Batch = ManifestLimits.MaxBatch + 1 }), Has.One.Contains("dit.onnx: batch 65 is more than 64"));
         Assert.That(Problems(r => r with { Timesteps = ManifestLimits.MaxTimesteps + 1 }), Has.One.Contains("schedule.timesteps 100001 is outside"));
         Assert.That(Problems(r => r with { Timesteps = 10 }), Has.One.Contains("too few for the linear schedule"));
-        Assert.That(Problems(r => r with { Timesteps = 10, ScheduleKind = ScheduleKinds.Cosine }), Is.Empty, "the cosine schedule has no minimum");
-        Assert.That(Problems(r => r with { Name = new string('n', ManifestLimits.MaxNameChars + 1) }), Has.One.StartsWith("name is 257 characters"));
-        Assert.That(Problems(r => r with { License = r.License with { Id = " " } }), Has.One.Contains("license.id is blank"));
+        Assert.That(Problems(r => r with { Timesteps = 10, ScheduleKind = ScheduleKind.Cosine }), Is.Empty, "the cosine schedule has no minimum");
+        Assert.That(Problems(r => r with { Name = new string('n', ManifestLimits.MaxNameChars + 1) }), Has.One.EqualTo("model.json: name is 257 characters long, more than 256."));
+        Assert.That(Problems(r => r with { License = r.License with { Id = " " } }), Has.One.Contains("license.id is missing"));
         Assert.That(Problems(r => r with { License = r.License with { Text = new string('t', ManifestLimits.MaxTextChars + 1) } }),
             Has.One.Contains("license.text"));
         Assert.That(Problems(r => r with { ClassNames = new[] { "a", "b", new string('c', 300), "d", "e" } }), Has.One.Contains("classes.names[2]"));
         Assert.That(Problems(r => r with { Synonyms = new Dictionary<string, int> { ["pebble"] = 5 } }), Has.One.Contains("is not a class id (0..4)"));
         Assert.That(Problems(r => r with { Synonyms = new Dictionary<string, int> { ["--"] = 1 } }),
-            Has.One.EqualTo("classes.synonyms has '--' (for class 1), which has no letters or digits, so no search could find it."));
+            Has.One.EqualTo("model.json: classes.synonyms has the synonym '--' (for class 1), which has no letters or digits; no search could reach it."));
     }
 
     [Test]
     public void DecoderLimitsApplyToLatentPackagesOnly()
     {
-        var decoder = new VaeDecoderGraph(new byte[1], Precisions.Fp32, TileSize: 4);
+        var decoder = new VaeDecoderGraph(new byte[1], Precision.Fp32, TileSize: 4);
         Assert.That(Problems(r => r with { LatentDownsample = 1000 }), Is.Empty, "no decoder: latent is not written");
         Assert.That(Problems(r => r with { VaeDecoders = new[] { decoder }, LatentDownsample = ManifestLimits.MaxDownsample + 1 }),
             Has.Some.Contains("latent.downsample 65"));
@@ -65,7 +65,7 @@ public class PackageLimitsExportTests
             {
                 Config = big, Weights = new Dictionary<string, TorchSharp.torch.Tensor>(), ClassNames = Array.Empty<string>(), Name = "big",
                 VaeDecoders = new[] { decoder with { TileSize = null } }, LatentDownsample = 32, Batch = 8,
-            }, big), Has.Some.Contains("VAE decoder has a tensor of more than 268435456 values"));
+            }, big), Has.One.Contains("vae_decoder.onnx: its tensor [8, 3, 4096, 4096] has 402653184 values, more than 268435456"));
     }
 
     [Test]

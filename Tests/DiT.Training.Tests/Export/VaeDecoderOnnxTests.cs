@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Training.Export;
 using DiTPlugin.Training.Export.Onnx;
 using DiTPlugin.Training.Tests.Vae;
@@ -88,7 +89,7 @@ public class VaeDecoderOnnxTests
         using var vae = AutoencoderKL.Load(VaeFixture.Weights(f), VaeFixture.TinyConfig);
         var latent = f["input.latent"];
         var export = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { Batch = 2, LatentSize = 8, ClipOutput = false, Fp16 = true });
-        Assert.That(export.Precision, Is.EqualTo("fp16"));
+        Assert.That(export.Precision, Is.EqualTo(Precision.Fp16));
         Assert.That(export.Input.Type, Is.EqualTo(OnnxType.Float), "fp16 graphs still take float32");
         var ort = Run(export.ToBytes(), latent);
         var reference = Reference(vae, latent, clip: false);

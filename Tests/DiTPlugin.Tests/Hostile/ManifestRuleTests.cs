@@ -45,7 +45,9 @@ public class ManifestRuleTests
     public void RepeatedClassNamesAreRefused()
     {
         var e = Probe.RefusedManifest(m => m["classes"]!["names"]![2] = "Trouser");
-        Assert.That(e.Message, Is.EqualTo("model.json: classes.names[2] 'Trouser' repeats classes.names[1]; class names must be unique (a repeated name could not select its class)."));
+        Assert.That(e.Message, Is.EqualTo("model.json: classes.names[2] 'Trouser' repeats classes.names[1]; class names must be unique, ignoring case (a repeated name could not select its class)."));
+        e = Probe.RefusedManifest(m => m["classes"]!["names"]![2] = " trouser");
+        Assert.That(e.Message, Does.Contain("classes.names[2] ' trouser' repeats classes.names[1]"), "the resolver trims and ignores case, so this class could not be found by name");
         Probe.LoadsManifest(m => { m["classes"]!["names"]![1] = ""; m["classes"]!["names"]![2] = ""; });   // unnamed classes are placeholders
     }
 
@@ -61,10 +63,10 @@ public class ManifestRuleTests
             m["classes"] = new JsonObject { ["count"] = 1000, ["nullClass"] = 1000, ["names"] = new JsonArray(list.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()) };
             return m;
         }
-        Assert.That(ModelManifest.Parse(With(names).ToJsonString()).Classes.Count, Is.EqualTo(1000));
+        Assert.That(ModelPackage.ParseManifest(With(names).ToJsonString()).Classes.Count, Is.EqualTo(1000));
         var copy = (string[])names.Clone();
         copy[5] = copy[4];
-        var e = Assert.Throws<ModelPackageException>(() => ModelManifest.Parse(With(copy).ToJsonString()))!;
+        var e = Assert.Throws<ModelPackageException>(() => ModelPackage.ParseManifest(With(copy).ToJsonString()))!;
         Assert.That(e.Message, Does.StartWith($"model.json: classes.names[5] '{names[4]}' repeats classes.names[4]"));
     }
 

@@ -23,9 +23,9 @@ public sealed record ModelPackageRequest
     public required IReadOnlyList<string> ClassNames { get; init; }
     public required string Name { get; init; }
     public string Description { get; init; } = "";
-    public LicenseInfo License { get; init; } = new("unspecified", false, "", "");
+    public LicenseInfo License { get; init; } = new() { Id = "unspecified", Text = "", Attribution = "" };
     public IReadOnlyDictionary<string, int> Synonyms { get; init; } = new Dictionary<string, int>();
-    public string ScheduleKind { get; init; } = ScheduleKinds.Linear;
+    public ScheduleKind ScheduleKind { get; init; } = ScheduleKind.Linear;
     public int Timesteps { get; init; } = 1000;
     public int Batch { get; init; } = 1;
     public int? GuidedChannels { get; init; }
@@ -33,7 +33,7 @@ public sealed record ModelPackageRequest
     public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
     public bool IncludeFp16 { get; init; }
-    public string ColorSpace { get; init; } = ColorSpaces.Srgb;
+    public ColorSpace ColorSpace { get; init; } = ColorSpace.Srgb;
     /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
     public string? VaeDecoderPath { get; init; }
     /// <summary>For latent models: decoder graphs built here (e.g. by VaeDecoderOnnxExporter), at most one per precision.</summary>
@@ -53,7 +53,7 @@ public sealed record ModelPackageRequest
         Weights = ckpt.Ema,
         ClassNames = ckpt.ClassNames,
         Name = name,
-        ScheduleKind = ckpt.Options.Schedule,
+        ScheduleKind = ScheduleKinds.Parse(ckpt.Options.Schedule),
         GuidedChannels = ckpt.SamplingDefaults.GuidedChannels,
         ClipDenoised = ckpt.SamplingDefaults.ClipDenoised,
         Timesteps = ckpt.Options.DiffusionSteps,
@@ -65,7 +65,7 @@ public sealed record ModelPackageRequest
 /// A VAE decoder ONNX graph for a package; <paramref name="TileSize"/> is its latent side when it decodes tiles;
 /// <paramref name="Circular"/> marks a graph exported with circular padding (seamless textures; whole latents only).
 /// </summary>
-public sealed record VaeDecoderGraph(byte[] Onnx, string Precision, int? TileSize = null, bool Circular = false);
+public sealed record VaeDecoderGraph(byte[] Onnx, Precision Precision, int? TileSize = null, bool Circular = false);
 
 /// <summary>
 /// Writes a model package (docs/model-package.md): a folder, or a .zip of the same files when the path ends in
@@ -160,145 +160,128 @@ public static class ModelPackageWriter
         if (r.ClassNames.Count != 0 && r.ClassNames.Count != cfg.NumClasses)
             throw new ArgumentException($"{r.ClassNames.Count} class names for a model with {cfg.NumClasses} classes.");
         CheckUniqueNames(r.ClassNames);
-        if (!ScheduleKinds.IsValid(r.ScheduleKind))
-            throw new ArgumentException($"Schedule '{r.ScheduleKind}' is not one the package format knows ({string.Join(", ", ScheduleKinds.All)}).");
-        if (!ColorSpaces.IsValid(r.ColorSpace))
-            throw new ArgumentException($"Color space '{r.ColorSpace}' must be {ColorSpaces.Expected}.");
-        // Before the graphs are built, which takes minutes for large models: everything known from the request.
-        if (LimitProblems(r, cfg) is { Count: > 0 } limits)
-            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", limits)}");
+        if (r.VaeDecoderPath is not null && !File.Exists(r.VaeDecoderPath))
+            throw new FileNotFoundException($"VAE decoder '{r.VaeDecoderPath}' does not exist.", r.VaeDecoderPath);
+        // Before the graphs are built, which takes minutes for large models: the manifest they will get, by the rules
+        // readers apply.
+        if (LimitProblems(r, cfg) is { Count: > 0 } problems)
+            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", problems)}");
         // Broken weights would export without complaint and fail only when the game generates: refuse them here, and
         // with fp16 also anything float16 cannot hold (WeightCheck explains the limits).
         var shapeProblems = DiTShapes.Problems(cfg, r.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
         if (shapeProblems.Count > 0) throw new InvalidDataException($"Package '{r.Name}': the weights do not fit the config: {string.Join(" ", shapeProblems)}");
         WeightCheck.ThrowIfInvalid(r.Weights, $"Package '{r.Name}'", fp16: r.IncludeFp16);
-        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels };
-        int guided = options.ResolveGuidedChannels(cfg);
 
         var files = new List<(string, byte[])>();
         var graphs = new List<GraphInfo>();
-        void AddGraph(string file, bool fp16)
+        foreach (var (entry, make) in Plan(r, cfg))
         {
-            var bytes = DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, options with { Fp16 = fp16 }));
-            files.Add((file, bytes));
-            graphs.Add(new GraphInfo(GraphRoles.DiT, file, Precisions.Of(fp16), r.Batch, PackageFormat.Opset, Sha256Hex(bytes)));
+            var bytes = make();
+            files.Add((entry.File, bytes));
+            graphs.Add(entry with { Sha256 = Sha256Hex(bytes) });
         }
-        if (r.IncludeFp32) AddGraph(PackageFiles.DiTGraph(Precision.Fp32), fp16: false);
-        if (r.IncludeFp16) AddGraph(PackageFiles.DiTGraph(Precision.Fp16), fp16: true);
-
-        LatentInfo? latent = null;
-        int outSize = cfg.InputSize, outChannels = cfg.InChannels;
-        var decoders = r.VaeDecoders.ToList();
-        if (r.VaeDecoderPath is not null)
-        {
-            if (!File.Exists(r.VaeDecoderPath)) throw new FileNotFoundException($"VAE decoder '{r.VaeDecoderPath}' does not exist.", r.VaeDecoderPath);
-            decoders.Insert(0, new VaeDecoderGraph(File.ReadAllBytes(r.VaeDecoderPath), Precisions.Fp32));
-        }
-        if (decoders.Count > 0)
-        {
-            if (decoders.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || decoders.Any(d => !Precisions.IsValid(d.Precision)))
-                throw new ArgumentException("VAE decoders must be at most one fp32 and one fp16 graph (each also once with circular padding), got " +
-                                            string.Join(", ", decoders.Select(d => d.Precision + (d.Circular ? " circular" : ""))) + ".");
-            if (!decoders.Any(d => !d.Circular)) throw new ArgumentException("A circular-padding VAE decoder needs the ordinary (zero-padded) decoder beside it.");
-            foreach (var d in decoders.Where(d => d.Circular && d.TileSize is int t && t < cfg.InputSize))
-                throw new ArgumentException($"A circular-padding VAE decoder decodes whole latents: tile size {d.TileSize} is below the latent side {cfg.InputSize}.");
-            foreach (var d in decoders.Where(d => d.TileSize is int t && (t < 1 || t > cfg.InputSize)))
-                throw new ArgumentException($"VAE decoder tile size {d.TileSize} must be in 1..{cfg.InputSize} (the latent side).");
-            // Zero-padded fp32 first: latent.decoder names it, and it is what readers fall back to.
-            foreach (var d in decoders.OrderBy(d => d.Circular ? 1 : 0).ThenBy(d => d.Precision == Precisions.Fp32 ? 0 : 1))
-            {
-                string file = PackageFiles.DecoderGraph(Precisions.Parse(d.Precision), d.Circular ? Padding.Circular : Padding.Zeros);
-                files.Add((file, d.Onnx));
-                // Zero padding is the default and is not written, so packages from before the field stay byte-identical.
-                graphs.Add(new GraphInfo(GraphRoles.VaeDecoder, file, d.Precision, r.Batch, PackageFormat.Opset, Sha256Hex(d.Onnx), d.TileSize,
-                    d.Circular ? Paddings.Circular : null));
-            }
-            var primary = graphs.First(g => g.Role == GraphRoles.VaeDecoder);
-            latent = new LatentInfo(r.LatentScale, r.LatentDownsample, primary.File, primary.Sha256, r.TileOverlap);
-            outSize = cfg.InputSize * r.LatentDownsample;
-            outChannels = DecodedChannels;
-        }
-
-        var names = r.ClassNames.Count == cfg.NumClasses ? r.ClassNames.ToList()
-            : Enumerable.Range(0, cfg.NumClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        manifest = new ModelManifest
-        {
-            Name = r.Name,
-            Description = r.Description,
-            License = r.License,
-            Architecture = new ArchitectureInfo("DiT", cfg.Depth, cfg.HiddenSize, cfg.NumHeads, cfg.PatchSize, cfg.MlpRatio,
-                cfg.Block.ToString(), cfg.LearnSigma),
-            Input = new InputInfo(cfg.InputSize, cfg.InChannels, (latent is null ? InputSpace.Pixel : InputSpace.Latent).ToJson()),
-            Output = new OutputInfo(outSize, outSize, outChannels, r.ColorSpace),
-            Latent = latent,
-            Classes = new ClassesInfo(cfg.NumClasses, cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, names, r.Synonyms),
-            Schedule = new ScheduleInfo(r.ScheduleKind, r.Timesteps, null),
-            Guidance = new GuidanceInfo(guided),
-            Sampling = new SamplingInfo(r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null)),
-            Graphs = graphs,
-            ContentHash = ContentHash(graphs),
-            Training = new TrainingInfo(r.TrainingSteps, r.Dataset, r.FinalLoss),
-        };
-        files.Add((ManifestFile, Encoding.UTF8.GetBytes(manifest.ToJson())));
+        manifest = Manifest(r, cfg, graphs);
+        var json = Encoding.UTF8.GetBytes(manifest.ToJson());
+        files.Add((ManifestFile, json));
         if (SizeProblems(files) is { Count: > 0 } sizes)
             throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: {string.Join(" ", sizes)}");
+        // What is written must read back, through the reader every package meets, as what was meant.
+        if (ModelManifest.Parse(json) != manifest)
+            throw new InvalidOperationException($"{ManifestFile} of package '{Shorten(r.Name)}' does not read back as written.");
         return files;
     }
 
     /// <summary>
-    /// What the request would put into model.json beyond <see cref="ManifestLimits"/>, or another rule readers
-    /// enforce (docs/model-package.md, "Limits and rules for readers"): the Plugin refuses such a package, so it is not
-    /// written. Empty when the request is within them.
+    /// The graphs a request makes, in package order (DiT fp32, DiT fp16, then the decoders: zero-padded before
+    /// circular, fp32 before fp16), each with its manifest entry (sha256 still unknown) and how to make its bytes.
     /// </summary>
-    public static List<string> LimitProblems(ModelPackageRequest r, DiTConfig cfg)
+    private static List<(GraphInfo Entry, Func<byte[]> Make)> Plan(ModelPackageRequest r, DiTConfig cfg)
     {
-        var p = new List<string>();
-        void Length(string field, string? value, int max)
+        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels };
+        var plan = new List<(GraphInfo, Func<byte[]>)>();
+        GraphInfo Entry(GraphRole role, Precision precision, string file, int? tileSize = null, Padding padding = Padding.Zeros) => new()
         {
-            if (value is not null && value.Length > max) p.Add($"{field} is {value.Length} characters long, more than {max}.");
-        }
-        void Range(string field, long value, long min, long max)
+            Role = role, File = file, Precision = precision, Batch = r.Batch, Opset = PackageFormat.Opset, TileSize = tileSize, Padding = padding,
+        };
+        foreach (var precision in new[] { Precision.Fp32, Precision.Fp16 })
         {
-            if (value < min || value > max) p.Add($"{field} {value} is outside {min}..{max}.");
+            if (!(precision == Precision.Fp16 ? r.IncludeFp16 : r.IncludeFp32)) continue;
+            var exportOptions = options with { Fp16 = precision == Precision.Fp16 };
+            plan.Add((Entry(GraphRole.DiT, precision, PackageFiles.DiTGraph(precision)),
+                () => DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions))));
         }
-        Length("name", r.Name, ManifestLimits.MaxNameChars);
-        Length("description", r.Description, ManifestLimits.MaxTextChars);
-        if (string.IsNullOrWhiteSpace(r.License.Id)) p.Add("license.id is blank; give the weights' licence (an SPDX id, or 'unspecified').");
-        Length("license.id", r.License.Id, ManifestLimits.MaxNameChars);
-        Length("license.text", r.License.Text, ManifestLimits.MaxTextChars);
-        Length("license.attribution", r.License.Attribution, ManifestLimits.MaxTextChars);
-        Range("input.size", cfg.InputSize, 1, ManifestLimits.MaxImageSide);
-        Range("input.channels", cfg.InChannels, 1, ManifestLimits.MaxChannels);
-        Range("classes.count", cfg.NumClasses, 1, ManifestLimits.MaxClasses);
-        for (int i = 0; i < r.ClassNames.Count; i++) Length($"classes.names[{i}]", r.ClassNames[i], ManifestLimits.MaxNameChars);
-        if (r.Synonyms.Count > ManifestLimits.MaxSynonyms) p.Add($"classes.synonyms has {r.Synonyms.Count} entries, more than {ManifestLimits.MaxSynonyms}.");
-        foreach (var (key, id) in r.Synonyms)
+
+        var decoders = r.VaeDecoders.Select(d => (Graph: d, Make: (Func<byte[]>)(() => d.Onnx))).ToList();
+        if (r.VaeDecoderPath is { } path)
+            decoders.Insert(0, (new VaeDecoderGraph(Array.Empty<byte>(), Precision.Fp32), () => File.ReadAllBytes(path)));
+        if (decoders.Count == 0) return plan;
+        var graphs = decoders.Select(d => d.Graph).ToList();
+        if (graphs.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || graphs.Any(d => !Enum.IsDefined(d.Precision)))
+            throw new ArgumentException("VAE decoders must be at most one fp32 and one fp16 graph (each also once with circular padding), got " +
+                                        string.Join(", ", graphs.Select(d => (Enum.IsDefined(d.Precision) ? d.Precision.ToJson() : $"precision {(int)d.Precision}") + (d.Circular ? " circular" : ""))) + ".");
+        if (!graphs.Any(d => !d.Circular)) throw new ArgumentException("A circular-padding VAE decoder needs the ordinary (zero-padded) decoder beside it.");
+        foreach (var d in graphs.Where(d => d.Circular && d.TileSize is int t && t < cfg.InputSize))
+            throw new ArgumentException($"A circular-padding VAE decoder decodes whole latents: tile size {d.TileSize} is below the latent side {cfg.InputSize}.");
+        foreach (var d in graphs.Where(d => d.TileSize is int t && (t < 1 || t > cfg.InputSize)))
+            throw new ArgumentException($"VAE decoder tile size {d.TileSize} must be in 1..{cfg.InputSize} (the latent side).");
+        // Zero-padded fp32 first: latent.decoder names it, and it is what readers fall back to.
+        foreach (var (d, make) in decoders.OrderBy(d => d.Graph.Circular ? 1 : 0).ThenBy(d => d.Graph.Precision == Precision.Fp32 ? 0 : 1))
         {
-            Length($"classes.synonyms key '{Shorten(key)}'", key, ManifestLimits.MaxNameChars);
-            // The resolver searches by words (ClassText.Words): a synonym without any could never be found.
-            if (ClassText.Words(key).Length == 0) p.Add($"classes.synonyms has '{Shorten(key)}' (for class {id}), which has no letters or digits, so no search could find it.");
-            if (id < 0 || id >= cfg.NumClasses) p.Add($"classes.synonyms['{Shorten(key)}'] = {id} is not a class id (0..{cfg.NumClasses - 1}).");
+            var padding = d.Circular ? Padding.Circular : Padding.Zeros;
+            plan.Add((Entry(GraphRole.VaeDecoder, d.Precision, PackageFiles.DecoderGraph(d.Precision, padding), d.TileSize, padding), make));
         }
-        Range("schedule.timesteps", r.Timesteps, 1, ManifestLimits.MaxTimesteps);
-        if (r.ScheduleKind == ScheduleKinds.Linear && r.Timesteps is >= 1 and < ManifestLimits.MinLinearTimesteps)
-            p.Add($"schedule.timesteps {r.Timesteps} is too few for the linear schedule (it needs {ManifestLimits.MinLinearTimesteps}..{ManifestLimits.MaxTimesteps}).");
-        Range("batch", r.Batch, 1, ManifestLimits.MaxBatch);
-        long Elements(GraphRole role, int? tile) =>
-            ManifestLimits.LargestTensorElements(role, r.Batch, cfg.InChannels, cfg.InputSize, tile, r.LatentDownsample, DecodedChannels);
-        if (Elements(GraphRole.DiT, null) > ManifestLimits.MaxTensorElements)
-            p.Add($"the DiT's tensors [{r.Batch}, {cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}] hold more than {ManifestLimits.MaxTensorElements} values; lower the batch.");
-        // Decoders given as a file decode whole latents, as a format-1 reader assumes of latent.decoder.
-        var tiles = r.VaeDecoders.Select(d => d.TileSize).Concat(r.VaeDecoderPath is null ? Array.Empty<int?>() : new int?[] { null }).ToList();
-        if (tiles.Count > 0)
+        return plan;
+    }
+
+    /// <summary>model.json for a request and its graphs (with their sha256, or placeholders before they are built).</summary>
+    private static ModelManifest Manifest(ModelPackageRequest r, DiTConfig cfg, IReadOnlyList<GraphInfo> graphs)
+    {
+        var decoder = graphs.FirstOrDefault(g => g.Role == GraphRole.VaeDecoder);
+        var latent = decoder is null ? null : new LatentInfo
         {
-            Range("latent.downsample", r.LatentDownsample, 1, ManifestLimits.MaxDownsample);
-            Range("output side (input.size × latent.downsample)", (long)cfg.InputSize * r.LatentDownsample, 1, ManifestLimits.MaxImageSide);
-            foreach (var tile in tiles.Distinct().Where(t => Elements(GraphRole.VaeDecoder, t) > ManifestLimits.MaxTensorElements))
-                p.Add($"the VAE decoder{(tile is int t ? $" for {t}-latent tiles" : "")} has a tensor of more than {ManifestLimits.MaxTensorElements} values; lower the batch or use a smaller tile.");
-            if (r.TileOverlap is int overlap && tiles.Any(t => t is int side && side < cfg.InputSize && (overlap < 0 || overlap >= side)))
-                p.Add($"latent.tileOverlap {overlap} must be in 0..tileSize-1.");
-        }
-        return p;
+            Scale = r.LatentScale, Downsample = r.LatentDownsample, Decoder = decoder.File, DecoderSha256 = decoder.Sha256, TileOverlap = r.TileOverlap,
+        };
+        int outSize = latent is null ? cfg.InputSize : cfg.InputSize * r.LatentDownsample;
+        var names = r.ClassNames.Count == cfg.NumClasses ? r.ClassNames.ToList()
+            : Enumerable.Range(0, cfg.NumClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return new ModelManifest
+        {
+            Format = ModelManifest.FormatName,
+            FormatVersion = ModelManifest.SupportedFormatVersion,
+            Name = r.Name,
+            Description = r.Description,
+            License = r.License,
+            Architecture = new ArchitectureInfo
+            {
+                Family = "DiT", Depth = cfg.Depth, HiddenSize = cfg.HiddenSize, NumHeads = cfg.NumHeads, PatchSize = cfg.PatchSize,
+                MlpRatio = cfg.MlpRatio, Block = cfg.Block.ToString(), LearnSigma = cfg.LearnSigma,
+            },
+            Input = new InputInfo { Size = cfg.InputSize, Channels = cfg.InChannels, Space = latent is null ? InputSpace.Pixel : InputSpace.Latent },
+            Output = new OutputInfo
+            {
+                Width = outSize, Height = outSize, Channels = latent is null ? cfg.InChannels : DecodedChannels, ColorSpace = r.ColorSpace,
+            },
+            Latent = latent,
+            Classes = new ClassesInfo { Count = cfg.NumClasses, NullClass = cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, Names = names, Synonyms = r.Synonyms },
+            Schedule = new ScheduleInfo { Kind = r.ScheduleKind, Timesteps = r.Timesteps },
+            Guidance = new GuidanceInfo { GuidedChannels = new DiTExportOptions { GuidedChannels = r.GuidedChannels }.ResolveGuidedChannels(cfg) },
+            Sampling = new SamplingInfo { ClipDenoised = r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null) },
+            Graphs = graphs,
+            ContentHash = ModelManifest.ContentHashOf(graphs),
+            Training = new TrainingInfo { Steps = r.TrainingSteps, Dataset = r.Dataset, FinalLoss = r.FinalLoss },
+        };
+    }
+
+    /// <summary>
+    /// What readers would refuse in the package a request makes (docs/model-package.md, "Limits and rules for
+    /// readers"): its manifest, with stand-ins for the graphs' sha256, checked by the rules the Plugin reads it with
+    /// (<see cref="ModelManifest.Problems"/>), before any graph is built. Empty when readers would take it.
+    /// </summary>
+    public static IReadOnlyList<string> LimitProblems(ModelPackageRequest r, DiTConfig cfg)
+    {
+        string unknown = new('0', 64);
+        var graphs = Plan(r, cfg).Select(p => p.Entry with { Sha256 = unknown }).ToList();
+        return Manifest(r, cfg, graphs).Problems();
     }
 
     /// <summary>The image channels a VAE decoder graph writes (RGB); output.channels of a latent package.</summary>
@@ -334,10 +317,6 @@ public static class ModelPackageWriter
 
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    /// <summary>sha256 over the graphs' sha256 values, in order, joined by '\n'.</summary>
-    public static string ContentHash(IEnumerable<GraphInfo> graphs) =>
-        Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", graphs.Select(g => g.Sha256))));
-
     /// <summary>Reads one file of a package folder or .zip.</summary>
     public static byte[] ReadFile(string packagePath, string file)
     {
@@ -354,21 +333,23 @@ public static class ModelPackageWriter
         return File.Exists(p) ? File.ReadAllBytes(p) : throw new FileNotFoundException($"Package '{packagePath}' has no '{file}'.", p);
     }
 
-    /// <summary>Reads model.json and checks format, version, files and sha256s; errors name the file and the problem.</summary>
+    /// <summary>
+    /// Reads model.json by the rules readers apply (<see cref="ModelManifest.Parse(byte[])"/>,
+    /// throwing <see cref="PackageFormatException"/>) and checks every file's sha256 and the contentHash; errors name
+    /// the file and the problem.
+    /// </summary>
     public static ModelManifest ReadAndVerify(string packagePath)
     {
-        var m = ModelManifest.FromJson(Encoding.UTF8.GetString(ReadFile(packagePath, ManifestFile)));
-        if (m.Format != ModelManifest.FormatName) throw new InvalidDataException($"{ManifestFile}: unknown format '{m.Format}'.");
-        if (m.FormatVersion > ModelManifest.CurrentFormatVersion)
-            throw new InvalidDataException($"{ManifestFile}: formatVersion {m.FormatVersion} is newer than {ModelManifest.CurrentFormatVersion}.");
+        var m = ModelManifest.Parse(ReadFile(packagePath, ManifestFile));
         foreach (var g in m.Graphs)
         {
             var actual = Sha256Hex(ReadFile(packagePath, g.File));
-            if (actual != g.Sha256) throw new InvalidDataException($"{g.File}: sha256 {actual} does not match model.json ({g.Sha256}).");
+            if (!actual.Equals(g.Sha256, StringComparison.OrdinalIgnoreCase)) throw new InvalidDataException($"{g.File}: sha256 {actual} does not match model.json ({g.Sha256}).");
         }
-        if (m.Latent is { } l && m.Graphs.All(g => g.File != l.Decoder) && Sha256Hex(ReadFile(packagePath, l.Decoder)) != l.DecoderSha256)
+        if (m.Latent is { } l && m.Graphs.All(g => g.File != l.Decoder) && !Sha256Hex(ReadFile(packagePath, l.Decoder)).Equals(l.DecoderSha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{l.Decoder}: sha256 does not match model.json.");
-        if (ContentHash(m.Graphs) != m.ContentHash) throw new InvalidDataException($"{ManifestFile}: contentHash does not match the graphs.");
+        if (!m.ComputeContentHash().Equals(m.ContentHash, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{ManifestFile}: contentHash does not match the graphs.");
         return m;
     }
 }

@@ -35,7 +35,7 @@ public sealed record VaeExportOptions
 }
 
 /// <summary>An exported decoder graph and what a reader needs to know about it.</summary>
-public sealed record VaeDecoderExport(ModelProto Model, long SizeBytes, OnnxValue Input, OnnxValue Output, string Precision,
+public sealed record VaeDecoderExport(ModelProto Model, long SizeBytes, OnnxValue Input, OnnxValue Output, Precision Precision,
     int NodeCount, long ParameterCount)
 {
     public byte[] ToBytes() => DiTOnnxExporter.ToBytes(Model);
@@ -230,15 +230,15 @@ public static class VaeDecoderOnnxExporter
             if (image.Dim(2) != (long)s * f) throw new InvalidOperationException($"Decoder output {image} is not {s * f} pixels wide.");
             var output = g.Output(image, OutputName);
 
-            string precision = Precisions.Of(o.Fp16);
+            var precision = o.Fp16 ? Precision.Fp16 : Precision.Fp32;
             var model = g.ToModel($"AutoencoderKL decoder (post_quant_conv + decoder), blocks [{string.Join(", ", cfg.BlockOutChannels)}], " +
                                   $"latent {cfg.LatentChannels}x{s}x{s} (already divided by the scaling factor) -> image " +
-                                  $"{cfg.OutChannels}x{s * f}x{s * f}{(o.ClipOutput ? " in [-1, 1]" : " (not clipped)")} ({precision}). " +
+                                  $"{cfg.OutChannels}x{s * f}x{s * f}{(o.ClipOutput ? " in [-1, 1]" : " (not clipped)")} ({precision.ToJson()}). " +
                                   "See docs/model-package.md.");
             void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
             Meta("ditplugin.format", $"{PackageFormat.Name}/{PackageFormat.Version}");
             Meta("ditplugin.role", GraphRoles.VaeDecoder);
-            Meta("ditplugin.precision", precision);
+            Meta("ditplugin.precision", precision.ToJson());
             Meta("ditplugin.padding", (o.CircularPadding ? Padding.Circular : Padding.Zeros).ToJson());
             Meta("ditplugin.latentScale", cfg.ScalingFactor.ToString("R", CultureInfo.InvariantCulture));
             Meta("ditplugin.downsample", f.ToString(CultureInfo.InvariantCulture));

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Runtime;
 
 namespace DiTPlugin.TextureGen

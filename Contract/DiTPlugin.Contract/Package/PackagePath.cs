@@ -1,15 +1,16 @@
 using System;
 using System.Globalization;
 
-namespace DiTPlugin.Runtime
+namespace DiTPlugin.Contract.Package
 {
     /// <summary>
     /// The rule for file paths written in model.json (graphs[].file, latent.decoder): a plain relative path inside the
     /// package. Anything that could name a file elsewhere (absolute paths, '..', drive letters, UNC or backslash
     /// paths) or two spellings of one file on some system (trailing dots and spaces, which Windows drops) is refused,
-    /// so a folder package and its zip name the same files on every OS.
+    /// so a folder package and its zip name the same files on every OS. Manifest validation applies it, so the Plugin
+    /// never opens such a path and Training's exporter never writes one.
     /// </summary>
-    internal static class PackagePath
+    public static class PackagePath
     {
         /// <summary>What a valid path is, for messages (after "a plain relative path inside the package").</summary>
         public const string Rule =
@@ -21,8 +22,8 @@ namespace DiTPlugin.Runtime
         {
             if (path is null) return "it is missing";
             if (path.Length == 0) return "it is empty";
-            if (path.Length > PackageLimits.MaxPathChars)
-                return $"it is {path.Length} characters long (at most {PackageLimits.MaxPathChars})";
+            if (path.Length > ManifestLimits.MaxPathChars)
+                return $"it is {path.Length} characters long (at most {ManifestLimits.MaxPathChars})";
             foreach (char c in path)
             {
                 if (c < 0x20 || c == 0x7F) return $"it contains the control character U+{(int)c:X4}";

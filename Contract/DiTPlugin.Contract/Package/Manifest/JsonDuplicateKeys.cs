@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
-namespace DiTPlugin.Runtime
+namespace DiTPlugin.Contract.Package
 {
     /// <summary>
     /// Finds a key given twice in one JSON object of model.json. Readers disagree on which copy counts (System.Text.Json

@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+
+namespace DiTPlugin.Contract.Package
+{
+    /// <summary>One entry of graphs: an ONNX graph file of the package and how to run it.</summary>
+    public sealed record GraphInfo
+    {
+        [JsonIgnore]
+        public GraphRole Role { get => GraphRoles.Parse(RoleWord); init => RoleWord = value.ToJson(); }
+
+        // The words as written, for validation to name (see InputInfo.SpaceWord).
+        [JsonInclude, JsonPropertyName("role")]
+        internal string? RoleWord { get; init; } = "";
+
+        /// <summary>The graph's path inside the package (a plain relative path, <see cref="PackagePath"/>).</summary>
+        public string File { get; init; } = "";
+
+        /// <summary>The graph's weights and compute; its inputs and outputs are float32 either way.</summary>
+        [JsonIgnore]
+        public Precision Precision { get => Precisions.Parse(PrecisionWord); init => PrecisionWord = value.ToJson(); }
+
+        [JsonInclude, JsonPropertyName("precision")]
+        internal string? PrecisionWord { get; init; } = Precisions.Fp32;
+
+        /// <summary>B, the graph's static batch.</summary>
+        public int Batch { get; init; } = 1;
+        public int Opset { get; init; }
+        /// <summary>The file's sha256, 64 hexadecimal digits.</summary>
+        public string Sha256 { get; init; } = "";
+
+        /// <summary>
+        /// vae_decoder graphs only: the latent side the graph takes when it is smaller than input.size. Such a tile
+        /// decoder is run over overlapping tiles and blended, which bounds the decoder's memory for large outputs.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? TileSize { get; init; }
+
+        /// <summary>
+        /// vae_decoder graphs only: how its convolutions pad, zeros (the trained decoder) or circular (wrap-around,
+        /// for textures that tile seamlessly; such a graph decodes whole latents, no tileSize).
+        /// </summary>
+        [JsonIgnore]
+        public Padding Padding { get => Paddings.Parse(PaddingText); init => PaddingText = value.ToJson(); }
+
+        // The word as read ("zeros" when absent; null when written as null, which validation refuses).
+        internal string? PaddingText { get; init; } = Paddings.Zeros;
+
+        // In JSON only when not zeros, the default: packages written before the field existed keep their bytes.
+        [JsonInclude, JsonPropertyName("padding"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        internal string? PaddingWord { get => PaddingText == Paddings.Zeros ? null : PaddingText; init => PaddingText = value; }
+    }
+}
