@@ -7,7 +7,8 @@ namespace DiTPlugin.Training.Model;
 /// <summary>
 /// What one of the paper's block designs (Fig. 3, Sec. 3.2) adds to a plain pre-norm ViT block, as data. The model,
 /// its shape/cost/parameter counters, config inference and the ONNX exporter all read this one table, so a design's
-/// counts cannot drift apart between them. The block classes in Model/Blocks still hold each design's forward.
+/// counts cannot drift apart between them. Model/Blocks has two block classes that read it: AdaLNBlock (the modulated
+/// designs) and PreNormBlock (the token-conditioned ones).
 /// </summary>
 /// <param name="Block">The design this row describes.</param>
 /// <param name="ModulationChunks">D-sized vectors each block regresses from c (adaLN_modulation Linear(D, k·D)):
@@ -33,6 +34,9 @@ public sealed record BlockDesign(
     /// of everything but tokens / cross-attention, as the ablation intends, so theirs is a plain affine LayerNorm.
     /// </summary>
     public bool AdaptiveFinalLayer => ModulationChunks > 0;
+
+    /// <summary>Whether each residual branch is scaled by a regressed gate α (adaLN-Zero's shift, scale, gate per branch).</summary>
+    public bool GatedResiduals => ModulationChunks == 6;
 
     /// <summary>Whether anything reads the condition as the token sequence [t_emb, y_emb] (cross-attention or in-context),
     /// rather than only as the vector c = t_emb + y_emb.</summary>

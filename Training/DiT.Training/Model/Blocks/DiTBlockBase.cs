@@ -11,12 +11,12 @@ public abstract class DiTBlockBase : Module<Tensor, Conditioning, Tensor>
 {
     protected DiTBlockBase(string name) : base(name) { }
 
-    public static DiTBlockBase Create(DiTConfig cfg) => cfg.Block switch
+    /// <summary>The block for the config's design: modulated designs are adaLN blocks, the others pre-norm ViT blocks.</summary>
+    public static DiTBlockBase Create(DiTConfig cfg)
     {
-        BlockType.AdaLNZero => new AdaLNZeroBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden),
-        BlockType.AdaLN => new AdaLNBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden),
-        BlockType.CrossAttention => new CrossAttentionBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden),
-        BlockType.InContext => new InContextBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden),
-        _ => throw new System.ArgumentOutOfRangeException(nameof(cfg), $"Unknown block type {cfg.Block}."),
-    };
+        var design = BlockDesign.For(cfg.Block);
+        return design.ModulationChunks > 0
+            ? new AdaLNBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden, design)
+            : new PreNormBlock(cfg.HiddenSize, cfg.NumHeads, cfg.MlpHidden, design);
+    }
 }
