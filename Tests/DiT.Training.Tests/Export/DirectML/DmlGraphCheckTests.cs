@@ -65,8 +65,8 @@ public class DmlGraphCheckTests
         var problems = Check(m);
         string reshape = m.Graph.Node[0].Name, transpose = m.Graph.Node[1].Name;
         Assert.That(problems, Has.Exactly(2).Items);
-        Assert.That(problems, Has.Exactly(1).Matches<string>(s => s.StartsWith($"{reshape}:") && s.Contains("has rank 6")));
-        Assert.That(problems, Has.Exactly(1).Matches<string>(s => s.StartsWith($"{transpose}:") && s.Contains("has rank 6")));
+        Assert.That(problems, Has.Exactly(1).Matches<string>(s => s!.StartsWith($"{reshape}:") && s.Contains("has rank 6")));
+        Assert.That(problems, Has.Exactly(1).Matches<string>(s => s!.StartsWith($"{transpose}:") && s.Contains("has rank 6")));
         Assert.That(problems, Has.None.StartsWith(m.Graph.Node[2].Name + ":"), "the final 4-D reshape is fine");
     }
 
