@@ -32,7 +32,10 @@ namespace DiTPlugin
         public string Name => Manifest.Name;
         /// <summary>Number of timesteps T of the model's schedule: the most steps a generation may use.</summary>
         public int Timesteps => Schedule.T;
-        /// <summary>Where the DiT graph runs now (may become Cpu after a NaN retry).</summary>
+        /// <summary>
+        /// Where the DiT graph runs now, as the session reports it (the provider its inputs were placed on), not the one
+        /// asked for: Auto or a forced DirectML whose session ends up on the CPU says Cpu. May become Cpu after a NaN retry.
+        /// </summary>
         public ExecutionProvider Provider => Graph.Provider;
         public NoiseSchedule Schedule { get; }
         /// <summary>
@@ -77,7 +80,8 @@ namespace DiTPlugin
             var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
             bool latent = m.Input.Space == InputSpace.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
-            Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId);
+            Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId,
+                options.ProviderRuntime);
             reporter.End();
             if (latent)
             {
@@ -85,7 +89,7 @@ namespace DiTPlugin
                 Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
                     new[] { new TensorSpec(GraphTensors.Latent, typeof(float), b, c, t, t) },
                     new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
-                    options.ExecutionProvider, options.Log, options.DeviceId), options.Log, circular);
+                    options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime), options.Log, circular);
                 try
                 {
                     reporter.Begin("creating the VAE decoder session");
@@ -134,7 +138,7 @@ namespace DiTPlugin
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
             options ??= new DiTOptions();
-            if (OnnxGraph.Unavailable(options.ExecutionProvider) is { } why)
+            if (OnnxGraph.Unavailable(options.ExecutionProvider, options.ProviderRuntime) is { } why)
                 throw new InvalidOperationException($"Execution provider {options.ExecutionProvider} was forced but {why}.");
             var package = ModelPackage.Open(path, reporter);
             // Session creation and everything else the constructor does on the package's content: any failure the

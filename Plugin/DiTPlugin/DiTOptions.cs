@@ -13,5 +13,8 @@ namespace DiTPlugin
         public bool PreferFp16 { get; set; }
         /// <summary>Receives the provider choice, the reason for any fallback, and package warnings.</summary>
         public Action<string>? Log { get; set; }
+
+        /// <summary>ONNX Runtime's providers as the sessions see them; tests substitute it where DirectML or CUDA cannot run.</summary>
+        internal Runtime.ProviderRuntime ProviderRuntime { get; set; } = Runtime.ProviderRuntime.Default;
     }
 }

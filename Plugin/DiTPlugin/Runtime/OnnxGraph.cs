@@ -1,15 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace DiTPlugin.Runtime
 {
     /// <summary>
     /// One ONNX graph on an <see cref="InferenceSession"/>: picks the execution provider (DirectML on Windows when
-    /// available, then CUDA when present, else CPU; or the one the caller forces), checks the graph's inputs and
-    /// outputs against the contract, and runs it. Thread safety: <see cref="Run"/> takes a lock, so calls on one
+    /// available, then CUDA when present, else CPU; or the one the caller forces), reports the one the session actually
+    /// runs on (<see cref="Provider"/>), checks the graph's inputs and outputs against the contract, and runs it. Thread safety: <see cref="Run"/> takes a lock, so calls on one
     /// graph are serialised (one Run at a time per session). Outputs with NaN/Inf raise
     /// <see cref="NonFiniteOutputException"/>, after one retry on the CPU provider when another provider produced
     /// them (the graph then stays on the CPU).
@@ -19,23 +18,34 @@ namespace DiTPlugin.Runtime
         private readonly object _runLock = new object();
         private readonly byte[] _model;
         private readonly Action<string>? _log;
+        private readonly ProviderRuntime _runtime;
         private InferenceSession _session;
         private bool _disposed;
 
         public string FileName { get; }
         public TensorSpec[] Inputs { get; }
         public TensorSpec[] Outputs { get; }
-        /// <summary>The provider the session runs on now.</summary>
+        /// <summary>
+        /// The provider the session runs on now: where ONNX Runtime placed the graph's inputs (see
+        /// <see cref="RunningProvider"/>), not the one that was asked for. Cpu after a NaN retry.
+        /// </summary>
         public ExecutionProvider Provider { get; private set; }
 
         public OnnxGraph(byte[] model, string fileName, TensorSpec[] inputs, TensorSpec[] outputs,
             ExecutionProvider requested = ExecutionProvider.Auto, Action<string>? log = null, int deviceId = 0)
+            : this(model, fileName, inputs, outputs, requested, log, deviceId, ProviderRuntime.Default)
+        {
+        }
+
+        internal OnnxGraph(byte[] model, string fileName, TensorSpec[] inputs, TensorSpec[] outputs,
+            ExecutionProvider requested, Action<string>? log, int deviceId, ProviderRuntime runtime)
         {
             _model = model ?? throw new ArgumentNullException(nameof(model));
             FileName = fileName;
             Inputs = inputs;
             Outputs = outputs;
             _log = log;
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
             (_session, Provider) = CreateSession(requested, deviceId);
             try { CheckSignature(_session); }
             catch (Exception e) when (!(e is ModelPackageException))
@@ -50,79 +60,83 @@ namespace DiTPlugin.Runtime
         /// Why a forced <paramref name="requested"/> provider cannot run in this process (wrong OS, or not in this ONNX
         /// Runtime build), or null. A caller's setting, not a package problem: DiT.Load checks it before reading.
         /// </summary>
-        public static string? Unavailable(ExecutionProvider requested)
+        public static string? Unavailable(ExecutionProvider requested) => Unavailable(requested, ProviderRuntime.Default);
+
+        internal static string? Unavailable(ExecutionProvider requested, ProviderRuntime runtime)
         {
             if (requested == ExecutionProvider.Auto || requested == ExecutionProvider.Cpu) return null;
-            if (requested == ExecutionProvider.DirectML && !IsWindows) return "DirectML runs on Windows only";
-            string[] available;
-            try { available = OrtEnv.Instance().GetAvailableProviders(); }
+            if (requested == ExecutionProvider.DirectML && !runtime.IsWindows) return "DirectML runs on Windows only";
+            IReadOnlyList<string> available;
+            try { available = runtime.AvailableProviders(); }
             catch (Exception) { return null; }   // cannot tell here; session creation will say
-            if (requested == ExecutionProvider.DirectML && !available.Contains("DmlExecutionProvider")) return "this ONNX Runtime build has no DirectML provider";
-            if (requested == ExecutionProvider.Cuda && !available.Contains("CUDAExecutionProvider")) return "this ONNX Runtime build has no CUDA provider";
+            if (!available.Contains(RunningProvider.NameOf(requested)))
+                return $"this ONNX Runtime build has no {requested} provider (it has {string.Join(", ", available)}; the application brings the native build: see the Plugin's README)";
             return null;
         }
 
         private void Log(string message) => _log?.Invoke("DiTPlugin: " + message);
 
-        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-
         private (InferenceSession, ExecutionProvider) CreateSession(ExecutionProvider requested, int deviceId)
         {
-            string[] available;
-            try { available = OrtEnv.Instance().GetAvailableProviders(); }
-            catch (Exception e) { available = new[] { "CPUExecutionProvider" }; Log($"could not list ONNX Runtime providers ({e.Message})."); }
-            bool hasDml = available.Contains("DmlExecutionProvider");
-            bool hasCuda = available.Contains("CUDAExecutionProvider");
+            IReadOnlyList<string> available;
+            try { available = _runtime.AvailableProviders(); }
+            catch (Exception e) { available = new[] { RunningProvider.CpuName }; Log($"could not list ONNX Runtime providers ({e.Message})."); }
+            bool hasDml = available.Contains(RunningProvider.DirectMLName);
+            bool hasCuda = available.Contains(RunningProvider.CudaName);
 
             if (requested != ExecutionProvider.Auto)
             {
-                if (Unavailable(requested) is { } why) throw new InvalidOperationException($"{FileName}: execution provider {requested} was forced but {why}.");
+                if (Unavailable(requested, _runtime) is { } why) throw new InvalidOperationException($"{FileName}: execution provider {requested} was forced but {why}.");
                 // The provider exists, so a failure is most likely the graph's (or the device's: the message says which).
                 var s = TryCreate(requested, deviceId, out string? error)
                     ?? throw new ModelPackageException(FileName, $"ONNX Runtime could not create a session on {requested} (forced by DiTOptions.ExecutionProvider): {error}");
-                Log($"{FileName} runs on {requested} (forced by the caller).");
-                return (s, requested);
+                return (s, Running(s, requested, available, "forced by the caller"));
             }
 
             var reasons = new List<string>();
-            if (!IsWindows) reasons.Add("DirectML: Windows only");
+            if (!_runtime.IsWindows) reasons.Add("DirectML: Windows only");
             else if (!hasDml) reasons.Add("DirectML: not in this ONNX Runtime build");
             else
             {
                 var s = TryCreate(ExecutionProvider.DirectML, deviceId, out string? error);
-                if (s != null) { Log($"{FileName} runs on DirectML (device {deviceId})."); return (s, ExecutionProvider.DirectML); }
+                if (s != null) return (s, Running(s, ExecutionProvider.DirectML, available, $"adapter {deviceId}"));
                 reasons.Add("DirectML failed: " + error);
             }
             if (!hasCuda) reasons.Add("CUDA: not in this ONNX Runtime build");
             else
             {
                 var s = TryCreate(ExecutionProvider.Cuda, deviceId, out string? error);
-                if (s != null) { Log($"{FileName} runs on CUDA (device {deviceId}); {string.Join("; ", reasons)}."); return (s, ExecutionProvider.Cuda); }
+                if (s != null) return (s, Running(s, ExecutionProvider.Cuda, available, $"device {deviceId}; {string.Join("; ", reasons)}"));
                 reasons.Add("CUDA failed: " + error);
             }
             var cpu = TryCreate(ExecutionProvider.Cpu, deviceId, out string? cpuError)
                 ?? throw new ModelPackageException(FileName, $"ONNX Runtime could not load the graph: {cpuError}");
-            Log($"{FileName} runs on CPU ({string.Join("; ", reasons)}).");
-            return (cpu, ExecutionProvider.Cpu);
+            return (cpu, Running(cpu, ExecutionProvider.Cpu, available, string.Join("; ", reasons)));
+        }
+
+        /// <summary>The provider <paramref name="session"/> runs on (<see cref="RunningProvider"/>), logged with why.</summary>
+        private ExecutionProvider Running(InferenceSession session, ExecutionProvider appended, IReadOnlyList<string> available, string context)
+        {
+            IReadOnlyList<string?>? placed;
+            try { placed = _runtime.InputProviders(session); }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                placed = null;   // a native library older than the managed API lacks the call
+                Log($"{FileName}: ONNX Runtime could not name the devices of the graph's inputs ({e.GetType().Name}: {e.Message}).");
+            }
+            var (running, evidence) = RunningProvider.Decide(appended, placed, available);
+            Log(running == appended
+                ? $"{FileName} runs on {RunningProvider.Display(running)} ({context}; {evidence})."
+                : $"{FileName} runs on {RunningProvider.Display(running)}, not {RunningProvider.Display(appended)}: {evidence} ({context}).");
+            return running;
         }
 
         private InferenceSession? TryCreate(ExecutionProvider ep, int deviceId, out string? error)
         {
-            var options = new SessionOptions();
+            SessionOptions? options = null;
             try
             {
-                switch (ep)
-                {
-                    case ExecutionProvider.DirectML:
-                        // DirectML needs these two settings (ORT's DirectML documentation).
-                        options.EnableMemoryPattern = false;
-                        options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
-                        options.AppendExecutionProvider_DML(deviceId);
-                        break;
-                    case ExecutionProvider.Cuda:
-                        options.AppendExecutionProvider_CUDA(deviceId);
-                        break;
-                }
+                options = SessionSetup.Create(ep, deviceId, _runtime);
                 var session = new InferenceSession(_model, options);
                 error = null;
                 return session;
@@ -134,7 +148,7 @@ namespace DiTPlugin.Runtime
             }
             finally
             {
-                options.Dispose();
+                options?.Dispose();
             }
         }
 

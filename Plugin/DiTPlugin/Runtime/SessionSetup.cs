@@ -1,0 +1,43 @@
+using System;
+using Microsoft.ML.OnnxRuntime;
+
+namespace DiTPlugin.Runtime
+{
+    /// <summary>The session options for running a graph on one execution provider.</summary>
+    internal static class SessionSetup
+    {
+        /// <summary>
+        /// Options with <paramref name="provider"/> appended through <paramref name="runtime"/>. DirectML gets memory
+        /// patterns off and sequential execution, which ONNX Runtime's DirectML documentation requires (the provider
+        /// supports neither), and <paramref name="deviceId"/> as the adapter index. The caller disposes the options.
+        /// </summary>
+        public static SessionOptions Create(ExecutionProvider provider, int deviceId, ProviderRuntime runtime)
+        {
+            var options = new SessionOptions();
+            try
+            {
+                switch (provider)
+                {
+                    case ExecutionProvider.DirectML:
+                        options.EnableMemoryPattern = false;
+                        options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+                        runtime.AppendDirectML(options, deviceId);
+                        break;
+                    case ExecutionProvider.Cuda:
+                        runtime.AppendCuda(options, deviceId);
+                        break;
+                    case ExecutionProvider.Cpu:
+                        break;
+                    default:
+                        throw new ArgumentOutOfRangeException(nameof(provider), provider, "A session is set up for one concrete provider, not Auto.");
+                }
+                return options;
+            }
+            catch
+            {
+                options.Dispose();
+                throw;
+            }
+        }
+    }
+}
