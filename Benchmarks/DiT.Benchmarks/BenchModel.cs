@@ -1,4 +1,4 @@
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
-using DiTPlugin.Training.Export;
+using DiT.Training.Export;
 
 namespace DiTPlugin.Benchmarks;
 

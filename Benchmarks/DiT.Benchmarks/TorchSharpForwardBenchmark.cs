@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Cli;
+using DiT.Cli;
 using DiTPlugin.Tests;
 using NUnit.Framework;
 using PluginDiT = DiTPlugin.DiT;

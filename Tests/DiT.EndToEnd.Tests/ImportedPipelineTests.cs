@@ -4,11 +4,11 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Export;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Model;
+using DiT.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
 

@@ -2,11 +2,11 @@ using DiTPlugin.Contract.Package;
 using DiTPlugin.TestSupport;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Export;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Model;
+using DiT.Training.Vae;
 using NUnit.Framework;
 
 namespace DiTPlugin.EndToEnd.Tests;

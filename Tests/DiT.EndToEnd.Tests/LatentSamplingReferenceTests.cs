@@ -4,11 +4,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Trainer;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Export;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Trainer;
+using DiT.Training.Vae;
 using NUnit.Framework;
 
 namespace DiTPlugin.EndToEnd.Tests;

@@ -5,10 +5,10 @@ using System.Xml.Linq;
 using DiTPlugin.Contract.Schedules;
 using DiTPlugin.Noise;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Diffusion;
+using DiT.Training.Export;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
@@ -69,6 +69,19 @@ public class PackageBoundaryTests
         Assert.That(Refs(typeof(GaussianDiffusion)), Does.Contain(contract).And.Not.Contain(pluginAsm));
         Assert.That(Refs(typeof(DiT)), Does.Contain(contract).And.Not.Contain(trainingAsm));
         Assert.That(Refs(typeof(BetaSchedules)), Does.Not.Contain(pluginAsm).And.Not.Contain(trainingAsm));
+    }
+
+    [Test]
+    public void OnlyThePluginsAssembliesUseThePluginsNamespace()
+    {
+        // "DiTPlugin" is what a game ships; Training is a separate tool with namespaces of its own, so that a type's
+        // namespace says which side it belongs to (and Training's network, DiTModel, is never confused with DiT).
+        var training = typeof(GaussianDiffusion).Assembly.GetTypes().Where(t => t.Namespace is not null && !t.Namespace.StartsWith("System.", StringComparison.Ordinal))   // not the generated regex code
+            .Select(t => t.Namespace!).Distinct().ToArray();
+        Assert.That(training, Is.Not.Empty);
+        Assert.That(training.Where(n => !n.StartsWith("DiT.Training", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(typeof(DiT).Assembly.GetTypes().Where(t => t.Namespace is not null && t.IsPublic)
+            .Where(t => !t.Namespace!.StartsWith("DiTPlugin", StringComparison.Ordinal)).Select(t => t.FullName), Is.Empty);
     }
 
     [Test]

@@ -1,9 +1,9 @@
 using DiTPlugin.TestSupport;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Data;
+using DiT.Training.Export;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using DiTPlugin.TestSupport;
 using System.Linq;
-using DiTPlugin.Training.Eval.Classifier;
+using DiT.Training.Eval.Classifier;
 using NUnit.Framework;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 
 namespace DiTPlugin.EndToEnd.Tests;
 

@@ -1,7 +1,7 @@
 using System.IO;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests;
+namespace DiT.Training.Tests;
 
 /// <summary>Base for tests that write files: a fresh directory per test, removed afterwards.</summary>
 public abstract class TempDirectoryTest

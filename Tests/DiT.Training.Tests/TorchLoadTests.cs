@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests;
+namespace DiT.Training.Tests;
 
 /// <summary>The native TorchSharp library loads (the GLIBCXX workaround worked) and computes.</summary>
 public class TorchLoadTests

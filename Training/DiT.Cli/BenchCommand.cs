@@ -1,9 +1,9 @@
 using System.CommandLine;
-using DiTPlugin.Training.Bench;
-using DiTPlugin.Training.Model;
+using DiT.Training.Bench;
+using DiT.Training.Model;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit bench`: per-step latency, images/s and peak memory of sampling with a config and sampler.</summary>
 internal static class BenchCommand

@@ -1,11 +1,11 @@
 using System;
 using System.CommandLine;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Data;
+using DiT.Training.Formats;
+using DiT.Training.Vae;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// `dit cache-latents`: encodes a dataset once with the SD VAE so that training reads latents instead of running

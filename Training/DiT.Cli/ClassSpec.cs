@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using DiTPlugin.Contract.Classes;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// `--classes "tabby,3"`: class ids and names. Names are resolved by the Contract's <see cref="ClassCatalog"/>, the

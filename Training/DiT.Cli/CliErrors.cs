@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>One line for an error that is the user's to fix.</summary>
 internal static class CliErrors

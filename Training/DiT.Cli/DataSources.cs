@@ -1,8 +1,8 @@
 using System;
 using System.IO;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>Turns the --data argument into a dataset: "fashion-mnist", an ImageFolder directory, or a latent cache.</summary>
 internal static class DataSources

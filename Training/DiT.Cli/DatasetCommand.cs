@@ -1,10 +1,10 @@
 using System;
 using System.CommandLine;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit dataset`: a class-labelled ImageFolder of random texture crops from a game texture pack (.pk3).</summary>
 internal static class DatasetCommand

@@ -6,14 +6,14 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using DiTPlugin.Training.Eval;
-using DiTPlugin.Training.Eval.Classifier;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Trainer;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Eval;
+using DiT.Training.Eval.Classifier;
+using DiT.Training.Formats;
+using DiT.Training.Trainer;
+using DiT.Training.Vae;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// `dit eval`: sample-quality figures for a checkpoint (ADM's FID, sFID, Inception Score, precision/recall; class

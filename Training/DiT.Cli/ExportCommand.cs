@@ -4,14 +4,14 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Formats;
+using DiT.Training.Export;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
+using DiT.Training.Vae;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit export`: a checkpoint's EMA weights as a model package (docs/model-package.md) for the Plugin.</summary>
 internal static class ExportCommand

@@ -6,15 +6,15 @@ using System.Linq;
 using System.Security.Cryptography;
 using DiTPlugin.Contract.Classes;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Export;
+using DiT.Training.Formats;
+using DiT.Training.Data;
+using DiT.Training.Import;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// `dit import`: official-layout DiT weights (e.g. facebookresearch/DiT's DiT-XL-2-256x256.pt) → a weights-only

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit info`: parameters and Gflops (multiply-accumulates, as the paper counts) for any config.</summary>
 internal static class InfoCommand

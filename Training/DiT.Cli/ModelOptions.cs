@@ -1,8 +1,8 @@
 using System;
 using System.CommandLine;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>Options that describe a model shape, shared by the commands that build one.</summary>
 internal sealed class ModelOptions

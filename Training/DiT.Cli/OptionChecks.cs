@@ -3,9 +3,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using DiTPlugin.Contract.Sampling;
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// Range checks on option values, run by the parser: a bad value gets one line naming the option and what is valid,

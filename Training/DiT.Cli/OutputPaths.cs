@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>Output paths checked before the work that fills them, so a typo costs a second, not a sampling run.</summary>
 internal static class OutputPaths

@@ -1,7 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
-using DiTPlugin.Cli;
+using DiT.Cli;
 using Spectre.Console;
 
 // The Training console: each command parses its options and calls into DiT.Training.

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit prune`: keep only the EMA weights of a checkpoint, for shipping a model that samples.</summary>
 internal static class PruneCommand

@@ -1,15 +1,15 @@
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Vae;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Formats;
+using DiT.Training.Model;
+using DiT.Training.Vae;
+using DiT.Training.Trainer;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit sample`: a class grid (one column per class) from a checkpoint's EMA (or raw) weights.</summary>
 internal static class SampleCommand

@@ -1,16 +1,16 @@
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 using System;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using DiTPlugin.Training.Eval;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Trainer;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Eval;
+using DiT.Training.Formats;
+using DiT.Training.Trainer;
+using DiT.Training.Vae;
 using Spectre.Console;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// `dit sample-npz`: N samples of uniformly random classes (as DiT's sample_ddp.py draws them) in the .npz layout

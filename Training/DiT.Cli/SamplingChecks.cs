@@ -1,13 +1,13 @@
 using System;
 using System.IO;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>Checks made before sampling, so that a mismatch fails in a second, not after minutes of sampling.</summary>
 internal static class SamplingChecks
 {
     /// <summary>A model whose samples are not 1- or 3-channel images needs a VAE to decode them, with the model's latent channels.</summary>
-    public static void RequireDecodable(DiTPlugin.Training.Trainer.Checkpoint c, DiTPlugin.Training.Vae.AutoencoderKL? decoder)
+    public static void RequireDecodable(DiT.Training.Trainer.Checkpoint c, DiT.Training.Vae.AutoencoderKL? decoder)
     {
         int ch = c.Config.InChannels;
         if (decoder is null && ch != 1 && ch != 3)

@@ -1,9 +1,9 @@
 using System;
 using System.CommandLine;
-using DiTPlugin.Training.Eval.Classifier;
+using DiT.Training.Eval.Classifier;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>`dit train-classifier`: the feature network for `dit eval` on small datasets (class accuracy, FID on its features).</summary>
 internal static class TrainClassifierCommand

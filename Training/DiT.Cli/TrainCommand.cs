@@ -2,12 +2,12 @@ using System;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Threading;
-using DiTPlugin.Training.Distributed;
-using DiTPlugin.Training.Trainer;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Distributed;
+using DiT.Training.Trainer;
+using DiT.Training.Vae;
 using Spectre.Console;
 
-namespace DiTPlugin.Cli;
+namespace DiT.Cli;
 
 /// <summary>
 /// `dit train`: the training loop with a live progress bar, a loss CSV, sample grids and checkpoints. With
@@ -84,7 +84,7 @@ internal static class TrainCommand
             using var vaeModel = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             var codec = vaeModel is null ? null : new VaeLatentCodec(vaeModel, System.IO.Path.GetFileName(r.GetValue(vae))!);
             // A latent cache holds latents already: sample grids and exports then treat the model as a latent one (no x0 clipping).
-            bool latentData = dataset is DiTPlugin.Training.Data.LatentCacheDataset;
+            bool latentData = dataset is DiT.Training.Data.LatentCacheDataset;
             opts = opts with { LatentCodec = codec?.Description, LatentData = latentData };
             int f = codec?.Downsample ?? 1;
             var resumePath = r.GetValue(resume);

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Cli;
+using DiT.Cli;
 using DiTPlugin.Contract.Classes;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Cli;
+namespace DiT.Training.Tests.Cli;
 
 /// <summary>
 /// `dit sample --classes`: ids and names, the names resolved by the Contract's resolver. The expected ids are the ones

@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Contract.Classes;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Cli;
+namespace DiT.Training.Tests.Cli;
 
 /// <summary>
 /// The `dit` console given careless or hostile options, run as a process as a user would: each case ends with one line
@@ -50,7 +50,7 @@ public class CliBadInputTests : TempDirectoryTest
         if (poison is float v)
             using (no_grad()) model.state_dict()["final_layer.linear.bias"].fill_(v);
         string path = Path.Combine(Dir, name);
-        DiTPlugin.Training.Trainer.Checkpoint.Save(path, null, model, null, 1, new TrainOptions { DiffusionSteps = diffusionSteps }, new[] { "stone", "brick", "moss" });
+        DiT.Training.Trainer.Checkpoint.Save(path, null, model, null, 1, new TrainOptions { DiffusionSteps = diffusionSteps }, new[] { "stone", "brick", "moss" });
         return path;
     }
 
@@ -125,7 +125,7 @@ public class CliBadInputTests : TempDirectoryTest
     {
         var cfg = new DiTConfig { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 4, InputSize = 8, InChannels = 1, NumClasses = 1000 };
         string weights = Path.Combine(Dir, "w.safetensors");
-        using (var model = new DiTModel(cfg)) DiTPlugin.Training.Formats.Safetensors.Save(weights, model.state_dict());
+        using (var model = new DiTModel(cfg)) DiT.Training.Formats.Safetensors.Save(weights, model.state_dict());
         string names = Path.Combine(Dir, "names.txt"), ckpt = Path.Combine(Dir, "imported.ckpt");
         string[] Import() => new[] { "import", "--dit", weights, "--num-heads", "2", "--class-names", names, "--out", ckpt };
 

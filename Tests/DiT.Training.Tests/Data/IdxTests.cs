@@ -1,10 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Data;
+namespace DiT.Training.Tests.Data;
 
 public class IdxTests : TempDirectoryTest
 {

@@ -2,11 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using NUnit.Framework;
 using StbImageWriteSharp;
 
-namespace DiTPlugin.Training.Tests.Data;
+namespace DiT.Training.Tests.Data;
 
 public class ImageFolderTests : TempDirectoryTest
 {

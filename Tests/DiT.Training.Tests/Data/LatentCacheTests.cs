@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Data;
+using DiT.Training.Formats;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Data;
+namespace DiT.Training.Tests.Data;
 
 public class LatentCacheTests : TempDirectoryTest
 {

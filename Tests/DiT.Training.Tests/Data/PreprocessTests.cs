@@ -1,9 +1,9 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Data;
+namespace DiT.Training.Tests.Data;
 
 public class PreprocessTests
 {

@@ -1,10 +1,10 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Data;
+namespace DiT.Training.Tests.Data;
 
 public class SamplerAugmentTests
 {

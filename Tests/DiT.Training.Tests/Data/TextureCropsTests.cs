@@ -3,11 +3,11 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using NUnit.Framework;
 using StbImageWriteSharp;
 
-namespace DiTPlugin.Training.Tests.Data;
+namespace DiT.Training.Tests.Data;
 
 public class TextureCropsTests : TempDirectoryTest
 {

@@ -1,13 +1,13 @@
 using DiTPlugin.Contract.Sampling;
 using System;
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Diffusion;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiT.Training.Tests.Diffusion;
 
 /// <summary>ClassSampler samples over the chain the model was trained on (TrainOptions.DiffusionSteps), not a fixed 1000.</summary>
 public class ClassSamplerTests

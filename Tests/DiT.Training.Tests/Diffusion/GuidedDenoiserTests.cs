@@ -1,11 +1,11 @@
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Model;
+using DiT.Training.Diffusion;
+using DiT.Training.Model;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiT.Training.Tests.Diffusion;
 
 public class GuidedDenoiserTests
 {

@@ -1,10 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiT.Training.Tests.Diffusion;
 
 /// <summary>
 /// The spaced chain GaussianDiffusion builds from ADM's space_timesteps (the index arithmetic itself is tested in

@@ -3,12 +3,12 @@ using System;
 using System.Linq;
 using System.Threading;
 using DiTPlugin.Contract.Schedules;
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Diffusion.TensorAssert;
+using static DiT.Training.Tests.Diffusion.TensorAssert;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiT.Training.Tests.Diffusion;
 
 /// <summary>DDPM / DDIM / DPM-Solver loops with an oracle that knows x0 (checked at every step), plus reproducibility and cancellation.</summary>
 public class SamplerTests

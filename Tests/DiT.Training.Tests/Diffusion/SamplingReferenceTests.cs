@@ -1,14 +1,14 @@
 using DiTPlugin.TestSupport;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
+using DiT.Training.Diffusion;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Model;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiT.Training.Tests.Diffusion;
 
 /// <summary>
 /// The Training console's samplers against an independent ADM/DiT-style loop (make_sampling_fixture.py), step by

@@ -1,12 +1,12 @@
 using System.Collections.Generic;
 using System;
 using System.Linq;
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Diffusion.TensorAssert;
+using static DiT.Training.Tests.Diffusion.TensorAssert;
 
-namespace DiTPlugin.Training.Tests.Diffusion;
+namespace DiT.Training.Tests.Diffusion;
 
 /// <summary>
 /// The hybrid loss against an independent float64 computation written here from the papers' formulas (closed-form

@@ -1,9 +1,9 @@
 using System;
 using System.Threading;
-using DiTPlugin.Training.Distributed;
+using DiT.Training.Distributed;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 public class CollectiveWatchdogTests
 {

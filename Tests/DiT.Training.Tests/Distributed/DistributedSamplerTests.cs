@@ -1,10 +1,10 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Distributed;
+using DiT.Training.Data;
+using DiT.Training.Distributed;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 public class DistributedSamplerTests
 {

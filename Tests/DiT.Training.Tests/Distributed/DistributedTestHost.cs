@@ -2,12 +2,12 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DiTPlugin.Training.Distributed;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Tests.Trainer;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Distributed;
+using DiT.Training.Model;
+using DiT.Training.Tests.Trainer;
+using DiT.Training.Trainer;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 /// <summary>
 /// The entry point of this test assembly (run as `mpirun -np N DiT.Training.Tests dist-host ...`): each rank trains

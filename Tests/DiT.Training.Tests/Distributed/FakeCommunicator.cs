@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DiTPlugin.Training.Distributed;
+using DiT.Training.Distributed;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 /// <summary>
 /// One rank of a pretend group, in process: the other ranks' contributions to each all-reduce come from

@@ -1,10 +1,10 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Distributed;
+using DiT.Training.Distributed;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 public class GradientBucketerTests
 {

@@ -5,7 +5,7 @@ using System.IO;
 using System.Text;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 /// <summary>
 /// Starts this test assembly's <see cref="DistributedTestHost"/> under mpirun on this machine, over loopback only,

@@ -1,11 +1,11 @@
 using System;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Distributed;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Distributed;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 /// <summary>Real 2-rank jobs under mpirun on this machine (loopback): equivalence with one process, and failing fast.</summary>
 [NonParallelizable]

@@ -1,7 +1,7 @@
-using DiTPlugin.Training.Distributed;
+using DiT.Training.Distributed;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Distributed;
+namespace DiT.Training.Tests.Distributed;
 
 public class StartupCheckTests
 {

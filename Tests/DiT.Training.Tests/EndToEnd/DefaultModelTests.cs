@@ -1,13 +1,13 @@
-using DiTPlugin.Training.Diffusion;
+using DiT.Training.Diffusion;
 using DiTPlugin.TestSupport;
 using System.Linq;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Data;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.EndToEnd;
+namespace DiT.Training.Tests.EndToEnd;
 
 /// <summary>
 /// The model shipped in models/fashion-mnist (trained with `dit train` on Debian's Fashion-MNIST) draws images of

@@ -1,9 +1,9 @@
 using System;
-using DiTPlugin.Training.Eval;
+using DiT.Training.Eval;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Eval;
+namespace DiT.Training.Tests.Eval;
 
 public class FeatureStatsTests
 {

@@ -5,13 +5,13 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Eval;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Eval;
+using DiT.Training.Formats;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Eval;
+namespace DiT.Training.Tests.Eval;
 
 /// <summary>
 /// The FID InceptionV3 against an independent plain-PyTorch forward pass (Tests/fixtures/make_inception_fixture.py).

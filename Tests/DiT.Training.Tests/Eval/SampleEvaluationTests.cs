@@ -1,16 +1,16 @@
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Eval;
-using DiTPlugin.Training.Eval.Classifier;
-using DiTPlugin.Training.Model;
+using DiT.Training.Data;
+using DiT.Training.Eval;
+using DiT.Training.Eval.Classifier;
+using DiT.Training.Model;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Eval;
+namespace DiT.Training.Tests.Eval;
 
 /// <summary>The evaluation plumbing, checked with a "sampler" that returns the real images themselves.</summary>
 public class SampleEvaluationTests : TempDirectoryTest

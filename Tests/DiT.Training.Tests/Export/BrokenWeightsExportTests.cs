@@ -1,14 +1,14 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
+using DiT.Training.Export;
+using DiT.Training.Model;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
-using static DiTPlugin.Training.Tests.Trainer.CheckpointValidationTests;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Trainer.CheckpointValidationTests;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>
 /// ModelPackageWriter.Build refuses weights that would only fail in the game: NaN/Inf, absurd magnitudes, integer

@@ -4,13 +4,13 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Export;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>
 /// The exporter's model.json, pinned to the text it wrote before the manifest types moved to DiTPlugin.Contract

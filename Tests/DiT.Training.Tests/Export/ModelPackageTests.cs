@@ -7,13 +7,13 @@ using System.Text;
 using System.Text.Json;
 using DiTPlugin.Contract.Classes;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Export;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 public class ModelPackageTests : TempDirectoryTest
 {

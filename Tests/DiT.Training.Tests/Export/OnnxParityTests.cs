@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
+using DiT.Training.Export;
+using DiT.Training.Model;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>ONNX Runtime on the exported graph against TorchSharp's DiTModel.ForwardWithCfg.</summary>
 public class OnnxParityTests

@@ -1,13 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Export.Onnx;
-using DiTPlugin.Training.Model;
+using DiT.Training.Export;
+using DiT.Training.Export.Onnx;
+using DiT.Training.Model;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>Walks the serialised graph: opset 17, default domain, static shapes, rank &lt;= 5 everywhere, the contract's I/O.</summary>
 public class OnnxStructureTests

@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>Tiny DiTs with every weight non-zero, ORT runs of exported graphs, and the TorchSharp reference.</summary>
 internal static class OnnxTestUtil

@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
+using DiT.Training.Export;
+using DiT.Training.Model;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>
 /// The exporter refuses what the Plugin's reader would refuse (DiTPlugin.Contract's ManifestLimits, which both use),

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Model;
+using DiT.Training.Export;
+using DiT.Training.Model;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>A paper-sized config (slow: run explicitly) to see that errors do not grow with depth and width.</summary>
 public class RealSizeExportTests

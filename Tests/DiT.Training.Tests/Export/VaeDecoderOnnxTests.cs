@@ -3,16 +3,16 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Export.Onnx;
-using DiTPlugin.Training.Tests.Vae;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Export;
+using DiT.Training.Export.Onnx;
+using DiT.Training.Tests.Vae;
+using DiT.Training.Vae;
 using Microsoft.ML.OnnxRuntime;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export;
+namespace DiT.Training.Tests.Export;
 
 /// <summary>
 /// The exported VAE decoder in ONNX Runtime (CPU) against <see cref="AutoencoderKL.Decode"/>, for the tiny fixture

@@ -1,4 +1,4 @@
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -6,11 +6,11 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Eval;
+using DiT.Training.Eval;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 public class NpzTests : TempDirectoryTest
 {

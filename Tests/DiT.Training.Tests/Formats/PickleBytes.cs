@@ -5,7 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Text;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 /// <summary>
 /// Writes pickle bytes opcode by opcode, straight from the format's opcode table, so tests can build exactly the

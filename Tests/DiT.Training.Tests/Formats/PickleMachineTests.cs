@@ -4,11 +4,11 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Numerics;
-using DiTPlugin.Training.Formats.Pickle;
+using DiT.Training.Formats.Pickle;
 using DiTPlugin.TestSupport;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 /// <summary>The restricted pickle machine on hand-built streams: values it must produce, and everything it must refuse.</summary>
 public class PickleMachineTests

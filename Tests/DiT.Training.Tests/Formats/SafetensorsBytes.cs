@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 /// <summary>Safetensors files built byte by byte from the spec (u64 LE header length, JSON header, buffer), for tests.</summary>
 internal static class SafetensorsBytes

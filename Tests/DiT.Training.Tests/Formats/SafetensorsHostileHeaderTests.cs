@@ -3,10 +3,10 @@ using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using System.Text;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 /// <summary>
 /// Every way a safetensors header can be wrong gives an InvalidDataException naming the file and the field: wrong

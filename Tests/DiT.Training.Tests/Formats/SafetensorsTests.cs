@@ -4,12 +4,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 public class SafetensorsTests : TempDirectoryTest
 {

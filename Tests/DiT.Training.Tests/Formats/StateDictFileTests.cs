@@ -1,13 +1,13 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using DiTPlugin.TestSupport;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Formats.TorchCheckpointTests;
+using static DiT.Training.Tests.Formats.TorchCheckpointTests;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 /// <summary>StateDictFile: format sniffing, picking the state dict out of wrapped checkpoints, the DataParallel prefix.</summary>
 public class StateDictFileTests : TempDirectoryTest
@@ -164,7 +164,7 @@ public class StateDictFileTests : TempDirectoryTest
         using var e = tensor(new float[] { 3, 4 });
         using var opt = tensor(new byte[] { 9 });
         Safetensors.Save(path, new Dictionary<string, Tensor> { ["model.w"] = m, ["ema.w"] = e, ["optimizer"] = opt },
-            new Dictionary<string, string> { ["format"] = DiTPlugin.Training.Trainer.Checkpoint.Format });
+            new Dictionary<string, string> { ["format"] = DiT.Training.Trainer.Checkpoint.Format });
         using (var sd = StateDictFile.Load(path))
         {
             Assert.That(sd.Names, Is.EqualTo(new[] { "w" }));

@@ -6,12 +6,12 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Formats.Pickle;
+using DiT.Training.Formats;
+using DiT.Training.Formats.Pickle;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Formats;
+namespace DiT.Training.Tests.Formats;
 
 /// <summary>
 /// The torch.save zip reader against real files written by torch (Tests/fixtures/make_pickle_fixtures.py), compared

@@ -3,14 +3,14 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Model;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Trainer.CheckpointValidationTests;
+using static DiT.Training.Tests.Trainer.CheckpointValidationTests;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Import;
+namespace DiT.Training.Tests.Import;
 
 /// <summary>
 /// Weights that would import and then sample garbage (NaN, ±Inf, absurd magnitudes, integer tensors) and shapes

@@ -1,13 +1,13 @@
 using DiTPlugin.TestSupport;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Model;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Import;
+namespace DiT.Training.Tests.Import;
 
 /// <summary>
 /// A checkpoint written by real torch.save the way the official train.py writes one ({"model", "ema", "args"}),

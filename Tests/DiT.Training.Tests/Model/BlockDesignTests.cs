@@ -1,10 +1,10 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Model;
+namespace DiT.Training.Tests.Model;
 
 /// <summary>
 /// The block table is the single source of each design's counts and zero-init, so it is checked both against the

@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Model.Blocks;
+using DiT.Training.Model;
+using DiT.Training.Model.Blocks;
 using DiTPlugin.TestSupport;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Model;
+namespace DiT.Training.Tests.Model;
 
 public class DiTModelTests
 {

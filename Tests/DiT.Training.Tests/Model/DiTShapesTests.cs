@@ -1,9 +1,9 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Model;
+namespace DiT.Training.Tests.Model;
 
 /// <summary>
 /// DiTShapes predicts a DiT's state_dict without building it (loaders check files against it before allocating), so

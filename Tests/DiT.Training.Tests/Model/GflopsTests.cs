@@ -1,8 +1,8 @@
 using System.Linq;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Model;
+namespace DiT.Training.Tests.Model;
 
 public class GflopsTests
 {

@@ -3,12 +3,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Model;
+using DiT.Training.Formats;
+using DiT.Training.Model;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Model;
+namespace DiT.Training.Tests.Model;
 
 /// <summary>
 /// Compares our DiT with an independent plain-PyTorch forward pass written from the paper

@@ -6,12 +6,12 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 /// <summary>
 /// Checkpoint.Load on damaged or hand-edited files: every metadata field, the config's bounds, the tensors against

@@ -1,10 +1,10 @@
 using System.Linq;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 public class EmaTests
 {

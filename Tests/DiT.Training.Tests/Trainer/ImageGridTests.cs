@@ -1,12 +1,12 @@
 using System;
 using System.IO;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using StbImageSharp;
 using static TorchSharp.torch;
 using ReadComponents = StbImageSharp.ColorComponents;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 public class ImageGridTests : TempDirectoryTest
 {

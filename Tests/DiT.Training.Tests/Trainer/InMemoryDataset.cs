@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 /// <summary>A few fixed, distinct images per class: each class is a different stripe pattern in [-1, 1].</summary>
 internal sealed class InMemoryDataset : IImageDataset

@@ -2,13 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
+using DiT.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 /// <summary>Training in a latent space: batches are augmented as pixels, then encoded; preview grids are decoded.</summary>
 public class LatentTrainingTests : TempDirectoryTest

@@ -1,10 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 public class LossLogTests
 {

@@ -1,8 +1,8 @@
 using System;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 public class ProgressInfoTests
 {

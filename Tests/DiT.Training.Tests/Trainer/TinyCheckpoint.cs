@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Formats;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 /// <summary>
 /// A real checkpoint small enough to write hundreds of variants per second (depth 1, hidden 16: ~10 KB of weights),

@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Tests.Distributed;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Model;
+using DiT.Training.Tests.Distributed;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Trainer;
+namespace DiT.Training.Tests.Trainer;
 
 /// <summary>The trainer's side of the model's BlockRunner seam: activation checkpointing and the data-parallel backward marks.</summary>
 public class TrainingBlockRunnerTests : TempDirectoryTest

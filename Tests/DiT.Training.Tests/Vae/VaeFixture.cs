@@ -2,11 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Formats;
+using DiT.Training.Vae;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Vae;
+namespace DiT.Training.Tests.Vae;
 
 /// <summary>The checked-in tiny VAE reference (Tests/fixtures/vae_tiny_reference.safetensors) and helpers.</summary>
 internal static class VaeFixture

@@ -1,14 +1,14 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Data;
+using DiT.Training.Formats;
+using DiT.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Vae.VaeFixture;
+using static DiT.Training.Tests.Vae.VaeFixture;
 
-namespace DiTPlugin.Training.Tests.Vae;
+namespace DiT.Training.Tests.Vae;
 
 /// <summary>The VAE as LatentCache's encoder: the cache stores EncodeLatents (mean x 0.18215) and records the scale.</summary>
 public class VaeLatentCacheTests : TempDirectoryTest

@@ -2,13 +2,13 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Formats;
+using DiT.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Vae.VaeFixture;
+using static DiT.Training.Tests.Vae.VaeFixture;
 
-namespace DiTPlugin.Training.Tests.Vae;
+namespace DiT.Training.Tests.Vae;
 
 /// <summary>Loading diffusers AutoencoderKL weights: old attention names, 1x1-conv attention weights, strict errors, config inference.</summary>
 public class VaeLoadingTests : TempDirectoryTest

@@ -1,11 +1,11 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Vae.VaeFixture;
+using static DiT.Training.Tests.Vae.VaeFixture;
 
-namespace DiTPlugin.Training.Tests.Vae;
+namespace DiT.Training.Tests.Vae;
 
 /// <summary>A freshly built VAE (not loaded): sane initial parameters, shapes, and input checks.</summary>
 public class VaeModelTests

@@ -1,8 +1,8 @@
 using System.Linq;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Vae;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Vae;
+namespace DiT.Training.Tests.Vae;
 
 /// <summary>The SD config builds exactly the SD VAE: 83,653,863 parameters, counted from the architecture here too.</summary>
 public class VaeParamCountTests

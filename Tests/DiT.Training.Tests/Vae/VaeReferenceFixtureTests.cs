@@ -1,10 +1,10 @@
 using System.Linq;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Vae;
 using NUnit.Framework;
 using static TorchSharp.torch;
-using static DiTPlugin.Training.Tests.Vae.VaeFixture;
+using static DiT.Training.Tests.Vae.VaeFixture;
 
-namespace DiTPlugin.Training.Tests.Vae;
+namespace DiT.Training.Tests.Vae;
 
 /// <summary>
 /// Our AutoencoderKL against an independent plain-PyTorch forward pass (Tests/fixtures/make_vae_fixture.py):

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using NUnit.Framework;
 using static TorchSharp.torch;
 

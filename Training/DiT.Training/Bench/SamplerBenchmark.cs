@@ -2,12 +2,12 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Model;
+using DiT.Training.Diffusion;
+using DiT.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Bench;
+namespace DiT.Training.Bench;
 
 /// <summary>What one benchmark run measured.</summary>
 public sealed record BenchResult(string Config, string Sampler, int Batch, bool Cfg, string Dtype, int Steps,

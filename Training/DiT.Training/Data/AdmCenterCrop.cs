@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// ADM's center_crop_arr (used by DiT's training script): while the shorter side is at least 2*size, halve the image

@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>Augmentations the trainer applies; DiT uses only a random horizontal flip (p = 0.5).</summary>
 public static class Augment

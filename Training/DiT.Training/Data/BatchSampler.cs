@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// Yields shuffled index batches, epoch after epoch, as a pure function of (seed, epoch): the same seed and epoch always

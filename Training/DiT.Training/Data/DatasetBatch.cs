@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>Reads examples into a batch tensor: (N, C, H, W) floats and (N) int64 labels.</summary>
 public static class DatasetBatch

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>Fashion-MNIST facts and the Debian package's file locations.</summary>
 public static class FashionMnist

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>One training example: CHW floats scaled to [-1, 1] (or a cached latent), and its class index.</summary>
 public readonly record struct Example(float[] Chw, int Label);

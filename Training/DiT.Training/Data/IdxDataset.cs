@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 public enum IdxLayout
 {

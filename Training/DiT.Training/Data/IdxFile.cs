@@ -4,7 +4,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>An unsigned-byte IDX array (the (Fashion-)MNIST format): dimensions and row-major data.</summary>
 public sealed record IdxArray(int[] Dims, byte[] Data)

@@ -7,7 +7,7 @@ using System.Threading;
 using DiTPlugin.Contract.Classes;
 using StbImageSharp;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// A class-per-subfolder image dataset (torchvision ImageFolder layout; ImageNet's train/nXXXXXXXX/*.JPEG works as-is),

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 public enum ImageColor { Rgb, Grayscale }
 

@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 public sealed class LatentCacheOptions
 {

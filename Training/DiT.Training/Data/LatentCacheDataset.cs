@@ -4,10 +4,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using Microsoft.Win32.SafeHandles;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// Reads a <see cref="LatentCache"/> file. Each <see cref="Get"/> reads one sample's bytes with a positional read

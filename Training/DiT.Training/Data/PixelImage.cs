@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// An interleaved (HWC) image of float samples on the 0..255 scale. Preprocessing works in this layout because decoders

@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 public enum ResampleFilter { Box, Bicubic }
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using DiTPlugin.Contract.Classes;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// ImageNet's class order: a synset list (LOC_synset_mapping.txt or synset_words.txt), one "n01440764 tench, Tinca tinca"

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using StbImageWriteSharp;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 public sealed record TextureCropOptions
 {
@@ -117,5 +117,5 @@ public static class TextureCrops
     }
 
     private static void AtomicFileText(string path, string text) =>
-        DiTPlugin.Training.Formats.AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+        DiT.Training.Formats.AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
 }

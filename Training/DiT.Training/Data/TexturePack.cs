@@ -5,7 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using StbImageSharp;
 
-namespace DiTPlugin.Training.Data;
+namespace DiT.Training.Data;
 
 /// <summary>
 /// A Quake-3-style texture pack (.pk3, a zip; e.g. Debian's openarena-081-textures): images under

@@ -2,10 +2,10 @@ using System;
 using System.Threading;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.Contract.Sampling;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>Draws class-conditional samples from a DiT with a respaced DDPM, DDIM or DPM-Solver++(2M) sampler and optional CFG.</summary>
 public static class ClassSampler

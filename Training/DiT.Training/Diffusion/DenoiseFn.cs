@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>
 /// The network as the diffusion sees it: x_t (B,C,H,W) and the ORIGINAL timesteps t (B, int64, in [0, 1000)),

@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>q(x_{t-1} | x_t, x_0): mean, variance and clipped log-variance, each broadcastable to x.</summary>
 public sealed record PosteriorMeanVariance(Tensor Mean, Tensor Variance, Tensor LogVarianceClipped) : IDisposable

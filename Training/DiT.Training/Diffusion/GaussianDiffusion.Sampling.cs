@@ -3,7 +3,7 @@ using System.Threading;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>Ancestral (DDPM) and DDIM sampling over this chain (respaced chains sample in fewer steps).</summary>
 public partial class GaussianDiffusion

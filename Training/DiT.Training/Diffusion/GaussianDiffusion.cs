@@ -6,7 +6,7 @@ using DiTPlugin.Contract.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>
 /// ADM's Gaussian diffusion as DiT configures it: eps prediction, MSE loss on eps plus (with learned sigma) the

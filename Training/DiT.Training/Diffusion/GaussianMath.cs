@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>The density helpers of ADM's losses (KL of diagonal Gaussians, discretised decoder likelihood).</summary>
 public static class GaussianMath

@@ -1,7 +1,7 @@
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>
 /// A class-conditional DiT as the diffusion sampler sees it (<see cref="DenoiseFn"/>) for a fixed batch of labels,

@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>
 /// Optional hooks into a sampling loop, to compare a run with another implementation step by step (the same idea as

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>
 /// One float64 schedule array as a tensor, indexed by timesteps. The double values are looked up in float64 and

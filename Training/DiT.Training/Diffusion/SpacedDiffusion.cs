@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Contract.Schedules;
 
-namespace DiTPlugin.Training.Diffusion;
+namespace DiT.Training.Diffusion;
 
 /// <summary>
 /// A diffusion that keeps only some timesteps of a base chain (ADM's SpacedDiffusion). Its betas are recomputed so

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>
 /// Bounds the time a collective may block. MPI has no timeout of its own: when a peer rank hangs (deadlock, stuck

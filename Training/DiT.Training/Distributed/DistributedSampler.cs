@@ -1,7 +1,7 @@
 using System;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>
 /// Each rank's share of the global batch. Every epoch all ranks shuffle the dataset identically from (seed, epoch)

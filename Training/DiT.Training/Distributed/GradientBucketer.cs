@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>
 /// Averages gradients over ranks in a few large messages instead of one per parameter: the fp32 gradients are

@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>
 /// The collectives data-parallel training needs, over one group of ranks. MPI implements it

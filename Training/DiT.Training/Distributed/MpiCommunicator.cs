@@ -2,7 +2,7 @@ using System;
 using System.Buffers;
 using System.Runtime.InteropServices;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>
 /// <see cref="ICommunicator"/> over MPI_COMM_WORLD of Open MPI, through P/Invoke. Started by

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>
 /// The Open MPI C library (libmpi.so.40, Debian's libopenmpi3), bound at run time. Open MPI's handles are the

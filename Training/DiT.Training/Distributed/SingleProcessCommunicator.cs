@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Training.Distributed;
+namespace DiT.Training.Distributed;
 
 /// <summary>The group of one: a run that is not distributed. Every collective is the identity.</summary>
 public sealed class SingleProcessCommunicator : ICommunicator

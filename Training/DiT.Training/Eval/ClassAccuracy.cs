@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// For class-conditional samples: the share whose classifier's top class (argmax of the logits) is the class they

@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// Mean (D) and covariance (D x D) of a set of feature vectors, in float64: what FID and sFID compare. The covariance

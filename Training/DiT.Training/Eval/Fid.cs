@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// Fréchet Inception Distance (Heusel et al. 2017) between two Gaussians fitted to feature sets, as ADM's evaluator

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// What the sample-quality metrics look at (ADM's evaluation suite, Dhariwal &amp; Nichol 2021): pooled features for FID

@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// Inception Score (Salimans et al. 2016) as ADM's evaluator computes it: the samples are cut, in order, into

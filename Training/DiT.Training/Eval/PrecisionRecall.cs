@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <param name="Precision">Share of generated samples inside the real manifold (fidelity).</param>
 /// <param name="Recall">Share of real samples inside the generated manifold (coverage).</param>

@@ -1,4 +1,4 @@
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -6,13 +6,13 @@ using System.Linq;
 using System.Threading;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.Contract.Sampling;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Data;
+using DiT.Training.Diffusion;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>One sampler setting: "ddpm250" (ancestral, 250 respaced steps), "ddim50", "dpm20" (DPM-Solver++(2M)), and a guidance scale.</summary>
 public sealed record EvalSetting(string Sampler, double Cfg)

@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>Converts model outputs to the 8-bit pixels that sample batches (.npz) and the evaluator hold.</summary>
 public static class SampleImages

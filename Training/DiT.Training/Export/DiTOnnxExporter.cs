@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export.Onnx;
-using DiTPlugin.Training.Model;
+using DiT.Training.Export.Onnx;
+using DiT.Training.Model;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Export;
+namespace DiT.Training.Export;
 
 /// <summary>What to export: the static batch, how many eps channels guidance acts on, and the precision.</summary>
 public sealed record DiTExportOptions

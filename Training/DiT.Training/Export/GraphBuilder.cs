@@ -2,11 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export.Onnx;
+using DiT.Training.Export.Onnx;
 using Google.Protobuf;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Export;
+namespace DiT.Training.Export;
 
 /// <summary>ONNX element types we use (TensorProto.DataType values).</summary>
 public enum OnnxType

@@ -7,12 +7,12 @@ using System.Security.Cryptography;
 using System.Text;
 using DiTPlugin.Contract.Classes;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Formats;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Export;
+namespace DiT.Training.Export;
 
 /// <summary>Everything a model package holds besides the weights' graph structure.</summary>
 public sealed record ModelPackageRequest

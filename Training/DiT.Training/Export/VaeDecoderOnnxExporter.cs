@@ -4,12 +4,12 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export.Onnx;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Export.Onnx;
+using DiT.Training.Formats;
+using DiT.Training.Vae;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Export;
+namespace DiT.Training.Export;
 
 /// <summary>What to export: the static batch and latent side, the precision, and whether to clip the image.</summary>
 public sealed record VaeExportOptions

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// Writes a file so that readers only ever see the old complete file or the new complete file:

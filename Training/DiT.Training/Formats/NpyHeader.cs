@@ -6,7 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>What an .npy header says: numpy dtype string (e.g. '|u1'), memory order and shape.</summary>
 public sealed record NpyArrayInfo(string Descr, bool FortranOrder, long[] Shape, int MajorVersion)

@@ -5,7 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// Reads one uint8 array (default <c>arr_0</c>, what ADM's sample and reference batches hold) from an .npz written by

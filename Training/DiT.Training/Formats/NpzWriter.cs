@@ -6,7 +6,7 @@ using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// Writes a sample batch as the .npz that ADM's evaluator reads (<c>np.load(path)["arr_0"]</c>): a zip holding one

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// Reading and writing the safetensors format (u64 LE header length N, N bytes of JSON header, raw little-endian data)

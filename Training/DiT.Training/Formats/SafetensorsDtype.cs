@@ -1,7 +1,7 @@
 using System;
 using TorchSharp;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// The safetensors dtypes this project reads and writes (names as spelled in the header JSON). I16/I8 were added

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>One tensor's header entry. Begin/End are byte offsets relative to the start of the data buffer.</summary>
 public sealed record SafetensorsEntry(string Name, SafetensorsDtype Dtype, long[] Shape, long Begin, long End)

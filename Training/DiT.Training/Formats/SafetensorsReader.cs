@@ -4,7 +4,7 @@ using System.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// Low-level safetensors reader over a seekable stream: parses and validates the header on construction, then reads

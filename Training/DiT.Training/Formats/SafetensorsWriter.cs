@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>What a streamed tensor will be: the header is written first, so shapes must be known up front.</summary>
 public sealed record SafetensorsTensorSpec(string Name, SafetensorsDtype Dtype, long[] Shape);

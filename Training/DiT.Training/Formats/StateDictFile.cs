@@ -3,10 +3,10 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats.Pickle;
+using DiT.Training.Formats.Pickle;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>What a file's first bytes say it is (the extension is only a hint: .pt, .pth, .bin and .ckpt are all used for both).</summary>
 public enum StateDictFileKind { Unknown, Safetensors, TorchZip, TorchLegacy }

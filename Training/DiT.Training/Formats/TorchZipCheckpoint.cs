@@ -4,11 +4,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using DiTPlugin.Training.Formats.Pickle;
+using DiT.Training.Formats.Pickle;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Formats;
+namespace DiT.Training.Formats;
 
 /// <summary>
 /// Reads a checkpoint written by <c>torch.save</c> (torch &gt;= 1.6): a zip holding <c>&lt;root&gt;/data.pkl</c> (the

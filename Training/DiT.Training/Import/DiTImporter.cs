@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Formats;
+using DiT.Training.Model;
+using DiT.Training.Trainer;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Import;
+namespace DiT.Training.Import;
 
 /// <summary>
 /// Turns an official-layout DiT state dict (facebookresearch/DiT's DiT-XL-2-256x256.pt, a train.py checkpoint's

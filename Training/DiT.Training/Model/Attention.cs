@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>Multi-head self-attention with a fused qkv projection (timm layout: attn.qkv, attn.proj).</summary>
 public sealed class Attention : Module<Tensor, Tensor>

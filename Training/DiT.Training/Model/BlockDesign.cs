@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// What one of the paper's block designs (Fig. 3, Sec. 3.2) adds to a plain pre-norm ViT block, as data. The model,

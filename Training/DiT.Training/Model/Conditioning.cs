@@ -1,7 +1,7 @@
 using System;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// The condition (timestep and class) in the two forms the paper's block designs read (Sec. 3.2), as one value so

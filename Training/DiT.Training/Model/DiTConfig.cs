@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>How the conditioning c = t_emb + y_emb enters each transformer block (paper, Section 3.2, Fig. 3).</summary>
 public enum BlockType

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// Recovers a <see cref="DiTConfig"/> from the tensor shapes of an official-layout DiT state dict, so that

@@ -1,11 +1,11 @@
 using System;
 using System.Linq;
-using DiTPlugin.Training.Model.Blocks;
+using DiT.Training.Model.Blocks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// Diffusion Transformer (Peebles &amp; Xie 2023). Reads top to bottom like the paper's Figure 3:

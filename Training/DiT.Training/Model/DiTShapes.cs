@@ -1,7 +1,7 @@
 using System.Collections.Generic;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// The state_dict a <see cref="DiTModel"/> of a config has, name → shape, computed without building the model. Loaders

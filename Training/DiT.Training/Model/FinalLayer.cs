@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// LayerNorm, then Linear(D, p*p*out) per token. The adaLN designs modulate the norm from c (adaLN_modulation,

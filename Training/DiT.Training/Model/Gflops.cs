@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>One named part of the forward-pass cost, in multiply-accumulates (= the paper's "flops").</summary>
 public sealed record FlopsTerm(string Component, long Macs)

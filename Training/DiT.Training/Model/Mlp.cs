@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>The transformer MLP: fc1, GELU (tanh approximation, as DiT uses), fc2.</summary>
 public sealed class Mlp : Module<Tensor, Tensor>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>Adaptive LayerNorm helpers shared by the adaLN block designs and the final layer.</summary>
 internal static class Modulation

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>Parameter counts of a DiT by component, split into trainable weights and the fixed pos_embed buffer.</summary>
 public sealed record ParamReport(DiTConfig Config, IReadOnlyList<(string Component, long Count)> Terms, long PosEmbed)

@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>Patchify: a conv with kernel = stride = p turns (B,C,H,W) into (B, (H/p)(W/p), D) tokens.</summary>
 public sealed class PatchEmbed : Module<Tensor, Tensor>

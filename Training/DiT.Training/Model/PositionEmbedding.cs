@@ -1,6 +1,6 @@
 using System;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>The fixed (not learned) 2-D sine-cosine position embedding of ViT/MAE, as DiT uses it.</summary>
 public static class PositionEmbedding

@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>Embeds scalar timesteps: 256 sinusoidal frequencies in [cos, sin] order, then Linear-SiLU-Linear.</summary>
 public sealed class TimestepEmbedder : Module<Tensor, Tensor>

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Model;
+namespace DiT.Training.Model;
 
 /// <summary>
 /// Refuses weights that would load without complaint and then sample garbage: non-floating dtypes (an I32 tensor is

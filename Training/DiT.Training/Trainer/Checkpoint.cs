@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Model;
+using DiT.Training.Formats;
+using DiT.Training.Model;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// A training checkpoint as one safetensors file: "model.*" and "ema.*" hold the two state dicts under the

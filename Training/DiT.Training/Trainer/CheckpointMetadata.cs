@@ -5,9 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// The metadata of a checkpoint file, parsed and validated field by field before any tensor is read or model built:
@@ -20,7 +20,7 @@ public sealed record CheckpointMetadata(DiTConfig Config, long Step, TrainOption
     Provenance? Provenance, SamplingConvention? Sampling)
 {
     /// <summary>Most timesteps a noise schedule may have. DiT uses 1000; the schedule arrays are O(T).</summary>
-    public const int MaxDiffusionSteps = DiTPlugin.Training.Diffusion.GaussianDiffusion.MaxTimesteps;
+    public const int MaxDiffusionSteps = DiT.Training.Diffusion.GaussianDiffusion.MaxTimesteps;
 
     /// <summary>
     /// Strict reading: a JSON null for a non-nullable field, a missing record constructor argument and a key given

@@ -1,11 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Model.Blocks;
+using DiT.Training.Model;
+using DiT.Training.Model.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// Activation checkpointing for one block: forward runs without recording the graph; backward re-runs the block

@@ -3,15 +3,15 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DiTPlugin.Training.Data;
+using DiT.Training.Data;
 using DiTPlugin.Contract.Sampling;
-using DiTPlugin.Training.Diffusion;
-using DiTPlugin.Training.Distributed;
-using DiTPlugin.Training.Model;
+using DiT.Training.Diffusion;
+using DiT.Training.Distributed;
+using DiT.Training.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// The DiT training loop (paper, Section 4): AdamW (lr 1e-4, no weight decay, constant), EMA every step,

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Model;
+using DiT.Training.Model;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// Exponential moving average of the model's parameters (ema = d*ema + (1-d)*theta, every step), kept in its own

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// Moves training between pixels and a latent space, as the paper trains DiT on SD-VAE latents: the trainer

@@ -1,11 +1,11 @@
 using System;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using System.IO;
 using StbImageWriteSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>An 8-bit interleaved image (rows top to bottom, channels per pixel).</summary>
 public sealed record Rgb8Image(byte[] Pixels, int Width, int Height, int Channels = 3);

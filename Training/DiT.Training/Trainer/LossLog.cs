@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>One logged training step. Vb is NaN when the model does not learn sigma.</summary>
 public sealed record LossRow(long Step, double Loss, double Mse, double Vb, double Lr, double ItersPerSec, double ElapsedSeconds);

@@ -1,11 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Model.Blocks;
+using DiT.Training.Model;
+using DiT.Training.Model.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// bf16 compute with fp32 master weights. TorchSharp has no autocast, so a bf16 copy of the network runs forward

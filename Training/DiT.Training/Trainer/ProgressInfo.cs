@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// Step/time bookkeeping for the training loop: elapsed time, a smoothed it/s and an ETA. Pure apart from the clock,

@@ -1,4 +1,4 @@
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// Where a checkpoint's weights came from and under what licence. Imported weights keep this all the way into

@@ -1,6 +1,6 @@
 using DiTPlugin.Contract.Package;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// How a model is sampled unless the user says otherwise; a checkpoint records it, `dit sample`/`eval` follow it and

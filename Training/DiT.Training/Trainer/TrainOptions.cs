@@ -1,6 +1,6 @@
 using DiTPlugin.Contract.Package;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>Everything a training run needs beyond the model config and the data. Defaults are the paper's.</summary>
 public sealed record TrainOptions

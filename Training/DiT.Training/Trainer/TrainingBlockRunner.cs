@@ -1,9 +1,9 @@
 using System;
-using DiTPlugin.Training.Distributed;
-using DiTPlugin.Training.Model.Blocks;
+using DiT.Training.Distributed;
+using DiT.Training.Model.Blocks;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Trainer;
+namespace DiT.Training.Trainer;
 
 /// <summary>
 /// How the trainer has the model run its blocks (<see cref="Model.DiTModel.BlockRunner"/>) while it records the graph

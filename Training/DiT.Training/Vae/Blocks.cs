@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>An encoder stage: resnets.{0..n-1}, then downsamplers.0 unless it is the last stage.</summary>
 public sealed class DownBlock : Module<Tensor, Tensor>

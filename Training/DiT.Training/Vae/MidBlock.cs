@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>The bottleneck of encoder and decoder: resnets.0, attentions.0, resnets.1, all at the same channel count.</summary>
 public sealed class MidBlock : Module<Tensor, Tensor>

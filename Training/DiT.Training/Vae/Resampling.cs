@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>Halves the resolution: zero-pad one row at the bottom and one column at the right, then a 3x3 stride-2 conv (key: conv).</summary>
 public sealed class Downsample : Module<Tensor, Tensor>

@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>
 /// The VAE's residual block: GroupNorm, SiLU, 3x3 conv, GroupNorm, SiLU, 3x3 conv, added to the input (through a

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>
 /// Shape of an AutoencoderKL (the Stable Diffusion VAE). The defaults are SD's: RGB in and out, 4 latent channels,

@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>
 /// Latent (B, latent, h, w) (after post_quant_conv) → image (B, out, h·f, w·f): conv_in, mid_block, up_blocks with

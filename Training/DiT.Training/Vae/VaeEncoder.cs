@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>
 /// Image (B, in, H, W) → moments (B, 2·latent, H/f, W/f): conv_in, down_blocks, mid_block, conv_norm_out + SiLU,

@@ -1,7 +1,7 @@
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Trainer;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>
 /// The SD VAE as the trainer's latent space: like the official train.py, each batch is encoded by sampling the

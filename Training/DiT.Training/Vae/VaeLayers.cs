@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 internal static class VaeLayers
 {

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Vae;
+namespace DiT.Training.Vae;
 
 /// <summary>
 /// Brings AutoencoderKL weight files to the key layout of our modules (diffusers' current names) and reads the

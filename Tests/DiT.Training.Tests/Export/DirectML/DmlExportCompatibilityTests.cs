@@ -2,15 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiTPlugin.Contract.Package;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Export.Onnx;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Tests.Vae;
-using DiTPlugin.Training.Vae;
+using DiT.Training.Export;
+using DiT.Training.Export.Onnx;
+using DiT.Training.Model;
+using DiT.Training.Tests.Vae;
+using DiT.Training.Vae;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export.DirectML;
+namespace DiT.Training.Tests.Export.DirectML;
 
 /// <summary>
 /// Every graph the exporters write, checked node by node against the DirectML execution provider's recorded kernel

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using DiTPlugin.Training.Export.Onnx;
+using DiT.Training.Export.Onnx;
 
-namespace DiTPlugin.Training.Tests.Export.DirectML;
+namespace DiT.Training.Tests.Export.DirectML;
 
 /// <summary>
 /// Checks an ONNX graph against the DirectML execution provider's recorded registrations

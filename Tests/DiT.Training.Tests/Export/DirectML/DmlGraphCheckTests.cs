@@ -1,15 +1,15 @@
 using System;
 using System.Linq;
 using System.Text.Json.Nodes;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Export.Onnx;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Tests.Vae;
+using DiT.Training.Export;
+using DiT.Training.Export.Onnx;
+using DiT.Training.Model;
+using DiT.Training.Tests.Vae;
 using Google.Protobuf;
 using NUnit.Framework;
-using static DiTPlugin.Training.Tests.Export.OnnxTestUtil;
+using static DiT.Training.Tests.Export.OnnxTestUtil;
 
-namespace DiTPlugin.Training.Tests.Export.DirectML;
+namespace DiT.Training.Tests.Export.DirectML;
 
 /// <summary>
 /// The DirectML check fails, naming the node, on graphs that break each rule it enforces: built by splicing a bad node
@@ -145,7 +145,7 @@ public class DmlGraphCheckTests
     [Test]
     public void AVersionDirectMLDoesNotRegisterFailsNamingTheNode()
     {
-        var json = JsonNode.Parse(System.IO.File.ReadAllText(TestSupport.RepoPaths.Find(DmlOperatorTable.RelativePath)))!;
+        var json = JsonNode.Parse(System.IO.File.ReadAllText(DiTPlugin.TestSupport.RepoPaths.Find(DmlOperatorTable.RelativePath)))!;
         var softmax = json["operators"]!.AsArray().First(o => (string?)o!["op"] == "Softmax")!;
         var kernels = softmax["dml"]!.AsArray();
         kernels.Remove(kernels.First(k => (int)k!["since"]! == 13));

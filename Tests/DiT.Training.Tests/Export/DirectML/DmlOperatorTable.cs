@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using DiTPlugin.TestSupport;
 
-namespace DiTPlugin.Training.Tests.Export.DirectML;
+namespace DiT.Training.Tests.Export.DirectML;
 
 /// <summary>One DirectML kernel registration: its since-version and the allowed element types per type parameter.</summary>
 internal sealed record DmlKernel(int Since, IReadOnlyDictionary<string, IReadOnlySet<string>> Types);

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DiTPlugin.Training.Export;
-using DiTPlugin.Training.Export.Onnx;
+using DiT.Training.Export;
+using DiT.Training.Export.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
-namespace DiTPlugin.Training.Tests.Export.DirectML;
+namespace DiT.Training.Tests.Export.DirectML;
 
 /// <summary>A tensor's shape and ONNX element type (TensorProto.DataType).</summary>
 internal sealed record TensorFact(long[] Shape, int ElemType)

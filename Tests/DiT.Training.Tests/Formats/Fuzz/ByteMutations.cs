@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Tests.Formats.Fuzz;
+namespace DiT.Training.Tests.Formats.Fuzz;
 
 /// <summary>Seeded byte-level damage: cuts at many offsets, flipped bits and bytes set to structurally loaded values.</summary>
 internal static class ByteMutations

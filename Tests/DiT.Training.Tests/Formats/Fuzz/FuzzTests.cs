@@ -6,15 +6,15 @@ using System.Linq;
 using System.Text;
 using System.Text.Json.Nodes;
 using DiTPlugin.TestSupport;
-using DiTPlugin.Training.Formats;
-using DiTPlugin.Training.Import;
-using DiTPlugin.Training.Model;
-using DiTPlugin.Training.Tests.Trainer;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Formats;
+using DiT.Training.Import;
+using DiT.Training.Model;
+using DiT.Training.Tests.Trainer;
+using DiT.Training.Trainer;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Tests.Formats.Fuzz;
+namespace DiT.Training.Tests.Formats.Fuzz;
 
 /// <summary>
 /// Seeded fuzzing of every file format `dit` reads: valid safetensors files, PyTorch .pt files (Tests/fixtures) and

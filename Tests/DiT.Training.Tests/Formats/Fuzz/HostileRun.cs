@@ -6,7 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using NUnit.Framework;
 
-namespace DiTPlugin.Training.Tests.Formats.Fuzz;
+namespace DiT.Training.Tests.Formats.Fuzz;
 
 /// <summary>
 /// Runs hostile inputs through a loader one at a time, each on its own thread with a time limit and a managed

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace DiTPlugin.Training.Tests.Formats.Fuzz;
+namespace DiT.Training.Tests.Formats.Fuzz;
 
 /// <summary>
 /// Seeded structural damage to JSON text (safetensors headers, checkpoint metadata): one value anywhere in the tree

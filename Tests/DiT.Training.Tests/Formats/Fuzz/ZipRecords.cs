@@ -3,7 +3,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 
-namespace DiTPlugin.Training.Tests.Formats.Fuzz;
+namespace DiT.Training.Tests.Formats.Fuzz;
 
 /// <summary>
 /// The records of a torch.save zip, editable and re-zipped with correct CRCs: damage inside data.pkl or a storage

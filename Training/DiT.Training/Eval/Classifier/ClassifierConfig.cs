@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Eval.Classifier;
+namespace DiT.Training.Eval.Classifier;
 
 /// <summary>A small ResNet-style image classifier: three stages of two 3x3 conv blocks, halving the side between stages.</summary>
 public sealed record ClassifierConfig

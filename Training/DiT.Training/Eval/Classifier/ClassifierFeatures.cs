@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval.Classifier;
+namespace DiT.Training.Eval.Classifier;
 
 /// <summary>A trained <see cref="ImageClassifier"/> as the metrics' feature extractor.</summary>
 public sealed class ClassifierFeatures : IFeatureExtractor

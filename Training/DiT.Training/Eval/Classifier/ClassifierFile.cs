@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval.Classifier;
+namespace DiT.Training.Eval.Classifier;
 
 /// <summary>A trained classifier as one safetensors file: weights (incl. BatchNorm statistics), config, class names and its held-out accuracy.</summary>
 public static class ClassifierFile

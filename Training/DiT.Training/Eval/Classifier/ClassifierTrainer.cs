@@ -1,12 +1,12 @@
 using System;
 using System.Linq;
 using System.Threading;
-using DiTPlugin.Training.Data;
-using DiTPlugin.Training.Trainer;
+using DiT.Training.Data;
+using DiT.Training.Trainer;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Eval.Classifier;
+namespace DiT.Training.Eval.Classifier;
 
 public sealed record ClassifierTrainOptions
 {

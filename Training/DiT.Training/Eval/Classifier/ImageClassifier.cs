@@ -2,7 +2,7 @@ using System;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Eval.Classifier;
+namespace DiT.Training.Eval.Classifier;
 
 /// <summary>
 /// The feature network for evaluating models trained on small datasets, where ImageNet Inception features say

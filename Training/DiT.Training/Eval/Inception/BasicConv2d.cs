@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// Inception's unit: convolution without bias, BatchNorm (eps 0.001, the TF graph's), ReLU. Keys: <c>conv.weight</c>,

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// The pooling ops of the mixed blocks. The FID graph (TF 2015-12-05) averages over the 3x3 window's positions that

@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DiTPlugin.Training.Formats;
+using DiT.Training.Formats;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Eval;
+namespace DiT.Training.Eval;
 
 /// <summary>
 /// The InceptionV3 that FID is defined with: Google's TensorFlow graph of 2015-12-05 (<c>classify_image_graph_def.pb</c>,

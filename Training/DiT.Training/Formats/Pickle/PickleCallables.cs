@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// Our C# stand-ins for the allowlisted Python callables, applied by REDUCE, NEWOBJ and BUILD. They build inert values

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// A Python dict or collections.OrderedDict. Both keep insertion order (state dicts rely on it), and setting an

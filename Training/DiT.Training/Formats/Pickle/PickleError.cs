@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// Errors of the pickle machine. They are plain <see cref="InvalidDataException"/>s (a sealed type), so callers that

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>What an allowlisted global stands for; each kind's behaviour is written in C# (<see cref="PickleCallables"/>).</summary>
 public enum PickleGlobalKind

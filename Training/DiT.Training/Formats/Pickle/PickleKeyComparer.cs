@@ -1,7 +1,7 @@
 using System;
 using System.Numerics;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// Equality of hashable pickle values, as Python compares dict keys and set members: by value for numbers, strings,

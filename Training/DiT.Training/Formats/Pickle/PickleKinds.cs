@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Numerics;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>Short, bounded descriptions of pickle values for error messages (never the whole value: it comes from the file).</summary>
 public static class PickleKinds

@@ -5,7 +5,7 @@ using System.IO;
 using System.Numerics;
 using System.Text;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// A restricted pickle virtual machine, the C# counterpart of <c>torch.load(weights_only=True)</c>: it runs the binary

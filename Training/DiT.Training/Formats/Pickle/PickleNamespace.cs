@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// An <c>argparse.Namespace</c> rebuilt as inert data: its attribute names and values, in the order the pickle set

@@ -1,4 +1,4 @@
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// Pickle opcodes (byte values from the pickle format, protocols 0-5). The machine implements the binary subset that

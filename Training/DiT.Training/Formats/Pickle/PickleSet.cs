@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Collections.Generic;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>A Python set or frozenset, in insertion order (Python's order is hash-based; ours only needs to be stable).</summary>
 public sealed class PickleSet : IReadOnlyCollection<object?>

@@ -2,7 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// A Python tuple: immutable, compared and hashed by content (tuples can be dict keys). <see cref="Depth"/> counts

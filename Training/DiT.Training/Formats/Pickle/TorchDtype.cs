@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using TorchSharp;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// A torch dtype as a checkpoint names it: through a typed storage class (<c>torch.FloatStorage</c>, the form

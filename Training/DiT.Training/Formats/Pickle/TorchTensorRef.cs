@@ -1,6 +1,6 @@
 using System.Linq;
 
-namespace DiTPlugin.Training.Formats.Pickle;
+namespace DiT.Training.Formats.Pickle;
 
 /// <summary>
 /// One storage record of a torch zip checkpoint, from the persistent id

@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model.Blocks;
+namespace DiT.Training.Model.Blocks;
 
 /// <summary>
 /// The paper's adaLN and adaLN-Zero blocks: each LayerNorm (no affine, eps 1e-6) is modulated by a shift and scale

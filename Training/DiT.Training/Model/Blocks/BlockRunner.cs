@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DiTPlugin.Training.Model.Blocks;
+namespace DiT.Training.Model.Blocks;
 
 /// <summary>
 /// Runs block <paramref name="index"/> (0 = first) on tokens <paramref name="x"/> under condition

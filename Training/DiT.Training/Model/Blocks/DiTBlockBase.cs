@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model.Blocks;
+namespace DiT.Training.Model.Blocks;
 
 /// <summary>
 /// One transformer block of any conditioning design: forward(x (B,T,D), condition) → (B,T,D). Each design reads the

@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace DiTPlugin.Training.Model.Blocks;
+namespace DiT.Training.Model.Blocks;
 
 /// <summary>
 /// The paper's token-conditioned blocks: a standard pre-norm ViT block (LayerNorms with affine, eps 1e-6). The
