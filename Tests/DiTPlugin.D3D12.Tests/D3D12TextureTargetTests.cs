@@ -1,4 +1,6 @@
+using System;
 using DiTPlugin.D3D12;
+using DiTPlugin.D3D12.Interop;
 using DiTPlugin.Textures;
 using DiTPlugin.TestSupport;
 using NUnit.Framework;
@@ -21,6 +23,8 @@ namespace DiTPlugin.D3D12.Tests
 
         protected override Observed Observe(D3D12TextureTarget target) =>
             new Observed(target.Version, target.IsFinal, target.Layout, (ulong)(long)target.Resource, (ulong)(long)target.UploadBuffer);
+
+        protected override IDisposable? HoldTexture(D3D12TextureTarget target) => new ComReference(target.Resource);
 
         // A write that finds the previous upload unfinished blocks; how often that happens on this device tells whether
         // the back-to-back test exercised the wait at all.
@@ -52,6 +56,20 @@ namespace DiTPlugin.D3D12.Tests
             var read = IndependentReadback.Read(D3D12Setup.Device, target.Resource, layout);
 
             Assert.That(TestData.FirstDifference(layout, data, read), Is.Null);
+        }
+
+        /// <summary>A reference of the test's own on a COM object, so the object outlives whatever the target does with it.</summary>
+        private sealed class ComReference : IDisposable
+        {
+            private nint _pointer;
+
+            public ComReference(nint pointer)
+            {
+                Unknown.AddRef(pointer);
+                _pointer = pointer;
+            }
+
+            public void Dispose() => Unknown.Release(ref _pointer);
         }
     }
 }
