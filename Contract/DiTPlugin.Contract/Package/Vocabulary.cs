@@ -40,6 +40,8 @@ namespace DiTPlugin.Contract.Package
     {
         Fp32,
         Fp16,
+        /// <summary>DiT graphs only: int8 weights (per output channel, symmetric) and dynamically quantized activations in the linear layers; the rest float32.</summary>
+        Int8,
     }
 
     /// <summary>output.colorSpace: how model values map to pixel values.</summary>
@@ -106,7 +108,8 @@ namespace DiTPlugin.Contract.Package
     {
         public const string Fp32 = "fp32";
         public const string Fp16 = "fp16";
-        private static readonly Spellings<Precision> S = new Spellings<Precision>("graphs[].precision", (Precision.Fp32, Fp32), (Precision.Fp16, Fp16));
+        public const string Int8 = "int8";
+        private static readonly Spellings<Precision> S = new Spellings<Precision>("graphs[].precision", (Precision.Fp32, Fp32), (Precision.Fp16, Fp16), (Precision.Int8, Int8));
         public static IReadOnlyList<string> All => S.Words;
         public static string Expected => S.Expected;
         public static string ToJson(this Precision value) => S.Format(value);
