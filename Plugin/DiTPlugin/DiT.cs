@@ -37,6 +37,8 @@ namespace DiTPlugin
         /// asked for: Auto or a forced DirectML whose session ends up on the CPU says Cpu. May become Cpu after a NaN retry.
         /// </summary>
         public ExecutionProvider Provider => Graph.Provider;
+        /// <summary>The precision of the DiT graph that runs (fp32, fp16 or int8): see <see cref="DiTOptions.Precision"/>.</summary>
+        public Precision Precision { get; }
         public NoiseSchedule Schedule { get; }
         /// <summary>
         /// Whether this package clips the predicted x₀ to [−1, 1] by default (model.json's sampling.clipDenoised, else
@@ -67,7 +69,9 @@ namespace DiTPlugin
             if (License.CommercialUseWarning is { } warning) options.Log?.Invoke($"DiTPlugin: {m.Name}: {warning}");
             Schedule = NoiseSchedule.FromBetas(m.Schedule.ComputeBetas());
 
-            var g = m.SelectDiTGraph(options.PreferFp16);
+            var g = DiTGraphChoice.Select(m, options.Precision, options.PreferFp16,
+                DiTGraphChoice.RunsOnCpu(options.ExecutionProvider, options.ProviderRuntime), options.Log);
+            Precision = g.Precision;
             Batch = g.Batch;
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             var inputs = new[]

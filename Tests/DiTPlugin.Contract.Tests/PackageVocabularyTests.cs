@@ -18,10 +18,10 @@ public class PackageVocabularyTests
         Assert.That(InputSpaces.All, Is.EqualTo(new[] { "pixel", "latent" }));
         Assert.That(GraphRoles.All, Is.EqualTo(new[] { "dit", "vae_decoder" }));
         Assert.That(Paddings.All, Is.EqualTo(new[] { "zeros", "circular" }));
-        Assert.That(Precisions.All, Is.EqualTo(new[] { "fp32", "fp16" }));
+        Assert.That(Precisions.All, Is.EqualTo(new[] { "fp32", "fp16", "int8" }));
         Assert.That(ColorSpaces.All, Is.EqualTo(new[] { "sRGB", "linear" }));
         Assert.That(ScheduleKinds.All, Is.EqualTo(new[] { "linear", "cosine" }));
-        Assert.That((PackageFormat.Name, PackageFormat.Version, PackageFormat.Opset), Is.EqualTo(("ditplugin-model-package", 1, 17)));
+        Assert.That((PackageFormat.Name, PackageFormat.Version, PackageFormat.Int8Version, PackageFormat.Opset), Is.EqualTo(("ditplugin-model-package", 1, 2, 17)));
         Assert.That(new[] { GraphTensors.X, GraphTensors.T, GraphTensors.Y, GraphTensors.CfgScale, GraphTensors.Eps, GraphTensors.V, GraphTensors.Latent, GraphTensors.Image },
             Is.EqualTo(new[] { "x", "t", "y", "cfg_scale", "eps", "v", "latent", "image" }));
     }

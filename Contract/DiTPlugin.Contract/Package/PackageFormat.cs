@@ -9,8 +9,21 @@ namespace DiTPlugin.Contract.Package
         /// <summary>model.json's <c>format</c>.</summary>
         public const string Name = "ditplugin-model-package";
 
-        /// <summary>The <c>formatVersion</c> written, and the newest the Plugin reads.</summary>
+        /// <summary>The <c>formatVersion</c> written for packages whose graphs are all fp32 or fp16: every reader since version 1 takes them.</summary>
         public const int Version = 1;
+
+        /// <summary>
+        /// The <c>formatVersion</c> of a package with an int8 DiT graph. A version-1 reader refuses the word "int8" and with
+        /// it the whole package, fp32 graph and all; the higher version makes it say "update the plugin" instead.
+        /// </summary>
+        public const int Int8Version = 2;
+
+        /// <summary>The newest <c>formatVersion</c> the Plugin reads.</summary>
+        public const int NewestVersion = Int8Version;
+
+        /// <summary>The <c>formatVersion</c> a package with these graph precisions needs: the lowest that can describe them.</summary>
+        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions) =>
+            System.Linq.Enumerable.Contains(graphPrecisions, Precision.Int8) ? Int8Version : Version;
 
         /// <summary>The ONNX opset every graph uses; the Plugin runs this one only.</summary>
         public const int Opset = 17;
@@ -36,13 +49,14 @@ namespace DiTPlugin.Contract.Package
         public const string Manifest = "model.json";
         public const string DiT = "dit.onnx";
         public const string DiTFp16 = "dit_fp16.onnx";
+        public const string DiTInt8 = "dit_int8.onnx";
         public const string Decoder = "vae_decoder.onnx";
         public const string DecoderFp16 = "vae_decoder_fp16.onnx";
         public const string CircularDecoder = "vae_decoder_circular.onnx";
         public const string CircularDecoderFp16 = "vae_decoder_circular_fp16.onnx";
 
         /// <summary>The DiT graph's file of a precision.</summary>
-        public static string DiTGraph(Precision precision) => precision == Precision.Fp16 ? DiTFp16 : DiT;
+        public static string DiTGraph(Precision precision) => precision == Precision.Fp16 ? DiTFp16 : precision == Precision.Int8 ? DiTInt8 : DiT;
 
         /// <summary>A VAE decoder graph's file of a precision and padding.</summary>
         public static string DecoderGraph(Precision precision, Padding padding) =>

@@ -37,7 +37,7 @@ public class ManifestWordTests
             var role = Refused(latent, j => j["graphs"]![2]!["role"] = word);
             Assert.That((role.File, role.Message), Is.EqualTo((PackageFiles.Decoder, $"vae_decoder.onnx: role {shown} is not 'dit' or 'vae_decoder'.")));
             Assert.That(Refused(latent, j => j["graphs"]![1]!["precision"] = word).Message,
-                Is.EqualTo($"dit_fp16.onnx: precision {shown} is not 'fp32' or 'fp16'."));
+                Is.EqualTo($"dit_fp16.onnx: precision {shown} is not 'fp32', 'fp16' or 'int8'."));
             Assert.That(Refused(latent, j => j["graphs"]![3]!["padding"] = word).Message,
                 Is.EqualTo($"vae_decoder_fp16.onnx: padding {shown} is not 'zeros' or 'circular'."));
         });

@@ -33,6 +33,10 @@ public sealed record ModelPackageRequest
     public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
     public bool IncludeFp16 { get; init; }
+    /// <summary>Also write dit_int8.onnx (Int8.Int8GraphRewriter over the fp32 graph); the package then has formatVersion 2.</summary>
+    public bool IncludeInt8 { get; init; }
+    /// <summary>How the int8 graph is made; null = Int8Options defaults.</summary>
+    public Int8.Int8Options? Int8 { get; init; }
     public ColorSpace ColorSpace { get; init; } = ColorSpace.Srgb;
     /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
     public string? VaeDecoderPath { get; init; }
@@ -192,7 +196,7 @@ public static class ModelPackageWriter
     }
 
     /// <summary>
-    /// The graphs a request makes, in package order (DiT fp32, DiT fp16, then the decoders: zero-padded before
+    /// The graphs a request makes, in package order (DiT fp32, DiT fp16, DiT int8, then the decoders: zero-padded before
     /// circular, fp32 before fp16), each with its manifest entry (sha256 still unknown) and how to make its bytes.
     /// </summary>
     private static List<(GraphInfo Entry, Func<byte[]> Make)> Plan(ModelPackageRequest r, DiTConfig cfg)
@@ -210,6 +214,9 @@ public static class ModelPackageWriter
             plan.Add((Entry(GraphRole.DiT, precision, PackageFiles.DiTGraph(precision)),
                 () => DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions))));
         }
+        if (r.IncludeInt8)
+            plan.Add((Entry(GraphRole.DiT, Precision.Int8, PackageFiles.DiTInt8),
+                () => DiTOnnxExporter.ToBytes(Int8.Int8GraphRewriter.Quantize(DiTOnnxExporter.Build(cfg, r.Weights, options), r.Int8))));
 
         var decoders = r.VaeDecoders.Select(d => (Graph: d, Make: (Func<byte[]>)(() => d.Onnx))).ToList();
         if (r.VaeDecoderPath is { } path)
@@ -247,7 +254,7 @@ public static class ModelPackageWriter
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = ModelManifest.SupportedFormatVersion,
+            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision)),
             Name = r.Name,
             Description = r.Description,
             License = r.License,

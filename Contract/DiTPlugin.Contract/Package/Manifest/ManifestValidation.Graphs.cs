@@ -45,6 +45,10 @@ namespace DiTPlugin.Contract.Package
                 if (g.Batch < 1) Report(InGraph(file, $"batch {g.Batch} must be at least 1."));
                 if (g.Batch > ManifestLimits.MaxBatch) Report(InGraph(file, $"batch {g.Batch} is more than {ManifestLimits.MaxBatch} (graphs[{i}].batch must be in 1..{ManifestLimits.MaxBatch})."));
                 if (!Precisions.IsValid(g.PrecisionWord)) throw InGraph(file, $"precision {Show(g.PrecisionWord)} is not {Precisions.Expected}.");
+                if (g.PrecisionWord == Precisions.Int8 && role != GraphRole.DiT)
+                    Report(InGraph(file, $"precision '{Precisions.Int8}' is for '{GraphRoles.DiT}' graphs only."));
+                if (g.PrecisionWord == Precisions.Int8 && m.FormatVersion < PackageFormat.Int8Version)
+                    Report(InGraph(file, $"precision '{Precisions.Int8}' needs formatVersion {PackageFormat.Int8Version} or later (the manifest says {m.FormatVersion}); older readers do not know the word."));
                 if (string.IsNullOrWhiteSpace(g.Sha256)) throw InGraph(file, "has no sha256 in model.json.");
                 Sha256($"graphs[{i}].sha256", g.Sha256);
                 if (shaByFile.TryGetValue(file, out var seen) && !string.Equals(seen.Sha, g.Sha256, StringComparison.OrdinalIgnoreCase))

@@ -18,8 +18,8 @@ namespace DiTPlugin.Contract.Package
     {
         public const string ManifestFileName = PackageFiles.Manifest;
         public const string FormatName = PackageFormat.Name;
-        /// <summary>The newest formatVersion written and read.</summary>
-        public const int SupportedFormatVersion = PackageFormat.Version;
+        /// <summary>The newest formatVersion read (writers write the lowest their graphs need: PackageFormat.VersionFor).</summary>
+        public const int SupportedFormatVersion = PackageFormat.NewestVersion;
         /// <summary>The only ONNX opset of the format.</summary>
         public const int SupportedOpset = PackageFormat.Opset;
 

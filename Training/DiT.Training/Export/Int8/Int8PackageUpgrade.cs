@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DiT.Training.Export.Onnx;
+using DiTPlugin.Contract.Package;
+
+namespace DiT.Training.Export.Int8;
+
+/// <summary>
+/// Adds an int8 DiT graph to an existing package folder from its own fp32 dit graph, for packages whose checkpoint is
+/// gone (the shipped OpenArena model's is). model.json changes only where it must: the new graphs entry after the
+/// other DiT graphs, formatVersion (<see cref="PackageFormat.Int8Version"/>) and contentHash.
+/// </summary>
+public static class Int8PackageUpgrade
+{
+    public static ModelManifest AddInt8(string folder, Int8Options? options = null)
+    {
+        string manifestPath = Path.Combine(folder, PackageFiles.Manifest);
+        var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
+        if (manifest.Graphs.Any(g => g.Role == GraphRole.DiT && g.Precision == Precision.Int8))
+            throw new InvalidOperationException($"{folder} already has an int8 DiT graph.");
+        var fp32 = manifest.Graphs.FirstOrDefault(g => g.Role == GraphRole.DiT && g.Precision == Precision.Fp32)
+            ?? throw new InvalidOperationException($"{folder} has no fp32 DiT graph to quantize.");
+        // model.json was validated by Parse: the file is a plain relative path inside the package.
+        var bytes = File.ReadAllBytes(Path.Combine(folder, fp32.File));
+        if (ModelPackageWriter.Sha256Hex(bytes) != fp32.Sha256.ToLowerInvariant())
+            throw new InvalidDataException($"{fp32.File} does not match its sha256 in {PackageFiles.Manifest}.");
+        var int8 = DiTOnnxExporter.ToBytes(Int8GraphRewriter.Quantize(ModelProto.Parser.ParseFrom(bytes), options));
+
+        var graphs = manifest.Graphs.ToList();
+        int after = graphs.FindLastIndex(g => g.Role == GraphRole.DiT);
+        graphs.Insert(after + 1, fp32 with { File = PackageFiles.DiTInt8, Precision = Precision.Int8, Sha256 = ModelPackageWriter.Sha256Hex(int8) });
+        var upgraded = manifest with
+        {
+            FormatVersion = Math.Max(manifest.FormatVersion, PackageFormat.VersionFor(graphs.Select(g => g.Precision))),
+            Graphs = graphs,
+            ContentHash = ModelManifest.ContentHashOf(graphs),
+        };
+        // The graph first: a package whose model.json names a missing file would be broken; an extra file is harmless.
+        WriteAtomically(Path.Combine(folder, PackageFiles.DiTInt8), int8);
+        WriteAtomically(manifestPath, System.Text.Encoding.UTF8.GetBytes(upgraded.ToJson()));
+        return upgraded;
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+}
