@@ -14,6 +14,7 @@ public static class Program
         // Side-by-side int8 tables (ratios from one sitting), not BenchmarkDotNet runs.
         if (args.Length > 0 && args[0] == "int8") return Int8Comparison.Run(args);
         if (args.Length > 0 && args[0] == "int8-quality") return Int8Quality.Run(args);
+        if (args.Length > 0 && args[0] == "int8-profile") return Int8Profile.Run(args);
         // In-process toolchain as a *mutator* job: it is applied to every job, the default one and any given on the
         // command line (--job dry, --job short, ...). BenchmarkDotNet's usual out-of-process toolchain would rebuild
         // this project in a child without the TorchSharp settings of this csproj (linux-x64 RuntimeIdentifier,

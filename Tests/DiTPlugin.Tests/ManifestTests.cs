@@ -39,7 +39,7 @@ public class ManifestTests
 
     [Test]
     public void FormatVersionTooNew() =>
-        Assert.That(OpenFails((m, _) => m["formatVersion"] = 2).Message, Does.Contain("formatVersion 2 is newer than this plugin reads (1)"));
+        Assert.That(OpenFails((m, _) => m["formatVersion"] = 3).Message, Does.Contain("formatVersion 3 is newer than this plugin reads (2)"));
 
     [Test]
     public void UnsupportedOpset()

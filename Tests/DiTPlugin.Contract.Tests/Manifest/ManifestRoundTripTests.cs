@@ -80,7 +80,9 @@ public class ManifestRoundTripTests
         var graphs = Reread(latent).Graphs;
         Assert.That(graphs.Select(g => (g.Role, g.Precision, g.Padding)), Is.EqualTo(latent.Graphs.Select(g => (g.Role, g.Precision, g.Padding))));
         Assert.That(graphs.Select(g => g.Role).Distinct(), Is.EquivalentTo(Enum.GetValues<GraphRole>()));
-        Assert.That(graphs.Select(g => g.Precision).Distinct(), Is.EquivalentTo(Enum.GetValues<Precision>()));
+        // int8 is a DiT graph precision only; the sample has fp32 and fp16 DiT graphs, so one more entry shows it.
+        var withInt8 = latent with { FormatVersion = PackageFormat.Int8Version, Graphs = latent.Graphs.Append(latent.Graphs[0] with { File = PackageFiles.DiTInt8, Precision = Precision.Int8, Sha256 = SampleManifests.Sha(9) }).ToArray() };
+        Assert.That(Reread(withInt8).Graphs.Select(g => g.Precision).Distinct(), Is.EquivalentTo(Enum.GetValues<Precision>()));
         Assert.That(graphs.Select(g => g.Padding).Distinct(), Is.EquivalentTo(Enum.GetValues<Padding>()));
         var json = SampleManifests.Json(latent)["graphs"]!.AsArray();
         Assert.That(json.Select(g => (string?)g!["role"]), Is.EqualTo(latent.Graphs.Select(g => g.Role.ToJson())));

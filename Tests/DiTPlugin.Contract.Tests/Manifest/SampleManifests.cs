@@ -33,7 +33,7 @@ internal static class SampleManifests
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = ModelManifest.SupportedFormatVersion,
+            FormatVersion = PackageFormat.Version,   // no int8 graph: what writers write
             Name = "every-section",
             Description = "a latent model with every optional field",
             License = new LicenseInfo { Id = "CC-BY-NC-4.0", CommercialUse = false, Text = "licence text", Attribution = "someone" },
@@ -63,7 +63,7 @@ internal static class SampleManifests
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = ModelManifest.SupportedFormatVersion,
+            FormatVersion = PackageFormat.Version,   // no int8 graph: what writers write
             Name = "pixel",
             License = new LicenseInfo { Id = "MIT", CommercialUse = true },
             Input = new InputInfo { Size = 8, Channels = 1 },

@@ -74,8 +74,11 @@ public class GraphIntegrityTests
     [Test]
     public void TheScanPassesEveryShippedGraph()
     {
-        string graph = TestSupport.RepoPaths.Find("models/openarena-textures/package/dit.onnx");
-        Assert.DoesNotThrow(() => OnnxExternalDataScan.Check("dit.onnx", File.ReadAllBytes(graph)));
+        foreach (var file in new[] { "dit.onnx", "dit_int8.onnx" })
+        {
+            string graph = TestSupport.RepoPaths.Find("models/openarena-textures/package/" + file);
+            Assert.DoesNotThrow(() => OnnxExternalDataScan.Check(file, File.ReadAllBytes(graph)));
+        }
         Assert.DoesNotThrow(() => OnnxExternalDataScan.Check("vae_decoder.onnx", BasePackages.Latent["vae_decoder.onnx"]));
     }
 }
