@@ -45,11 +45,12 @@ internal static class Int8Comparison
             variants.Add(($"int8 {k}, default float layers", Int8GraphRewriter.Quantize(fp32, new Int8Options { Kernel = k })));
             variants.Add(($"int8 {k}, all linear layers", Int8GraphRewriter.Quantize(fp32, new Int8Options { Kernel = k, KeepFloat = none })));
         }
+        variants.Add(("int8 Standard, default + attention matmuls", Int8GraphRewriter.Quantize(fp32, new Int8Options { QuantizeAttention = true })));
         if (perKind)
             foreach (var kind in Enum.GetValues<LinearKind>())
             {
                 var others = Enum.GetValues<LinearKind>().Where(o => o != kind).ToHashSet();
-                try { variants.Add(($"only {kind} int8 (Microsoft)", Int8GraphRewriter.Quantize(fp32, new Int8Options { KeepFloat = others }))); }
+                try { variants.Add(($"only {kind} int8", Int8GraphRewriter.Quantize(fp32, new Int8Options { KeepFloat = others }))); }
                 catch (InvalidDataException) { }   // the graph has no layer of this kind
             }
 

@@ -11,15 +11,21 @@ using Microsoft.ML.OnnxRuntime;
 namespace DiTPlugin.Benchmarks;
 
 /// <summary>
-/// `DiT.Benchmarks int8-profile`: where a DiT-S/2 forward's time goes, by op type, in the fp32 graph and the default
-/// int8 graph (ONNX Runtime's own profiler, 10 forwards each after a warm-up), to show what int8 leaves in float.
+/// `DiT.Benchmarks int8-profile`: where a DiT-S/2 forward's time goes, by op type (ONNX Runtime's own profiler, 10
+/// forwards after a warm-up), in the fp32 graph and in the int8 graph of either kernel: it shows what int8 leaves in
+/// float, and the op names show what ONNX Runtime fused the standard ops into.
 /// </summary>
 internal static class Int8Profile
 {
     public static int Run(string[] args)
     {
         var fp32 = DiTOnnxExporter.Build(BenchModel.Create(), new DiTExportOptions { Batch = 1 });
-        foreach (var (name, model) in new[] { ("fp32", fp32), ("int8", Int8GraphRewriter.Quantize(fp32)) })
+        foreach (var (name, model) in new[]
+        {
+            ("fp32", fp32),
+            ("int8, standard ops", Int8GraphRewriter.Quantize(fp32, new Int8Options { Kernel = Int8Kernel.Standard })),
+            ("int8, com.microsoft DynamicQuantizeMatMul", Int8GraphRewriter.Quantize(fp32, new Int8Options { Kernel = Int8Kernel.Microsoft })),
+        })
         {
             var byOp = Profile(model, 10);
             double total = byOp.Values.Sum();

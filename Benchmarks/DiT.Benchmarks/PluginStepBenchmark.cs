@@ -10,15 +10,15 @@ namespace DiTPlugin.Benchmarks;
 /// What a game pays per frame: one <see cref="GenerationJob.Step(TimeSpan)"/> with a zero budget runs exactly one
 /// denoising step of the shipped runtime — one ONNX Runtime (CPU) run of the exported DiT-S/2 graph with
 /// classifier-free guidance inside (batch 1 doubled to 2: conditional + null class), plus the C# DDIM update.
-/// This is the number that decides how many steps fit in a frame budget; fp32 and fp16 graphs are compared because
-/// packages may ship both (<see cref="DiTOptions.PreferFp16"/>).
+/// This is the number that decides how many steps fit in a frame budget; fp32, fp16 and int8 graphs are compared
+/// because packages may ship all three (<see cref="DiTOptions.Precision"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class PluginStepBenchmark
 {
-    public enum GraphPrecision { Fp32, Fp16 }
+    public enum GraphPrecision { Fp32, Fp16, Int8 }
 
-    [Params(GraphPrecision.Fp32, GraphPrecision.Fp16)]
+    [Params(GraphPrecision.Fp32, GraphPrecision.Fp16, GraphPrecision.Int8)]
     public GraphPrecision Precision { get; set; }
 
     private string _dir = "";
@@ -43,12 +43,14 @@ public class PluginStepBenchmark
                 Batch = 1,
                 IncludeFp32 = !fp16,
                 IncludeFp16 = fp16,
+                IncludeInt8 = Precision == GraphPrecision.Int8,   // beside the fp32 graph it is made from
             });
         }
         _dit = DiT.Load(_dir, new DiTOptions
         {
             ExecutionProvider = ExecutionProvider.Cpu,
             PreferFp16 = Precision == GraphPrecision.Fp16,
+            Precision = Precision switch { GraphPrecision.Fp16 => Contract.Package.Precision.Fp16, GraphPrecision.Int8 => Contract.Package.Precision.Int8, _ => Contract.Package.Precision.Fp32 },
         });
         // ORT's first Run allocates its arena and plans the graph: do it here, outside the measurement.
         NewJob().Step(TimeSpan.Zero);

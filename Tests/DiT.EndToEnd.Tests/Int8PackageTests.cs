@@ -52,7 +52,7 @@ public class Int8PackageTests
             Assert.That(a.Rgba8.Where((_, i) => i % 4 != 3).Distinct().Count(), Is.GreaterThan(20), "an image, not a constant");
             double diff = a.Rgba8.Zip(b.Rgba8, (x, y) => System.Math.Abs(x - y)).Average();
             TestContext.Out.WriteLine($"int8 vs fp32, 10 DPM-Solver++ steps: mean |diff| {diff:F2} levels");
-            Assert.That(diff, Is.LessThan(8), "the same image up to quantization noise");
+            Assert.That(diff, Is.LessThan(2), "the same image up to quantization noise (0.24 levels when written)");
             Assert.That(a.Recipe.ModelHash, Is.EqualTo(written.ContentHash));
         }
         finally { Directory.Delete(dir, true); }

@@ -19,13 +19,15 @@ public class Int8GraphTests : TempDirectoryTest
     {
         using var model = RandomModel(Tiny(BlockType.AdaLNZero));
         var int8 = Int8GraphRewriter.Quantize(Fp32(model), null, out var layers);
-        var expected = Enumerable.Range(0, 2).SelectMany(i => new[] { "attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2" }.Select(l => $"blocks.{i}.{l}"));
+        var expected = Enumerable.Range(0, 2).SelectMany(i => new[] { "attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2" }.Select(l => $"blocks.{i}.{l}")).ToList();
         Assert.That(layers, Is.EqualTo(expected));
         var nodes = int8.Graph.Node;
-        Assert.That(nodes.Where(n => n.OpType == "DynamicQuantizeMatMul").Select(n => n.Name),
-            Is.EqualTo(expected.Select(l => "DynamicQuantizeMatMul_" + l)));
-        Assert.That(nodes.Where(n => n.OpType == "DynamicQuantizeMatMul").All(n => n.Domain == Int8GraphRewriter.MicrosoftDomain && n.Input[4].EndsWith(".bias")), Is.True,
-            "the bias is folded into the quantized MatMul");
+        // Per layer: DynamicQuantizeLinear (uint8 activations), MatMulInteger by the int8 weight, Cast, scale, dequantize.
+        Assert.That(nodes.Where(n => n.OpType == "MatMulInteger").Select(n => (n.Name, n.Input[1], n.Input[0])),
+            Is.EqualTo(expected.Select(l => ("MatMulInteger_" + l, l + ".weight_q", l + ".x_q"))));
+        Assert.That(nodes.Count(n => n.OpType == "DynamicQuantizeLinear"), Is.EqualTo(expected.Count));
+        Assert.That(nodes.All(n => n.Domain == ""), Is.True, "default ONNX domain only, like every package graph");
+        Assert.That(int8.OpsetImport.Select(o => (o.Domain, o.Version)), Is.EqualTo(new[] { ("", 17L) }));
         // Still float: embedder, modulation, final layer (MatMul by a weight), and attention's scores and context (activations).
         var floatWeights = nodes.Where(n => n.OpType == "MatMul").Select(n => n.Input[1]).Where(i => i.EndsWith(".weight_t")).ToList();
         Assert.That(floatWeights, Is.EquivalentTo(new[]
@@ -34,22 +36,23 @@ public class Int8GraphTests : TempDirectoryTest
             "blocks.1.adaLN_modulation.1.weight_t", "final_layer.adaLN_modulation.1.weight_t", "final_layer.linear.weight_t",
         }));
         Assert.That(nodes.Count(n => n.OpType == "MatMul" && !n.Input[1].EndsWith(".weight_t")), Is.EqualTo(4), "QK^T and AV of both blocks");
-        Assert.That(int8.Graph.Initializer.Where(t => t.Name.EndsWith(".weight_q")).All(t => t.DataType == 3), Is.True, "int8 weights");
-        Assert.That(int8.Graph.Initializer.Any(t => t.Name == "blocks.0.attn.qkv.weight_t"), Is.False, "the float weight is gone");
-        Assert.That(int8.OpsetImport.Select(o => (o.Domain, o.Version)), Is.EquivalentTo(new[] { ("", 17L), (Int8GraphRewriter.MicrosoftDomain, 1L) }));
+        var init = int8.Graph.Initializer.ToDictionary(t => t.Name);
+        Assert.That(expected.All(l => init[l + ".weight_q"].DataType == 3 && init[l + ".weight_zero_point"].DataType == 3), Is.True, "int8 weights, int8 zero point");
+        Assert.That(init.ContainsKey("blocks.0.attn.qkv.weight_t"), Is.False, "the float weight is gone");
+        Assert.That(init["blocks.0.mlp.fc1.weight_scale"].Dims, Is.EqualTo(new[] { 4L * 32 }), "one scale per output channel");
         Assert.That(int8.MetadataProps.Single(p => p.Key == "ditplugin.precision").Value, Is.EqualTo("int8"));
     }
 
     [Test]
-    public void TheStandardKernelUsesOnlyOnnxOps()
+    public void TheMicrosoftKernelIsOneNodePerLayerWithTheBiasFolded()
     {
         using var model = RandomModel(Tiny(BlockType.AdaLNZero));
-        var int8 = Int8GraphRewriter.Quantize(Fp32(model), new Int8Options { Kernel = Int8Kernel.Standard });
-        var ops = int8.Graph.Node.Select(n => n.OpType).ToList();
-        Assert.That(ops.Count(o => o == "DynamicQuantizeLinear"), Is.EqualTo(8));
-        Assert.That(ops.Count(o => o == "MatMulInteger"), Is.EqualTo(8));
-        Assert.That(int8.Graph.Node.All(n => n.Domain == ""), Is.True);
-        Assert.That(int8.OpsetImport.Select(o => o.Domain), Is.EqualTo(new[] { "" }));
+        var int8 = Int8GraphRewriter.Quantize(Fp32(model), new Int8Options { Kernel = Int8Kernel.Microsoft }, out var layers);
+        var dq = int8.Graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul").ToList();
+        Assert.That(dq.Select(n => n.Name), Is.EqualTo(layers.Select(l => "DynamicQuantizeMatMul_" + l)));
+        Assert.That(dq.All(n => n.Domain == Int8GraphRewriter.MicrosoftDomain && n.Input[4].EndsWith(".bias")), Is.True);
+        Assert.That(int8.Graph.Node.Any(n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear"), Is.False);
+        Assert.That(int8.OpsetImport.Select(o => (o.Domain, o.Version)), Is.EquivalentTo(new[] { ("", 17L), (Int8GraphRewriter.MicrosoftDomain, 1L) }));
     }
 
     [TestCase(Int8Kernel.Microsoft)]
@@ -67,6 +70,25 @@ public class Int8GraphTests : TempDirectoryTest
         Assert.That(MaxAbs(e8, e32) / MaxAbs(e32), Is.LessThan(0.05));
         Assert.That(MaxAbs(v8, v32) / MaxAbs(v32), Is.LessThan(0.05));
         Assert.That(MaxAbs(e8, e32), Is.GreaterThan(0), "the graph really is quantized");
+    }
+
+    [Test]
+    public void AttentionProductsAreQuantizedOnlyWhenAsked()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var fp32 = Fp32(model);
+        var int8 = Int8GraphRewriter.Quantize(fp32, new Int8Options { QuantizeAttention = true }, out var layers);
+        Assert.That(layers.Where(l => !l.Contains(".mlp.") && !l.EndsWith(".qkv") && !l.EndsWith(".proj")),
+            Is.EqualTo(new[] { "blocks.0.attn.scores", "blocks.0.attn.context", "blocks.1.attn.scores", "blocks.1.attn.context" }));
+        var scores = int8.Graph.Node.Single(n => n.Name == "MatMulInteger_blocks.0.attn.scores");
+        Assert.That(scores.Input[1], Is.EqualTo("blocks.0.attn.scores.b_q"), "kᵀ is quantized at run time too: uint8 x uint8");
+        Assert.That(int8.Graph.Node.Count(n => n.OpType == "MatMul"), Is.EqualTo(6), "only the embedder, modulation and final-layer MatMuls remain float");
+        var inp = RandomInputs(model.Config, 2);
+        using var s32 = Session(DiTOnnxExporter.ToBytes(fp32));
+        using var s8 = Session(DiTOnnxExporter.ToBytes(int8));
+        var (e32, _) = RunOrt(s32, inp, 4f);
+        var (e8, _) = RunOrt(s8, inp, 4f);
+        Assert.That(MaxAbs(e8, e32) / MaxAbs(e32), Is.LessThan(0.05));
     }
 
     [Test]

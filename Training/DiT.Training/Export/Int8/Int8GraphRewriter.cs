@@ -13,7 +13,8 @@ namespace DiT.Training.Export.Int8;
 /// Turns an fp32 DiT graph from <see cref="DiTOnnxExporter"/> into the int8 graph: each linear layer chosen by
 /// <see cref="Int8Options"/> (a MatMul by a "*.weight_t" initializer) gets int8 weights per output channel
 /// (<see cref="Int8Weights"/>) and activations quantized per tensor at run time. Everything else, including the
-/// attention score and context MatMuls (activation by activation), stays as exported. Working on the graph rather
+/// attention score and context MatMuls (activation by activation) unless <see cref="Int8Options.QuantizeAttention"/>,
+/// stays as exported. Working on the graph rather
 /// than on a state_dict lets a package that has lost its checkpoint gain an int8 graph from its dit.onnx.
 /// </summary>
 public static class Int8GraphRewriter
@@ -21,7 +22,10 @@ public static class Int8GraphRewriter
     public const string MicrosoftDomain = "com.microsoft";
     private const int Float = 1, UInt8 = 2, Int8 = 3, Int32 = 6;
 
-    /// <summary>The layers quantized, by weight prefix, in graph order (what the rewrite did, for reports and tests).</summary>
+    /// <summary>
+    /// The int8 graph of <paramref name="fp32"/>; <paramref name="quantized"/> names what was quantized, in graph order
+    /// (linear layers by weight prefix, attention products by output name), for reports and tests.
+    /// </summary>
     public static ModelProto Quantize(ModelProto fp32, Int8Options? options, out IReadOnlyList<string> quantized)
     {
         options ??= new Int8Options();
@@ -38,6 +42,12 @@ public static class Int8GraphRewriter
         foreach (var node in graph.Node)
         {
             if (dropNodes.Contains(node)) continue;
+            if (options.QuantizeAttention && IsAttentionMatMul(node, inits))
+            {
+                newNodes.AddRange(QuantizedActivationMatMul(node));
+                done.Add(node.Output[0]);
+                continue;
+            }
             if (node.OpType != "MatMul" || node.Domain != "" || node.Input.Count != 2
                 || !inits.TryGetValue(node.Input[1], out var wt) || !wt.Name.EndsWith(".weight_t", StringComparison.Ordinal)
                 || wt.DataType != Float || wt.Dims.Count != 2)
@@ -111,6 +121,26 @@ public static class Int8GraphRewriter
     }
 
     public static ModelProto Quantize(ModelProto fp32, Int8Options? options = null) => Quantize(fp32, options, out _);
+
+    /// <summary>Attention's q·kᵀ ("*.scores") and probabilities·v ("*.context"): a MatMul of two activations.</summary>
+    private static bool IsAttentionMatMul(NodeProto n, Dictionary<string, TensorProto> inits) =>
+        n.OpType == "MatMul" && n.Domain == "" && n.Input.Count == 2 && !inits.ContainsKey(n.Input[0]) && !inits.ContainsKey(n.Input[1])
+        && (n.Output[0].EndsWith(".scores", StringComparison.Ordinal) || n.Output[0].EndsWith(".context", StringComparison.Ordinal));
+
+    /// <summary>Both operands quantized per tensor at run time (uint8), MatMulInteger, then scaled back by the two scales.</summary>
+    private static IEnumerable<NodeProto> QuantizedActivationMatMul(NodeProto mm)
+    {
+        string y = mm.Output[0];
+        string[] a = { y + ".a_q", y + ".a_scale", y + ".a_zero_point" }, b = { y + ".b_q", y + ".b_scale", y + ".b_zero_point" };
+        yield return Node("DynamicQuantizeLinear", "DynamicQuantizeLinear_" + y + ".a", new[] { mm.Input[0] }, a);
+        yield return Node("DynamicQuantizeLinear", "DynamicQuantizeLinear_" + y + ".b", new[] { mm.Input[1] }, b);
+        yield return Node("MatMulInteger", "MatMulInteger_" + y, new[] { a[0], b[0], a[2], b[2] }, new[] { y + ".acc" });
+        var cast = Node("Cast", "Cast_" + y, new[] { y + ".acc" }, new[] { y + ".acc_f" });
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = Float });
+        yield return cast;
+        yield return Node("Mul", "Mul_" + y + ".scales", new[] { a[1], b[1] }, new[] { y + ".scale" });
+        yield return Node("Mul", "Mul_" + y + ".dequant", new[] { y + ".acc_f", y + ".scale" }, new[] { y });
+    }
 
     private static NodeProto Node(string op, string name, string[] inputs, string[] outputs)
     {
