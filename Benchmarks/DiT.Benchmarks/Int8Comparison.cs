@@ -24,19 +24,24 @@ internal static class Int8Comparison
     public static int Run(string[] args)
     {
         int rounds = 12;
-        var ds2 = DiTOnnxExporter.Build(BenchModel.Create(), new DiTExportOptions { Batch = 1 });
+        using var model = BenchModel.Create();
+        var ds2 = DiTOnnxExporter.Build(model, new DiTExportOptions { Batch = 1 });
         Console.WriteLine($"DiT-S/2, 4x32x32, batch 1 (2 rows with CFG), ORT {OrtEnv.Instance().GetVersionString()}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
-        Compare(ds2, rounds, perKind: true);
+        Compare(ds2, rounds, perKind: true, torchReference: model);
         if (args.Length > 1)
         {
             var pkg = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(args[1], PackageFiles.DiT)));
             Console.WriteLine($"\n{args[1]}");
-            Compare(pkg, rounds, perKind: true);
+            Compare(pkg, rounds, perKind: true, torchReference: null);
         }
         return 0;
     }
 
-    private static void Compare(ModelProto fp32, int rounds, bool perKind)
+    /// <summary>
+    /// <paramref name="torchReference"/>: the same weights' fp32 forward with guidance in TorchSharp (libtorch, the
+    /// backend of PyTorch), timed in the same round robin: a same-run stand-in for the official PyTorch code.
+    /// </summary>
+    private static void Compare(ModelProto fp32, int rounds, bool perKind, global::DiT.Training.Model.DiTModel? torchReference)
     {
         var variants = new List<(string Name, ModelProto Model)> { ("fp32", fp32) };
         var none = new HashSet<LinearKind>();
@@ -75,16 +80,31 @@ internal static class Int8Comparison
                 }
             }
             var times = variants.Select(_ => new List<double>()).ToList();
+            var torchTimes = new List<double>();
             var inp = inputsOf(500f);
             foreach (var s in sessions) RunOnce(s, inp);   // warm-up
+            Action? torchForward = torchReference is null ? null : TorchForward(torchReference, inp);
+            torchForward?.Invoke();
             for (int r = 0; r < rounds; r++)
+            {
                 for (int i = 0; i < sessions.Count; i++)
                 {
                     var sw = Stopwatch.StartNew();
                     RunOnce(sessions[i], inp);
                     times[i].Add(sw.Elapsed.TotalMilliseconds);
                 }
+                if (torchForward is null) continue;
+                var tw = Stopwatch.StartNew();
+                torchForward();
+                torchTimes.Add(tw.Elapsed.TotalMilliseconds);
+            }
             double baseMs = Median(times[0]);
+            if (torchTimes.Count > 0)
+            {
+                double torchMs = Median(torchTimes);
+                Console.WriteLine($"TorchSharp fp32 ForwardWithCfg, same weights, same run: {torchMs:F1} ms; ONNX fp32 {baseMs / torchMs:F2}x of it, " +
+                                  $"int8 (default) {Median(times[1]) / torchMs:F2}x of it");
+            }
             Console.WriteLine($"| variant | graph MB | median ms / forward | vs fp32 | relative max error vs fp32 |");
             Console.WriteLine("|---|---|---|---|---|");
             for (int i = 0; i < variants.Count; i++)
@@ -98,6 +118,22 @@ internal static class Int8Comparison
         {
             foreach (var s in sessions) s.Dispose();
         }
+    }
+
+    /// <summary>One fp32 forward with guidance, as TorchSharpForwardBenchmark runs it: [x, x], [t, t], [y, null].</summary>
+    private static Action TorchForward(global::DiT.Training.Model.DiTModel model, Dictionary<string, (Array Data, long[] Shape)> inp)
+    {
+        var cfg = model.Config;
+        var x = TorchSharp.torch.tensor((float[])inp[GraphTensors.X].Data, inp[GraphTensors.X].Shape);
+        var x2 = TorchSharp.torch.cat(new[] { x, x }, 0);
+        float t = ((float[])inp[GraphTensors.T].Data)[0];
+        var t2 = TorchSharp.torch.tensor(new[] { t, t });
+        var y2 = TorchSharp.torch.tensor(new long[] { ((long[])inp[GraphTensors.Y].Data)[0], cfg.NumClasses });
+        return () =>
+        {
+            using var _ = TorchSharp.torch.no_grad();
+            model.ForwardWithCfg(x2, t2, y2, 4.0).Dispose();
+        };
     }
 
     private static double Median(List<double> xs)
