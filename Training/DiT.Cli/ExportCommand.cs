@@ -22,7 +22,8 @@ internal static class ExportCommand
         var outPath = new Option<string>("--out") { Description = "The package folder, or a .zip holding the same files.", Required = true };
         var batch = new Option<int>("--batch") { Description = "The graph's static batch size B.", DefaultValueFactory = _ => 1 }.InRange(1, ManifestLimits.MaxBatch);
         var fp16 = new Option<bool>("--fp16") { Description = "Also write dit_fp16.onnx (float16 weights and compute, float32 I/O)." };
-        var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (for models whose fp32 weights exceed one ONNX file's 2 GB)." };
+        var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (half the weights of fp32)." };
+        var externalData = new Option<bool?>("--external-data") { Description = "DiT weights in dit.onnx.data beside the graph (true|false; default: only for graphs over protobuf's 2 GB, such as fp32 DiT-XL/2). Folder packages only." };
         var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
         var name = new Option<string?>("--name") { Description = "Package name (default: the checkpoint's file name)." };
@@ -45,7 +46,7 @@ internal static class ExportCommand
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
-            ckpt, outPath, batch, fp16, fp16Only, guided, clip, name, description, licenseId, licenseText, attribution, commercial, dataset,
+            ckpt, outPath, batch, fp16, fp16Only, externalData, guided, clip, name, description, licenseId, licenseText, attribution, commercial, dataset,
             finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular,
         };
         cmd.SetAction(r =>
@@ -78,6 +79,7 @@ internal static class ExportCommand
                 ClipDenoised = r.GetValue(clip) ?? c.SamplingDefaults.ClipDenoised,
                 IncludeFp16 = fp16Wanted,
                 IncludeFp32 = !r.GetValue(fp16Only),
+                ExternalData = r.GetValue(externalData),
                 Dataset = r.GetValue(dataset),
                 FinalLoss = r.GetValue(finalLoss) ?? LoggedLoss(ckptPath, c.Step),
                 ColorSpace = outputColorSpace,

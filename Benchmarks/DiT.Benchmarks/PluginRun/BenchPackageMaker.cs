@@ -66,6 +66,8 @@ internal static class BenchPackageMaker
             GuidedChannels = 3,
             ClipDenoised = false,
             VaeDecoders = decoders,
+            // --external-data: always; otherwise the writer's default (only when a graph exceeds 2 GB: fp32 XL/2).
+            ExternalData = args.Contains("--external-data") ? true : null,
         });
         Log("wrote " + string.Join(", ", Directory.GetFiles(package).Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length / 1e6:F0} MB")));
         return 0;

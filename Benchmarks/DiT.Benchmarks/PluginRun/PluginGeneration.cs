@@ -67,7 +67,8 @@ internal static class PluginGeneration
         double median = plain.Count > 0 ? plain[plain.Count / 2] : times[0];
         double decode = times.Where((_, i) => (i + 1) % steps == 0).Average() - median;
 
-        var r = new Result(package, g.Precision.ToString().ToLowerInvariant(), g.File, Size(g.File), decoder, Size(decoder), steps, images, loadSeconds,
+        // The graph's weights: its file plus its external data file when it has one.
+        var r = new Result(package, g.Precision.ToString().ToLowerInvariant(), g.File, Size(g.File) + Size(g.DataFile), decoder, Size(decoder), steps, images, loadSeconds,
             times[0], median, decode, totalSeconds, images / totalSeconds, baseline, peakAfterLoad, ProcStatus.PeakRssBytes);
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
         return 0;

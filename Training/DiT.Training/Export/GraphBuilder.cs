@@ -113,16 +113,22 @@ public sealed class GraphBuilder
     /// <summary>Protobuf messages are limited to 2 GiB; we stay clear of it (no external-data files in the package format).</summary>
     public const long MaxInitializerBytes = 2_000_000_000;
 
+    /// <summary>
+    /// The weights will be written to an external data file (<see cref="OnnxExternalData"/>), so they may exceed
+    /// <see cref="MaxInitializerBytes"/>: only the graph itself must fit one protobuf message.
+    /// </summary>
+    public bool ExternalData { get; set; }
+
     /// <summary>Bytes of initializer payload so far.</summary>
     public long InitializerBytes { get; private set; }
 
     private OnnxValue AddInitializer(string name, long[] shape, OnnxType type, byte[] raw)
     {
         InitializerBytes += raw.LongLength;
-        if (InitializerBytes > MaxInitializerBytes)
+        if (!ExternalData && InitializerBytes > MaxInitializerBytes)
             throw new InvalidOperationException(
                 $"The graph's weights exceed {MaxInitializerBytes / 1e9:F1} GB, beyond what one ONNX protobuf file can hold; " +
-                "export in fp16 only (dit export --fp16-only) to halve them.");
+                "export them to an external data file (dit export --external-data) or in fp16 only (--fp16-only) to halve them.");
         var unique = Unique(name);
         var tp = new TensorProto { Name = unique, DataType = (int)type, RawData = UnsafeByteOperations.UnsafeWrap(raw) };   // raw is ours alone
         tp.Dims.AddRange(shape);
