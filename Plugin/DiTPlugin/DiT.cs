@@ -88,11 +88,12 @@ namespace DiTPlugin
                 // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
                 // The decoders (and the seamless one, opened later) keep only their own graphs' sources, not the
                 // package: a zip package's DiT graph bytes are not held for the model's lifetime.
+                int factor = m.Latent!.Downsample;
                 var decoderSources = m.DecoderGraphs(false).Concat(m.DecoderGraphs(true)).Select(dg => dg.File).Distinct()
                     .ToDictionary(f => f, f => package.GraphOf(f), StringComparer.Ordinal);
                 Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(decoderSources[dg.File], dg.File,
                     new[] { new TensorSpec(GraphTensors.Latent, typeof(float), b, c, t, t) },
-                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
+                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * factor, t * factor) },
                     options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime), options.Log, circular);
                 try
                 {
