@@ -24,6 +24,9 @@ public sealed record DiTExportOptions
     /// <summary>Allow weights past 2 GB: the caller moves them to an external data file (<see cref="OnnxExternalData"/>).</summary>
     public bool ExternalData { get; init; }
 
+    /// <summary>With <see cref="ExternalData"/>: large weights are written to this data file as they are made.</summary>
+    public ExternalDataSink? Sink { get; init; }
+
     /// <summary>The guided channel count; a value outside 1..C is refused (it was silently clamped once, hiding typos).</summary>
     public int ResolveGuidedChannels(DiTConfig c) => GuidedChannels is int g && (g < 1 || g > c.InChannels)
         ? throw new ArgumentOutOfRangeException(nameof(GuidedChannels), $"Guided channels {g} is out of range: the model has {c.InChannels} channels, so valid values are 1..{c.InChannels}.")
@@ -87,6 +90,7 @@ public static class DiTOnnxExporter
             w = weights;
             fp16 = o.Fp16;
             g.ExternalData = o.ExternalData;
+            g.Sink = o.Sink;
             ct = fp16 ? OnnxType.Float16 : OnnxType.Float;
             batch = o.Batch;
             guided = o.ResolveGuidedChannels(config);

@@ -91,6 +91,7 @@ public sealed class GraphBuilder
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
         var c = t.detach().cpu().to_type(st).contiguous();
+        if (Sink != null && c.numel() * c.ElementSize >= OnnxExternalData.MinExternalBytes) return AddExternal(name, c.shape, type, c.bytes);
         return AddInitializer(name, c.shape, type, c.bytes.ToArray());
     }
 
@@ -119,6 +120,10 @@ public sealed class GraphBuilder
     /// </summary>
     public bool ExternalData { get; set; }
 
+    /// <summary>When set, initializers of at least <see cref="OnnxExternalData.MinExternalBytes"/> are written to it at once
+    /// and the graph keeps only their location, offset and length.</summary>
+    public ExternalDataSink? Sink { get; set; }
+
     /// <summary>Bytes of initializer payload so far.</summary>
     public long InitializerBytes { get; private set; }
 
@@ -132,6 +137,18 @@ public sealed class GraphBuilder
         var unique = Unique(name);
         var tp = new TensorProto { Name = unique, DataType = (int)type, RawData = UnsafeByteOperations.UnsafeWrap(raw) };   // raw is ours alone
         tp.Dims.AddRange(shape);
+        graph.Initializer.Add(tp);
+        return new OnnxValue(unique, shape.ToArray(), type);
+    }
+
+    private OnnxValue AddExternal(string name, long[] shape, OnnxType type, ReadOnlySpan<byte> raw)
+    {
+        InitializerBytes += raw.Length;
+        long offset = Sink!.Append(raw);
+        var unique = Unique(name);
+        var tp = new TensorProto { Name = unique, DataType = (int)type, DataLocation = TensorProto.Types.DataLocation.External };
+        tp.Dims.AddRange(shape);
+        OnnxExternalData.Describe(tp, Sink.Location, offset, raw.Length);
         graph.Initializer.Add(tp);
         return new OnnxValue(unique, shape.ToArray(), type);
     }

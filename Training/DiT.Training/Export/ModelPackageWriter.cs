@@ -94,6 +94,12 @@ public static class ModelPackageWriter
     public static ModelManifest Write(string outPath, ModelPackageRequest r)
     {
         var files = Build(r, out var manifest, out var data);
+        try { return Write(outPath, files, manifest, data); }
+        finally { foreach (var d in data) d.Sink?.Dispose(); }   // removes data files never moved into a package
+    }
+
+    private static ModelManifest Write(string outPath, List<(string Name, byte[] Bytes)> files, ModelManifest manifest, List<OnnxExternalData.Split> data)
+    {
         if (IsZip(outPath) && data.Count > 0)
             throw new ArgumentException($"'{outPath}': graphs with external data ({string.Join(", ", data.Select(d => d.DataFile))}) are read by ONNX Runtime " +
                                         "from files beside them, so such a package is a folder, not a .zip.");
@@ -138,11 +144,14 @@ public static class ModelPackageWriter
                     f.Flush(flushToDisk: true);
                 }
             foreach (var d in data)
+            {
+                if (d.Sink != null) { d.Sink.MoveTo(Path.Combine(temp, d.DataFile)); continue; }
                 using (var f = new FileStream(Path.Combine(temp, d.DataFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
                 {
                     d.WriteData(f);
                     f.Flush(flushToDisk: true);
                 }
+            }
             string? old = null;
             if (Directory.Exists(target))
             {
@@ -170,6 +179,7 @@ public static class ModelPackageWriter
     public static List<(string Name, byte[] Bytes)> Build(ModelPackageRequest r, out ModelManifest manifest)
     {
         var files = Build(r, out manifest, out var data);
+        foreach (var d in data) d.Sink?.Dispose();
         if (data.Count > 0)
             throw new InvalidOperationException("Graphs with external data are written by ModelPackageWriter.Write to a folder (their data exceeds one array).");
         return files;
@@ -195,9 +205,20 @@ public static class ModelPackageWriter
         if (shapeProblems.Count > 0) throw new InvalidDataException($"Package '{r.Name}': the weights do not fit the config: {string.Join(" ", shapeProblems)}");
         WeightCheck.ThrowIfInvalid(r.Weights, $"Package '{r.Name}'", fp16: r.IncludeFp16);
 
+        var splits = new Dictionary<string, OnnxExternalData.Split>();
+        try { return Assemble(r, cfg, splits, out manifest, out data); }
+        catch
+        {
+            foreach (var d in splits.Values) d.Sink?.Dispose();   // data files written to the temp folder so far
+            throw;
+        }
+    }
+
+    private static List<(string Name, byte[] Bytes)> Assemble(ModelPackageRequest r, DiTConfig cfg, Dictionary<string, OnnxExternalData.Split> splits,
+        out ModelManifest manifest, out List<OnnxExternalData.Split> data)
+    {
         var files = new List<(string, byte[])>();
         var graphs = new List<GraphInfo>();
-        var splits = new Dictionary<string, OnnxExternalData.Split>();
         foreach (var (entry, make) in Plan(r, cfg, splits))
         {
             var bytes = make();
@@ -246,9 +267,16 @@ public static class ModelPackageWriter
             string dataFile = ExternalDataPlan.DataFileOf(file);
             plan.Add((Entry(GraphRole.DiT, precision, file) with { DataFile = dataFile }, () =>
             {
-                var split = OnnxExternalData.Externalize(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions), dataFile);
-                if (splits != null) splits[file] = split;
-                return split.Graph;
+                // Weights go to the data file as the graph is built, so the export holds one copy of them (the caller's).
+                var sink = new ExternalDataSink(dataFile);
+                try
+                {
+                    var split = OnnxExternalData.Finish(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions with { Sink = sink }), sink);
+                    if (splits != null) splits[file] = split;
+                    else sink.Dispose();
+                    return split.Graph;
+                }
+                catch { sink.Dispose(); throw; }
             }));
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using DiT.Training.Export.Onnx;
 using Google.Protobuf;
@@ -28,6 +29,8 @@ public static class OnnxExternalData
         public required IReadOnlyList<(long Offset, ByteString Data)> Tensors { get; init; }
         public required long DataLength { get; init; }
         public required string DataSha256 { get; init; }
+        /// <summary>The data file already written while the graph was built (then <see cref="Tensors"/> is empty).</summary>
+        public ExternalDataSink? Sink { get; init; }
 
         /// <summary>Writes the data file: each tensor at its offset, zeros between.</summary>
         public void WriteData(Stream s)
@@ -58,11 +61,9 @@ public static class OnnxExternalData
             if (t.RawData.Length < MinExternalBytes) continue;
             long offset = (pos + Alignment - 1) / Alignment * Alignment;
             tensors.Add((offset, t.RawData));
-            t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = dataFile });
-            t.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            t.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = t.RawData.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            Describe(t, dataFile, offset, t.RawData.Length);
             t.DataLocation = TensorProto.Types.DataLocation.External;
-            t.RawData = ByteString.Empty;
+            t.ClearRawData();
             pos = offset + tensors[^1].Item2.Length;
         }
         var split = new Split
@@ -76,6 +77,27 @@ public static class OnnxExternalData
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var hashing = new HashingSink(sha)) split.WriteData(hashing);
         return new Split { Graph = split.Graph, DataFile = dataFile, Tensors = tensors, DataLength = pos, DataSha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) };
+    }
+
+    /// <summary>The external_data entries ONNX readers look for: location, offset, length (decimal).</summary>
+    public static void Describe(TensorProto t, string location, long offset, long length)
+    {
+        t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+        t.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        t.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>
+    /// A graph built with <paramref name="sink"/>: its large weights are already in the data file, so only the graph
+    /// is serialised and the file finished.
+    /// </summary>
+    public static Split Finish(ModelProto model, ExternalDataSink sink)
+    {
+        if (model.Graph.Initializer.Any(t => t.RawData.Length >= MinExternalBytes))
+            throw new InvalidOperationException("A graph built with an external data sink still holds large initializers.");
+        var graph = DiTOnnxExporter.ToBytes(model);
+        string sha = sink.Finish();
+        return new Split { Graph = graph, DataFile = sink.Location, Tensors = Array.Empty<(long, ByteString)>(), DataLength = sink.Length, DataSha256 = sha, Sink = sink };
     }
 
     /// <summary>A write-only stream that only hashes (the data file's sha256 without a second copy of the data).</summary>
