@@ -15,6 +15,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "int8") return Int8Comparison.Run(args);
         if (args.Length > 0 && args[0] == "int8-quality") return Int8Quality.Run(args);
         if (args.Length > 0 && args[0] == "int8-profile") return Int8Profile.Run(args);
+        // Plugin runs outside BenchmarkDotNet: one generation per process, so peak memory is that run's own.
+        if (args.Length > 0 && args[0] == "plugin") return PluginRun.PluginBench.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "plugin-one") return PluginRun.PluginGeneration.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "make-package") return PluginRun.BenchPackageMaker.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "profile") return PluginRun.OrtOpProfile.Run(args[1..]);
         // In-process toolchain as a *mutator* job: it is applied to every job, the default one and any given on the
         // command line (--job dry, --job short, ...). BenchmarkDotNet's usual out-of-process toolchain would rebuild
         // this project in a child without the TorchSharp settings of this csproj (linux-x64 RuntimeIdentifier,

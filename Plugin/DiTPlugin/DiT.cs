@@ -84,15 +84,20 @@ namespace DiTPlugin
             var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
             bool latent = m.Input.Space == InputSpace.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
-            Graph = new OnnxGraph(package.ReadFile(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId,
+            Graph = new OnnxGraph(package.GraphOf(g.File), g.File, inputs, outputs, options.ExecutionProvider, options.Log, options.DeviceId,
                 options.ProviderRuntime);
             reporter.End();
             if (latent)
             {
                 // The decoder takes the DiT graph's batch: latents [B, 4, T, T] → image [B, 3, 8T, 8T] (T = S, or a tile side).
-                Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(package.ReadFile(dg.File), dg.File,
+                // The decoders (and the seamless one, opened later) keep only their own graphs' sources, not the
+                // package: a zip package's DiT graph bytes are not held for the model's lifetime.
+                int factor = m.Latent!.Downsample;
+                var decoderSources = m.DecoderGraphs(false).Concat(m.DecoderGraphs(true)).Select(dg => dg.File).Distinct()
+                    .ToDictionary(f => f, f => package.GraphOf(f), StringComparer.Ordinal);
+                Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(decoderSources[dg.File], dg.File,
                     new[] { new TensorSpec(GraphTensors.Latent, typeof(float), b, c, t, t) },
-                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * m.Latent.Downsample, t * m.Latent.Downsample) },
+                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * factor, t * factor) },
                     options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime), options.Log, circular);
                 try
                 {

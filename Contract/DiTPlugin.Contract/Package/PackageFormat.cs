@@ -18,12 +18,27 @@ namespace DiTPlugin.Contract.Package
         /// </summary>
         public const int Int8Version = 2;
 
-        /// <summary>The newest <c>formatVersion</c> the Plugin reads.</summary>
-        public const int NewestVersion = Int8Version;
+        /// <summary>
+        /// The <c>formatVersion</c> of a package whose graph keeps its weights in a data file (<c>graphs[].dataFile</c>).
+        /// A version-1 reader ignores the field and refuses the graph's external data; the higher version makes it say
+        /// "update the plugin" instead.
+        /// </summary>
+        public const int ExternalDataVersion = 2;
 
-        /// <summary>The <c>formatVersion</c> a package with these graph precisions needs: the lowest that can describe them.</summary>
-        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions) =>
-            System.Linq.Enumerable.Contains(graphPrecisions, Precision.Int8) ? Int8Version : Version;
+        /// <summary>The newest <c>formatVersion</c> the Plugin reads.</summary>
+        public const int NewestVersion = 2;
+
+        /// <summary>
+        /// The <c>formatVersion</c> a package with these graph precisions (and data files, if any) needs: the lowest that
+        /// can describe them, so packages without either stay readable by every reader since version 1.
+        /// </summary>
+        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions, bool externalData = false)
+        {
+            int version = Version;
+            if (System.Linq.Enumerable.Contains(graphPrecisions, Precision.Int8)) version = System.Math.Max(version, Int8Version);
+            if (externalData) version = System.Math.Max(version, ExternalDataVersion);
+            return version;
+        }
 
         /// <summary>The ONNX opset every graph uses; the Plugin runs this one only.</summary>
         public const int Opset = 17;

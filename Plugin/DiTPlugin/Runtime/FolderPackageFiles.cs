@@ -33,6 +33,19 @@ namespace DiTPlugin.Runtime
 
         public byte[] Read(string name) => ReadChecked(name, Check(name, _limits.GraphBytes, "the graph file limit"), _limits.GraphBytes);
 
+        public string? PathOf(string name)
+        {
+            Check(name, _limits.GraphBytes, "the graph file limit");
+            return FullPath(name);
+        }
+
+        /// <summary>
+        /// An external data file's full path and size, checked as graphs are (regular, inside, no links) but against
+        /// the package limit: it holds weights past one protobuf file's 2 GB.
+        /// </summary>
+        public (string Path, long Length) DataFile(string name) =>
+            (FullPath(name), Check(name, _limits.PackageBytes, "the package limit"));
+
         private byte[] ReadChecked(string name, long size, long cap)
         {
             try

@@ -7,13 +7,14 @@ namespace DiTPlugin.Runtime
     {
         public static string Sha256Hex(byte[] data)
         {
-            using (var sha = SHA256.Create())
-            {
-                var h = sha.ComputeHash(data);
-                var sb = new StringBuilder(h.Length * 2);
-                foreach (var b in h) sb.Append(b.ToString("x2"));
-                return sb.ToString();
-            }
+            using (var sha = SHA256.Create()) return Hex(sha.ComputeHash(data));
+        }
+
+        public static string Hex(byte[] hash)
+        {
+            var sb = new StringBuilder(hash.Length * 2);
+            foreach (var b in hash) sb.Append(b.ToString("x2"));
+            return sb.ToString();
         }
     }
 }

@@ -23,5 +23,11 @@ namespace DiTPlugin.Runtime
 
         /// <summary>The file's bytes: exactly <see cref="SizeOf"/> bytes, or an error.</summary>
         byte[] Read(string name);
+
+        /// <summary>
+        /// The full path of a listed file that ONNX Runtime may open itself (a regular file inside a package folder,
+        /// checked as <see cref="SizeOf"/> checks it), or null when the file exists only inside a zip.
+        /// </summary>
+        string? PathOf(string name);
     }
 }

@@ -8,14 +8,16 @@ namespace DiTPlugin.Runtime
 {
     /// <summary>
     /// A model package opened from a folder or a .zip of the folder's contents: the validated manifest and the
-    /// verified graph bytes (every listed file present, sha256 as in model.json, no external data).
+    /// verified graphs (every listed file present, sha256 as in model.json, no external data). A folder package's
+    /// graphs are verified in place and handed to ONNX Runtime by path, so no copy of their bytes is kept; a zip
+    /// package's graphs are read into memory (ONNX Runtime cannot open a zip entry).
     /// Reading follows docs/model-package.md, "Limits and rules for readers": sizes within <see cref="PackageLimits"/>
     /// (checked before anything large is read), only regular files inside the package, no duplicate zip entries; any
     /// problem is a <see cref="ModelPackageException"/> naming the file.
     /// </summary>
     public sealed class ModelPackage
     {
-        private readonly Dictionary<string, byte[]> _files;
+        private readonly Dictionary<string, GraphSource> _files;
 
         public ModelManifest Manifest { get; }
         /// <summary>The folder or zip the package was read from.</summary>
@@ -25,7 +27,7 @@ namespace DiTPlugin.Runtime
         /// <summary>Non-fatal findings (e.g. a contentHash that does not match the graphs).</summary>
         public IReadOnlyList<string> Warnings { get; }
 
-        private ModelPackage(string source, ModelManifest manifest, Dictionary<string, byte[]> files, List<string> warnings)
+        private ModelPackage(string source, ModelManifest manifest, Dictionary<string, GraphSource> files, List<string> warnings)
         {
             Source = source;
             Manifest = manifest;
@@ -44,9 +46,12 @@ namespace DiTPlugin.Runtime
         }
 
         /// <summary>The bytes of a package file (a graph or the decoder), already checked against its sha256.</summary>
-        public byte[] ReadFile(string name)
+        public byte[] ReadFile(string name) => GraphOf(name).ReadBytes();
+
+        /// <summary>Where ONNX Runtime reads a graph file of the package from (its path in a folder package).</summary>
+        internal GraphSource GraphOf(string name)
         {
-            if (name != null && _files.TryGetValue(name, out var data)) return data;
+            if (name != null && _files.TryGetValue(name, out var source)) return source;
             throw new ModelPackageException(name ?? "(null)", $"is not a graph file of the package at {Source}.");
         }
 
@@ -117,21 +122,56 @@ namespace DiTPlugin.Runtime
                         $"brings the package to {total} bytes, more than the package limit of {PackageLimits.Bytes(limits.PackageBytes)}.");
             }
 
-            var read = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            // External data files (docs/model-package.md, "External data"): folder packages only, sized with the rest.
+            var data = new Dictionary<string, ExternalData>(StringComparer.Ordinal);
+            foreach (var g in manifest.Graphs.Where(g => g.DataFile != null))
+            {
+                if (data.ContainsKey(g.File)) continue;
+                var d = ExternalData.Size(files, g, limits);
+                total += d.Length;
+                if (total > limits.PackageBytes)
+                    throw new ModelPackageException(d.Name,
+                        $"brings the package to {total} bytes, more than the package limit of {PackageLimits.Bytes(limits.PackageBytes)}.");
+                data[g.File] = d;
+            }
+
+            var read = new Dictionary<string, GraphSource>(StringComparer.Ordinal);
             foreach (var (name, sha) in listed)
             {
                 reporter.Begin("verifying " + name);
-                if (!read.TryGetValue(name, out var data))
+                if (!read.TryGetValue(name, out var source))
                 {
-                    data = files.Read(name);
-                    Verify(name, data, sha);
-                    OnnxExternalDataScan.Check(name, data);
-                    read[name] = data;
+                    source = Load(files, name, sha, data.TryGetValue(name, out var d) ? d : null);
+                    read[name] = source;
                 }
-                else Verify(name, data, sha);
+                Verify(name, source, sha);
                 reporter.End();
             }
             return new ModelPackage(files.Source, manifest, read, new List<string>());
+        }
+
+        /// <summary>
+        /// A listed file, scanned for external data and hashed when model.json gives a sha256: in place through a
+        /// memory mapping for a folder package, from its bytes for a zip.
+        /// </summary>
+        private static GraphSource Load(IPackageFiles files, string name, string? sha, ExternalData? data)
+        {
+            var path = files.PathOf(name);
+            if (path is null)
+            {
+                var bytes = files.Read(name);
+                var source = GraphSource.FromBytes(name, bytes);
+                if (!string.IsNullOrEmpty(sha)) source.Sha256 = MappedFileCheck.Checked(name, Hashing.Sha256Hex(bytes), sha!);
+                OnnxExternalDataScan.Check(name, bytes);
+                return source;
+            }
+            var info = new FileInfo(path);
+            long length = info.Length;
+            DateTime written = info.LastWriteTimeUtc;
+            data?.Verify();
+            var allowed = data is null ? null : new ExternalDataFile(data.Location, data.Length);
+            var hash = MappedFileCheck.Run(name, path, length, sha, bytes => OnnxExternalDataScan.Check(name, bytes, allowed));
+            return GraphSource.FromFile(name, path, length, written, data).WithSha256(hash);
         }
 
         /// <summary>The sessions <see cref="DiT"/> creates on load (planned with the files, so progress totals never grow).</summary>
@@ -144,13 +184,15 @@ namespace DiTPlugin.Runtime
                 yield return (m.Latent.Decoder, m.Latent.DecoderSha256);
         }
 
-        // sha256 values are validated as 64 hex digits by the manifest; case is ignored.
-        private static void Verify(string name, byte[] data, string? expected)
+        // sha256 values are validated as 64 hex digits by the manifest; case is ignored. A file listed twice (a graph
+        // that is also the decoder) is hashed once, and again only if the first listing gave no sha256.
+        private static void Verify(string name, GraphSource source, string? expected)
         {
             if (string.IsNullOrEmpty(expected)) return;
-            string actual = Hashing.Sha256Hex(data);
-            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-                throw new ModelPackageException(name, $"sha256 mismatch: model.json says {expected}, the file has {actual} (corrupt or replaced file).");
+            string actual = source.Sha256 ??= source.Path is null
+                ? Hashing.Sha256Hex(source.ReadBytes())
+                : MappedFileCheck.Run(name, source.Path, source.Length, expected, null)!;
+            MappedFileCheck.Checked(name, actual, expected!);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace DiTPlugin.Runtime
@@ -25,21 +26,29 @@ namespace DiTPlugin.Runtime
         private const int Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5;
 
         /// <summary>Throws <see cref="ModelPackageException"/> naming <paramref name="file"/> for external data or malformed protobuf.</summary>
-        public static void Check(string file, byte[] model)
+        public static void Check(string file, byte[] model) => Check(file, new ReadOnlySpan<byte>(model), null);
+
+        /// <summary>
+        /// As above over a span (a memory-mapped graph file, so a large graph is scanned without a managed copy). With
+        /// <paramref name="allowed"/> (the graph's declared data file), external tensors are accepted when they name
+        /// exactly that file and lie within it; anything else is still refused.
+        /// </summary>
+        public static void Check(string file, ReadOnlySpan<byte> model, ExternalDataFile? allowed)
         {
             if (model.Length == 0) throw new ModelPackageException(file, "is empty: an ONNX graph file holds a ModelProto.");
             // ONNX Runtime also loads its own flatbuffer format (identifier "ORTM" at byte 4), which this scan cannot read.
             if (model.Length >= 8 && model[4] == 'O' && model[5] == 'R' && model[6] == 'T' && model[7] == 'M')
                 throw new ModelPackageException(file, "is an ONNX Runtime (.ort) model; package graphs are ONNX protobuf files.");
-            Walk(file, model, 0, model.Length, Message.Model, 0);
+            Walk(file, model, 0, model.Length, Message.Model, 0, allowed);
         }
 
-        private static void Walk(string file, byte[] b, int start, int end, Message type, int depth)
+        private static void Walk(string file, ReadOnlySpan<byte> b, int start, int end, Message type, int depth, ExternalDataFile? allowed)
         {
             if (depth > PackageLimits.MaxGraphNesting)
                 throw new ModelPackageException(file, $"is not a usable ONNX graph: messages nest deeper than {PackageLimits.MaxGraphNesting} levels (at byte {start}).");
             bool external = false;
-            string? location = null, name = null;
+            string? name = null;
+            var entries = new List<(string? Key, string? Value)>();
             int pos = start;
             while (pos < end)
             {
@@ -66,21 +75,18 @@ namespace DiTPlugin.Runtime
                             else if (field == 13)
                             {
                                 external = true;
-                                location ??= Location(file, b, contentStart, contentEnd);
+                                entries.Add(Entry(file, b, contentStart, contentEnd));
                             }
                             break;
                         }
                         if (Child(type, field) is Message child)
-                            Walk(file, b, contentStart, contentEnd, child, depth + 1);
+                            Walk(file, b, contentStart, contentEnd, child, depth + 1, allowed);
                         break;
                     default:
                         throw Malformed(file, fieldStart, $"wire type {wire} (groups and unknown types are not ONNX)");
                 }
             }
-            if (external)
-                throw new ModelPackageException(file,
-                    $"tensor '{name ?? "(unnamed)"}' keeps its data outside the graph (ONNX external data" +
-                    (location is null ? "" : $", location '{location}'") + "); a package graph must hold all its tensors, since other files are covered by no hash.");
+            if (external) ExternalDataRules.Check(file, name ?? "(unnamed)", entries, allowed);
         }
 
         // Which fields of each message are messages that can hold tensors (field numbers from onnx.proto).
@@ -108,8 +114,8 @@ namespace DiTPlugin.Runtime
             }
         }
 
-        // A StringStringEntryProto (key 1, value 2): the value when the key is "location".
-        private static string? Location(string file, byte[] b, int start, int end)
+        // A StringStringEntryProto (key 1, value 2) of external_data; a field that is not a string is reported as a null key.
+        private static (string? Key, string? Value) Entry(string file, ReadOnlySpan<byte> b, int start, int end)
         {
             string? key = null, value = null;
             int pos = start;
@@ -117,21 +123,22 @@ namespace DiTPlugin.Runtime
             {
                 int fieldStart = pos;
                 ulong k = ReadVarint(file, b, ref pos, end);
-                if ((k & 7) != LengthDelimited) return null;
+                if ((k & 7) != LengthDelimited) return (null, null);
                 ulong length = ReadVarint(file, b, ref pos, end);
                 if (length > (ulong)(end - pos)) throw Malformed(file, fieldStart, "an external_data entry runs past its end");
-                string s = Text(b, pos, pos + (int)length);
+                // Full length here (a location of 400+ characters must not be cut to look like the declared name).
+                string s = Encoding.UTF8.GetString(b.Slice(pos, (int)length));
                 if (k >> 3 == 1) key = s;
                 else if (k >> 3 == 2) value = s;
                 pos += (int)length;
             }
-            return key == "location" ? value : null;
+            return (key, value);
         }
 
         // Names for messages: at most 100 characters, control characters dropped, so the message stays one line.
-        private static string Text(byte[] b, int start, int end)
+        private static string Text(ReadOnlySpan<byte> b, int start, int end)
         {
-            string s = Encoding.UTF8.GetString(b, start, Math.Min(end - start, 400));
+            string s = Encoding.UTF8.GetString(b.Slice(start, Math.Min(end - start, 400)));
             var sb = new StringBuilder();
             foreach (char c in s)
             {
@@ -141,7 +148,7 @@ namespace DiTPlugin.Runtime
             return sb.ToString();
         }
 
-        private static ulong ReadVarint(string file, byte[] b, ref int pos, int end)
+        private static ulong ReadVarint(string file, ReadOnlySpan<byte> b, ref int pos, int end)
         {
             int start = pos;
             ulong value = 0;

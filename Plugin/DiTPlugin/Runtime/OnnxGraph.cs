@@ -16,7 +16,9 @@ namespace DiTPlugin.Runtime
     public sealed class OnnxGraph : IDisposable
     {
         private readonly object _runLock = new object();
-        private readonly byte[] _model;
+        // Kept only while a retry on the CPU could still need it: a graph already on the CPU never reopens it, so a
+        // byte source is dropped then (a path source costs nothing to keep).
+        private GraphSource? _source;
         private readonly Action<string>? _log;
         private readonly ProviderRuntime _runtime;
         private InferenceSession _session;
@@ -39,8 +41,16 @@ namespace DiTPlugin.Runtime
 
         internal OnnxGraph(byte[] model, string fileName, TensorSpec[] inputs, TensorSpec[] outputs,
             ExecutionProvider requested, Action<string>? log, int deviceId, ProviderRuntime runtime)
+            : this(GraphSource.FromBytes(fileName, model ?? throw new ArgumentNullException(nameof(model))), fileName, inputs, outputs,
+                requested, log, deviceId, runtime)
         {
-            _model = model ?? throw new ArgumentNullException(nameof(model));
+        }
+
+        /// <summary>A graph read by ONNX Runtime from <paramref name="source"/> (a folder package's file path, or bytes).</summary>
+        internal OnnxGraph(GraphSource source, string fileName, TensorSpec[] inputs, TensorSpec[] outputs,
+            ExecutionProvider requested, Action<string>? log, int deviceId, ProviderRuntime runtime)
+        {
+            _source = source ?? throw new ArgumentNullException(nameof(source));
             FileName = fileName;
             Inputs = inputs;
             Outputs = outputs;
@@ -54,6 +64,7 @@ namespace DiTPlugin.Runtime
                 throw new ModelPackageException(FileName, $"ONNX Runtime could not describe the graph's inputs and outputs ({e.GetType().Name}: {e.Message}).", e);
             }
             catch { _session.Dispose(); throw; }
+            if (Provider == ExecutionProvider.Cpu && _source.Path is null) _source = null;
         }
 
         /// <summary>
@@ -137,7 +148,8 @@ namespace DiTPlugin.Runtime
             try
             {
                 options = SessionSetup.Create(ep, deviceId, _runtime);
-                var session = new InferenceSession(_model, options);
+                if (_source is null) throw new InvalidOperationException("the graph's bytes were released once it ran on the CPU");
+                var session = _source.CreateSession(options);
                 error = null;
                 return session;
             }
@@ -202,6 +214,7 @@ namespace DiTPlugin.Runtime
                 _session.Dispose();
                 _session = cpu;
                 Provider = ExecutionProvider.Cpu;
+                _source = null;
                 outputs = RunOnce(inputs);
                 bad = FindNonFinite(outputs);
                 if (bad != null)

@@ -27,6 +27,7 @@ namespace DiTPlugin.Runtime
                         runtime.AppendCuda(options, deviceId);
                         break;
                     case ExecutionProvider.Cpu:
+                        CpuMemory.Apply(options);
                         break;
                     default:
                         throw new ArgumentOutOfRangeException(nameof(provider), provider, "A session is set up for one concrete provider, not Auto.");

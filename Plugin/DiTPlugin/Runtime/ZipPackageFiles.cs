@@ -161,6 +161,9 @@ namespace DiTPlugin.Runtime
         private static ModelPackageException TooLarge(string name, long size, long cap, string limitName) =>
             new ModelPackageException(name, $"is {size} bytes (as its zip header declares), more than {limitName} of {PackageLimits.Bytes(cap)}.");
 
+        /// <summary>Null: a zip's entries have no path ONNX Runtime could open, so they are read as bytes.</summary>
+        public string? PathOf(string name) => null;
+
         public void Dispose() => _zip.Dispose();
     }
 }

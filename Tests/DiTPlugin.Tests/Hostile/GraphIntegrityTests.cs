@@ -57,8 +57,8 @@ public class GraphIntegrityTests
         BasePackages.Write(dir.Path, BasePackages.WithGraph(BasePackages.Pixel, "dit.onnx", graph));
         File.WriteAllBytes(dir.File("weights.bin"), BitConverter.GetBytes(0.1f));
         var e = Probe.Refused(dir.Path);
-        Assert.That(e.Message, Is.EqualTo("dit.onnx: tensor 'c_eps' keeps its data outside the graph (ONNX external data, location 'weights.bin'); " +
-                                          "a package graph must hold all its tensors, since other files are covered by no hash."));
+        Assert.That(e.Message, Is.EqualTo("dit.onnx: tensor 'c_eps' keeps its data outside the graph (ONNX external data, location 'weights.bin'), " +
+                                          "and model.json declares no dataFile for this graph: only a declared data file is covered by the package's hashes."));
     }
 
     [Test]

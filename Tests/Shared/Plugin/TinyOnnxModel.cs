@@ -25,6 +25,8 @@ public static class TinyOnnxModel
         public bool LearnSigma = true;
         /// <summary>When set, the constant c_eps is written as ONNX external data at this location (field 13/14), not in the graph.</summary>
         public string? ExternalDataLocation;
+        /// <summary>The external tensor's offset and length entries (as written: text), for out-of-range cases.</summary>
+        public string ExternalDataOffset = "0", ExternalDataLength = "4";
     }
 
     public static readonly string[] ClassNames = { "T-shirt/top", "Trouser", "Ankle boot" };
@@ -44,7 +46,7 @@ public static class TinyOnnxModel
             Node("Mul", new[] { "x", "c_zero" }, "v"),
         }.Select(n => Field(1, n)).ToList();
         graph.Add(Field(2, Encoding.UTF8.GetBytes("tiny_dit")));
-        graph.Add(Field(5, s.ExternalDataLocation is { } location ? ExternalFloatTensor("c_eps", location) : FloatTensor("c_eps", s.EpsScale)));
+        graph.Add(Field(5, s.ExternalDataLocation is { } location ? ExternalFloatTensor("c_eps", location, s.ExternalDataOffset, s.ExternalDataLength) : FloatTensor("c_eps", s.EpsScale)));
         graph.Add(Field(5, FloatTensor("c_cls", 0.01f)));
         graph.Add(Field(5, FloatTensor("c_zero", 0f)));
         graph.Add(Field(5, Int64Tensor("shape4", new long[] { s.Batch, 1, 1, 1 })));
@@ -191,12 +193,12 @@ public static class TinyOnnxModel
     });
 
     /// <summary>A float scalar whose 4 bytes live in another file: external_data {location, offset 0, length 4}, data_location EXTERNAL.</summary>
-    private static byte[] ExternalFloatTensor(string name, string location) => Concat(new List<byte[]>
+    private static byte[] ExternalFloatTensor(string name, string location, string offset, string length) => Concat(new List<byte[]>
     {
         VarintField(1, 1), VarintField(2, 1), Field(8, Encoding.UTF8.GetBytes(name)),
         Field(13, Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes("location")), Field(2, Encoding.UTF8.GetBytes(location)) })),
-        Field(13, Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes("offset")), Field(2, Encoding.UTF8.GetBytes("0")) })),
-        Field(13, Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes("length")), Field(2, Encoding.UTF8.GetBytes("4")) })),
+        Field(13, Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes("offset")), Field(2, Encoding.UTF8.GetBytes(offset)) })),
+        Field(13, Concat(new List<byte[]> { Field(1, Encoding.UTF8.GetBytes("length")), Field(2, Encoding.UTF8.GetBytes(length)) })),
         VarintField(14, 1),
     });
 

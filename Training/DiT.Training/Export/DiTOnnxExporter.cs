@@ -21,6 +21,12 @@ public sealed record DiTExportOptions
     /// <summary>Store weights as float16 and compute in float16 (graph I/O stays float32).</summary>
     public bool Fp16 { get; init; }
 
+    /// <summary>Allow weights past 2 GB: the caller moves them to an external data file (<see cref="OnnxExternalData"/>).</summary>
+    public bool ExternalData { get; init; }
+
+    /// <summary>With <see cref="ExternalData"/>: large weights are written to this data file as they are made.</summary>
+    public ExternalDataSink? Sink { get; init; }
+
     /// <summary>The guided channel count; a value outside 1..C is refused (it was silently clamped once, hiding typos).</summary>
     public int ResolveGuidedChannels(DiTConfig c) => GuidedChannels is int g && (g < 1 || g > c.InChannels)
         ? throw new ArgumentOutOfRangeException(nameof(GuidedChannels), $"Guided channels {g} is out of range: the model has {c.InChannels} channels, so valid values are 1..{c.InChannels}.")
@@ -83,6 +89,8 @@ public static class DiTOnnxExporter
             design = BlockDesign.For(config.Block);
             w = weights;
             fp16 = o.Fp16;
+            g.ExternalData = o.ExternalData;
+            g.Sink = o.Sink;
             ct = fp16 ? OnnxType.Float16 : OnnxType.Float;
             batch = o.Batch;
             guided = o.ResolveGuidedChannels(config);

@@ -91,6 +91,7 @@ public sealed class GraphBuilder
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
         var c = t.detach().cpu().to_type(st).contiguous();
+        if (Sink != null && c.numel() * c.ElementSize >= OnnxExternalData.MinExternalBytes) return AddExternal(name, c.shape, type, c.bytes);
         return AddInitializer(name, c.shape, type, c.bytes.ToArray());
     }
 
@@ -113,19 +114,41 @@ public sealed class GraphBuilder
     /// <summary>Protobuf messages are limited to 2 GiB; we stay clear of it (no external-data files in the package format).</summary>
     public const long MaxInitializerBytes = 2_000_000_000;
 
+    /// <summary>
+    /// The weights will be written to an external data file (<see cref="OnnxExternalData"/>), so they may exceed
+    /// <see cref="MaxInitializerBytes"/>: only the graph itself must fit one protobuf message.
+    /// </summary>
+    public bool ExternalData { get; set; }
+
+    /// <summary>When set, initializers of at least <see cref="OnnxExternalData.MinExternalBytes"/> are written to it at once
+    /// and the graph keeps only their location, offset and length.</summary>
+    public ExternalDataSink? Sink { get; set; }
+
     /// <summary>Bytes of initializer payload so far.</summary>
     public long InitializerBytes { get; private set; }
 
     private OnnxValue AddInitializer(string name, long[] shape, OnnxType type, byte[] raw)
     {
         InitializerBytes += raw.LongLength;
-        if (InitializerBytes > MaxInitializerBytes)
+        if (!ExternalData && InitializerBytes > MaxInitializerBytes)
             throw new InvalidOperationException(
                 $"The graph's weights exceed {MaxInitializerBytes / 1e9:F1} GB, beyond what one ONNX protobuf file can hold; " +
-                "export in fp16 only (dit export --fp16-only) to halve them.");
+                "export them to an external data file (dit export --external-data) or in fp16 only (--fp16-only) to halve them.");
         var unique = Unique(name);
         var tp = new TensorProto { Name = unique, DataType = (int)type, RawData = UnsafeByteOperations.UnsafeWrap(raw) };   // raw is ours alone
         tp.Dims.AddRange(shape);
+        graph.Initializer.Add(tp);
+        return new OnnxValue(unique, shape.ToArray(), type);
+    }
+
+    private OnnxValue AddExternal(string name, long[] shape, OnnxType type, ReadOnlySpan<byte> raw)
+    {
+        InitializerBytes += raw.Length;
+        long offset = Sink!.Append(raw);
+        var unique = Unique(name);
+        var tp = new TensorProto { Name = unique, DataType = (int)type, DataLocation = TensorProto.Types.DataLocation.External };
+        tp.Dims.AddRange(shape);
+        OnnxExternalData.Describe(tp, Sink.Location, offset, raw.Length);
         graph.Initializer.Add(tp);
         return new OnnxValue(unique, shape.ToArray(), type);
     }

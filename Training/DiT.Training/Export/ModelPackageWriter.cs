@@ -37,6 +37,11 @@ public sealed record ModelPackageRequest
     public bool IncludeInt8 { get; init; }
     /// <summary>How the int8 graph is made; null = Int8Options defaults.</summary>
     public Int8.Int8Options? Int8 { get; init; }
+    /// <summary>
+    /// DiT graphs' weights in an external data file beside the graph (dit.onnx.data): true always, false never,
+    /// null (the default) when a graph's weights exceed one protobuf file's 2 GB (fp32 DiT-XL/2). Folder packages only.
+    /// </summary>
+    public bool? ExternalData { get; init; }
     public ColorSpace ColorSpace { get; init; } = ColorSpace.Srgb;
     /// <summary>For latent models: an existing VAE decoder ONNX file (latent/scale → RGB), copied as vae_decoder.onnx.</summary>
     public string? VaeDecoderPath { get; init; }
@@ -92,7 +97,16 @@ public static class ModelPackageWriter
     /// <summary>Builds the graphs and writes the package; returns the manifest written.</summary>
     public static ModelManifest Write(string outPath, ModelPackageRequest r)
     {
-        var files = Build(r, out var manifest);
+        var files = Build(r, out var manifest, out var data);
+        try { return Write(outPath, files, manifest, data); }
+        finally { foreach (var d in data) d.Sink?.Dispose(); }   // removes data files never moved into a package
+    }
+
+    private static ModelManifest Write(string outPath, List<(string Name, byte[] Bytes)> files, ModelManifest manifest, List<OnnxExternalData.Split> data)
+    {
+        if (IsZip(outPath) && data.Count > 0)
+            throw new ArgumentException($"'{outPath}': graphs with external data ({string.Join(", ", data.Select(d => d.DataFile))}) are read by ONNX Runtime " +
+                                        "from files beside them, so such a package is a folder, not a .zip.");
         if (IsZip(outPath))
             AtomicFile.Write(outPath, s =>
             {
@@ -104,7 +118,7 @@ public static class ModelPackageWriter
                     es.Write(bytes);
                 }
             });
-        else WriteFolder(outPath, files);
+        else WriteFolder(outPath, files, data);
         return manifest;
     }
 
@@ -113,7 +127,7 @@ public static class ModelPackageWriter
     /// renamed into place, the old one deleted. A failure (a full disk, a kill) before the swap leaves only a hidden
     /// temporary folder, which the next export removes; the target keeps its previous, complete package.
     /// </summary>
-    private static void WriteFolder(string outPath, List<(string Name, byte[] Bytes)> files)
+    private static void WriteFolder(string outPath, List<(string Name, byte[] Bytes)> files, IReadOnlyList<OnnxExternalData.Split> data)
     {
         string target = Path.GetFullPath(outPath).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
         string parent = Path.GetDirectoryName(target) ?? ".";
@@ -133,6 +147,15 @@ public static class ModelPackageWriter
                     f.Write(bytes);
                     f.Flush(flushToDisk: true);
                 }
+            foreach (var d in data)
+            {
+                if (d.Sink != null) { d.Sink.MoveTo(Path.Combine(temp, d.DataFile)); continue; }
+                using (var f = new FileStream(Path.Combine(temp, d.DataFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+                {
+                    d.WriteData(f);
+                    f.Flush(flushToDisk: true);
+                }
+            }
             string? old = null;
             if (Directory.Exists(target))
             {
@@ -159,6 +182,16 @@ public static class ModelPackageWriter
     /// <summary>The package's files in write order (graphs, decoder, then model.json) and its manifest.</summary>
     public static List<(string Name, byte[] Bytes)> Build(ModelPackageRequest r, out ModelManifest manifest)
     {
+        var files = Build(r, out manifest, out var data);
+        foreach (var d in data) d.Sink?.Dispose();
+        if (data.Count > 0)
+            throw new InvalidOperationException("Graphs with external data are written by ModelPackageWriter.Write to a folder (their data exceeds one array).");
+        return files;
+    }
+
+    /// <summary>As above, with the external data files of the graphs that have one (written beside them by Write).</summary>
+    private static List<(string Name, byte[] Bytes)> Build(ModelPackageRequest r, out ModelManifest manifest, out List<OnnxExternalData.Split> data)
+    {
         var cfg = r.Config.Validate();
         if (!r.IncludeFp32 && !r.IncludeFp16) throw new ArgumentException("A package needs at least one DiT graph (fp32 or fp16).");
         if (r.ClassNames.Count != 0 && r.ClassNames.Count != cfg.NumClasses)
@@ -176,14 +209,30 @@ public static class ModelPackageWriter
         if (shapeProblems.Count > 0) throw new InvalidDataException($"Package '{r.Name}': the weights do not fit the config: {string.Join(" ", shapeProblems)}");
         WeightCheck.ThrowIfInvalid(r.Weights, $"Package '{r.Name}'", fp16: r.IncludeFp16);
 
+        var splits = new Dictionary<string, OnnxExternalData.Split>();
+        try { return Assemble(r, cfg, splits, out manifest, out data); }
+        catch
+        {
+            foreach (var d in splits.Values) d.Sink?.Dispose();   // data files written to the temp folder so far
+            throw;
+        }
+    }
+
+    private static List<(string Name, byte[] Bytes)> Assemble(ModelPackageRequest r, DiTConfig cfg, Dictionary<string, OnnxExternalData.Split> splits,
+        out ModelManifest manifest, out List<OnnxExternalData.Split> data)
+    {
         var files = new List<(string, byte[])>();
         var graphs = new List<GraphInfo>();
-        foreach (var (entry, make) in Plan(r, cfg))
+        foreach (var (entry, make) in Plan(r, cfg, splits))
         {
             var bytes = make();
             files.Add((entry.File, bytes));
-            graphs.Add(entry with { Sha256 = Sha256Hex(bytes) });
+            graphs.Add(entry with { Sha256 = Sha256Hex(bytes), DataSha256 = splits.TryGetValue(entry.File, out var split) ? split.DataSha256 : null });
         }
+        data = splits.Values.ToList();
+        long packageBytes = files.Sum(f => ((byte[])f.Item2).LongLength) + data.Sum(d => d.DataLength);
+        if (packageBytes > ManifestLimits.MaxPackageBytes)
+            throw new ArgumentException($"Package '{Shorten(r.Name)}' would be refused by readers: its graphs and data files are {packageBytes} bytes, more than {ManifestLimits.MaxPackageBytes}.");
         manifest = Manifest(r, cfg, graphs);
         var json = Encoding.UTF8.GetBytes(manifest.ToJson());
         files.Add((ManifestFile, json));
@@ -199,7 +248,7 @@ public static class ModelPackageWriter
     /// The graphs a request makes, in package order (DiT fp32, DiT fp16, DiT int8, then the decoders: zero-padded before
     /// circular, fp32 before fp16), each with its manifest entry (sha256 still unknown) and how to make its bytes.
     /// </summary>
-    private static List<(GraphInfo Entry, Func<byte[]> Make)> Plan(ModelPackageRequest r, DiTConfig cfg)
+    private static List<(GraphInfo Entry, Func<byte[]> Make)> Plan(ModelPackageRequest r, DiTConfig cfg, Dictionary<string, OnnxExternalData.Split>? splits = null)
     {
         var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels };
         var plan = new List<(GraphInfo, Func<byte[]>)>();
@@ -210,9 +259,29 @@ public static class ModelPackageWriter
         foreach (var precision in new[] { Precision.Fp32, Precision.Fp16 })
         {
             if (!(precision == Precision.Fp16 ? r.IncludeFp16 : r.IncludeFp32)) continue;
-            var exportOptions = options with { Fp16 = precision == Precision.Fp16 };
-            plan.Add((Entry(GraphRole.DiT, precision, PackageFiles.DiTGraph(precision)),
-                () => DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions))));
+            bool external = r.ExternalData ?? ExternalDataPlan.Needed(r.Weights, precision);
+            var exportOptions = options with { Fp16 = precision == Precision.Fp16, ExternalData = external };
+            string file = PackageFiles.DiTGraph(precision);
+            if (!external)
+            {
+                plan.Add((Entry(GraphRole.DiT, precision, file),
+                    () => DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions))));
+                continue;
+            }
+            string dataFile = ExternalDataPlan.DataFileOf(file);
+            plan.Add((Entry(GraphRole.DiT, precision, file) with { DataFile = dataFile }, () =>
+            {
+                // Weights go to the data file as the graph is built, so the export holds one copy of them (the caller's).
+                var sink = new ExternalDataSink(dataFile);
+                try
+                {
+                    var split = OnnxExternalData.Finish(DiTOnnxExporter.Build(cfg, r.Weights, exportOptions with { Sink = sink }), sink);
+                    if (splits != null) splits[file] = split;
+                    else sink.Dispose();
+                    return split.Graph;
+                }
+                catch { sink.Dispose(); throw; }
+            }));
         }
         if (r.IncludeInt8)
             plan.Add((Entry(GraphRole.DiT, Precision.Int8, PackageFiles.DiTInt8),
@@ -254,7 +323,7 @@ public static class ModelPackageWriter
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision)),
+            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null)),
             Name = r.Name,
             Description = r.Description,
             License = r.License,
@@ -287,7 +356,7 @@ public static class ModelPackageWriter
     public static IReadOnlyList<string> LimitProblems(ModelPackageRequest r, DiTConfig cfg)
     {
         string unknown = new('0', 64);
-        var graphs = Plan(r, cfg).Select(p => p.Entry with { Sha256 = unknown }).ToList();
+        var graphs = Plan(r, cfg).Select(p => p.Entry with { Sha256 = unknown, DataSha256 = p.Entry.DataFile is null ? null : unknown }).ToList();
         return Manifest(r, cfg, graphs).Problems();
     }
 
@@ -352,6 +421,12 @@ public static class ModelPackageWriter
         {
             var actual = Sha256Hex(ReadFile(packagePath, g.File));
             if (!actual.Equals(g.Sha256, StringComparison.OrdinalIgnoreCase)) throw new InvalidDataException($"{g.File}: sha256 {actual} does not match model.json ({g.Sha256}).");
+            if (g.DataFile is { } data)
+            {
+                if (IsZip(packagePath)) throw new InvalidDataException($"{g.File}: has the external data file {data}, which a .zip package cannot carry.");
+                var dataSha = ExternalDataPlan.Sha256OfFile(Path.Combine(packagePath, data));
+                if (!dataSha.Equals(g.DataSha256, StringComparison.OrdinalIgnoreCase)) throw new InvalidDataException($"{data}: sha256 {dataSha} does not match model.json ({g.DataSha256}).");
+            }
         }
         if (m.Latent is { } l && m.Graphs.All(g => g.File != l.Decoder) && !Sha256Hex(ReadFile(packagePath, l.Decoder)).Equals(l.DecoderSha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{l.Decoder}: sha256 does not match model.json.");

@@ -29,6 +29,18 @@ namespace DiTPlugin.Contract.Package
         public string Sha256 { get; init; } = "";
 
         /// <summary>
+        /// The graph's ONNX external data file (weights kept beside the graph, for graphs over protobuf's 2 GB such as
+        /// fp32 DiT-XL/2), a package path in the graph's own folder; null for a graph that holds all its tensors. The
+        /// graph's tensors may name this file only, and only within its length (docs/model-package.md).
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? DataFile { get; init; }
+
+        /// <summary>The data file's sha256 (64 hexadecimal digits); required with <see cref="DataFile"/>, covered by contentHash.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? DataSha256 { get; init; }
+
+        /// <summary>
         /// vae_decoder graphs only: the latent side the graph takes when it is smaller than input.size. Such a tile
         /// decoder is run over overlapping tiles and blended, which bounds the decoder's memory for large outputs.
         /// </summary>

@@ -56,6 +56,7 @@ namespace DiTPlugin.Contract.Package
                 shaByFile[file] = (g.Sha256, i);
                 Elements(file, g, role);
             }
+            ExternalDataFiles(graphs);
             var latent = m.Latent;
             if (latent != null && space == InputSpace.Latent && !string.IsNullOrEmpty(latent.DecoderSha256)
                 && shaByFile.TryGetValue(latent.Decoder, out var listed) && !string.Equals(listed.Sha, latent.DecoderSha256, StringComparison.OrdinalIgnoreCase))

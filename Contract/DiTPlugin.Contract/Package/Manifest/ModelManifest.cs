@@ -118,11 +118,15 @@ namespace DiTPlugin.Contract.Package
         public string ComputeContentHash() => ContentHashOf(Graphs);
 
         /// <summary>
-        /// contentHash: sha256 (lower-case hex) over the graphs' sha256 values in lower case, in order, joined by '\n'.
+        /// contentHash: sha256 (lower-case hex) over the graphs' sha256 values in lower case, in order, joined by '\n';
+        /// a graph with an external data file contributes "sha256 dataSha256" (one space), so the data is covered too
+        /// and packages without data files keep the hash they always had.
         /// </summary>
         public static string ContentHashOf(IEnumerable<GraphInfo> graphs)
         {
-            var joined = string.Join("\n", graphs.Select(g => g.Sha256.ToLowerInvariant()));
+            var joined = string.Join("\n", graphs.Select(g => g.DataFile is null
+                ? g.Sha256.ToLowerInvariant()
+                : g.Sha256.ToLowerInvariant() + " " + (g.DataSha256 ?? "").ToLowerInvariant()));
             using (var sha = SHA256.Create())
             {
                 var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(joined));

@@ -33,7 +33,7 @@ public static class Int8PackageUpgrade
         graphs.Insert(after + 1, fp32 with { File = PackageFiles.DiTInt8, Precision = Precision.Int8, Sha256 = ModelPackageWriter.Sha256Hex(int8) });
         var upgraded = manifest with
         {
-            FormatVersion = Math.Max(manifest.FormatVersion, PackageFormat.VersionFor(graphs.Select(g => g.Precision))),
+            FormatVersion = Math.Max(manifest.FormatVersion, PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null))),
             Graphs = graphs,
             ContentHash = ModelManifest.ContentHashOf(graphs),
         };
