@@ -63,6 +63,7 @@ internal static class BenchPackageMaker
             Name = model.Replace("/", "-").ToLowerInvariant() + "-random-bench",
             IncludeFp32 = fp32,
             IncludeFp16 = fp16,
+            IncludeInt8 = args.Contains("--int8"),
             GuidedChannels = 3,
             ClipDenoised = false,
             VaeDecoders = decoders,

@@ -26,19 +26,21 @@ internal static class PluginGeneration
         string precision = BenchPackageMaker.Arg(args, "--precision") ?? "fp32";
         int steps = int.Parse(BenchPackageMaker.Arg(args, "--steps") ?? "25");
         int images = int.Parse(BenchPackageMaker.Arg(args, "--images") ?? "1");
-        bool fp16 = precision == "fp16";
+        var wanted = Precisions.Parse(precision);
+        bool fp16 = wanted == Precision.Fp16;
 
         // The runtime before any package: .NET plus ONNX Runtime's native library and environment.
         _ = OrtEnv.Instance().GetAvailableProviders();
         long baseline = ProcStatus.RssBytes;
 
         var load = Stopwatch.StartNew();
-        using var dit = DiT.Load(package, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu, PreferFp16 = fp16 });
+        using var dit = DiT.Load(package, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu, Precision = wanted });
         double loadSeconds = load.Elapsed.TotalSeconds;
         long peakAfterLoad = ProcStatus.PeakRssBytes;
 
         var m = dit.Manifest;
-        var g = m.SelectDiTGraph(fp16);
+        // The graph that runs (DiT.Precision), not the one asked for: a package without it runs another.
+        var g = m.Graphs.First(x => x.Role == GraphRole.DiT && x.Precision == dit.Precision);
         // The decoder the Plugin runs: the preferred precision when the package has it (as LatentDecoder chooses).
         var decoders = m.Input.Space == InputSpace.Latent ? m.DecoderGraphs(false) : new List<GraphInfo>();
         var want = fp16 ? Precision.Fp16 : Precision.Fp32;

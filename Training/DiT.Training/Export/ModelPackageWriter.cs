@@ -283,9 +283,11 @@ public static class ModelPackageWriter
                 catch { sink.Dispose(); throw; }
             }));
         }
+        // The fp32 graph the rewrite starts from only lives in memory, so it may pass protobuf's 2 GB (fp32 XL/2): only
+        // the int8 graph, about half its size (fp32 XL/2: see docs/performance.md), is serialised.
         if (r.IncludeInt8)
             plan.Add((Entry(GraphRole.DiT, Precision.Int8, PackageFiles.DiTInt8),
-                () => DiTOnnxExporter.ToBytes(Int8.Int8GraphRewriter.Quantize(DiTOnnxExporter.Build(cfg, r.Weights, options), r.Int8))));
+                () => DiTOnnxExporter.ToBytes(Int8.Int8GraphRewriter.Quantize(DiTOnnxExporter.Build(cfg, r.Weights, options with { ExternalData = true }), r.Int8))));
 
         var decoders = r.VaeDecoders.Select(d => (Graph: d, Make: (Func<byte[]>)(() => d.Onnx))).ToList();
         if (r.VaeDecoderPath is { } path)
