@@ -4,15 +4,17 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using DiTPlugin;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Samples;
 
-// texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N]
+// texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
 // With no class names it makes one texture of every class of the model. The default model is the one shipped in
 // models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
 var classes = new List<string>();
 string? model = null, outDir = "textures";
 ulong seed = 0;
 int steps = 25, count = 1;
+Precision? precision = null;   // null: the Plugin's choice (int8 on the CPU when the package has it)
 float cfg = 4f;
 try
 {
@@ -27,8 +29,9 @@ try
             case "--steps": steps = int.Parse(Next()); break;
             case "--cfg": cfg = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
             case "--count": count = int.Parse(Next()); break;
+            case "--precision": precision = Precisions.Parse(Next()); break;
             case "-h" or "--help":
-                Console.WriteLine("texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N]");
+                Console.WriteLine("texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]");
                 return 0;
             default:
                 if (args[i].StartsWith("--")) throw new ArgumentException($"Unknown option {args[i]}.");
@@ -38,8 +41,8 @@ try
     }
     model ??= SampleFiles.FindDefaultModel();
     var clock = Stopwatch.StartNew();
-    using var dit = DiT.Load(model, new DiTOptions { Log = m => Console.Error.WriteLine(m) });
-    Console.WriteLine($"{dit.Name}: {dit.Classes.Count} classes ({string.Join(", ", dit.Classes)}); licence {dit.License}; loaded in {clock.Elapsed.TotalSeconds:F1} s on {dit.Provider}");
+    using var dit = DiT.Load(model, new DiTOptions { Log = m => Console.Error.WriteLine(m), Precision = precision });
+    Console.WriteLine($"{dit.Name}: {dit.Classes.Count} classes ({string.Join(", ", dit.Classes)}); licence {dit.License}; loaded in {clock.Elapsed.TotalSeconds:F1} s on {dit.Provider}, {dit.Precision.ToJson()} graph");
     var names = classes.Count > 0 ? classes : dit.Classes.ToList();
     Directory.CreateDirectory(outDir);
     foreach (var name in names)
