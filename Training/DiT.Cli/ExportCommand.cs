@@ -24,7 +24,7 @@ internal static class ExportCommand
         var fp16 = new Option<bool>("--fp16") { Description = "Also write dit_fp16.onnx (float16 weights and compute, float32 I/O)." };
         var fp16Only = new Option<bool>("--fp16-only") { Description = "Write dit_fp16.onnx only (half the weights of fp32)." };
         var int8 = new Option<bool>("--int8") { Description = "Also write dit_int8.onnx (int8 linear layers, the Plugin's choice on CPU; the package then has formatVersion 2)." };
-        var externalData = new Option<bool?>("--external-data") { Description = "DiT weights in dit.onnx.data beside the graph (true|false; default: only for graphs over protobuf's 2 GB, such as fp32 DiT-XL/2). Folder packages only." };
+        var externalData = new Option<bool?>("--external-data") { Description = "DiT weights in dit.onnx.data beside the graph (true|false; default: only for graphs over protobuf's 2 GB, such as fp32 DiT-XL/2; the int8 graph only with true). Folder packages only." };
         var guided = new Option<int?>("--guided-channels") { Description = "Eps channels guidance acts on (default: the checkpoint's convention: all, or 3 for imported official DiTs as their forward_with_cfg does)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
         var name = new Option<string?>("--name") { Description = "Package name (default: the checkpoint's file name)." };

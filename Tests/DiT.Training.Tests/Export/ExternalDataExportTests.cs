@@ -65,6 +65,30 @@ public class ExternalDataExportTests : TempDirectoryTest
     }
 
     [Test]
+    public void TheInt8GraphKeepsItsWeightsInADataFileOfItsOwnAndRunsAsTheInlineOne()
+    {
+        using var model = Model();
+        var inline = Path.Combine(Dir, "int8-inline");
+        var external = Path.Combine(Dir, "int8-external");
+        ModelPackageWriter.Write(inline, Request(model, false) with { IncludeInt8 = true });
+        var m = ModelPackageWriter.Write(external, Request(model, true) with { IncludeInt8 = true });
+        var int8 = m.Graphs.Single(g => g.Precision == Precision.Int8);
+        Assert.That(int8.DataFile, Is.EqualTo("dit_int8.onnx.data"));
+        Assert.That(int8.DataSha256, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(external, "dit_int8.onnx.data"))))));
+        Assert.That(m.FormatVersion, Is.EqualTo(2));
+        Assert.That(ModelPackageWriter.ReadAndVerify(external), Is.EqualTo(m));
+        Assert.That(File.Exists(Path.Combine(inline, "dit_int8.onnx.data")), Is.False, "small models keep int8 weights inline by default");
+
+        var inp = RandomInputs(model.Config, 1);
+        using var a = new InferenceSession(Path.Combine(inline, "dit_int8.onnx"));
+        using var b = new InferenceSession(Path.Combine(external, "dit_int8.onnx"));
+        var (eps1, v1) = RunOrt(a, inp, 4f);
+        var (eps2, v2) = RunOrt(b, inp, 4f);
+        Assert.That(eps2, Is.EqualTo(eps1));
+        Assert.That(v2, Is.EqualTo(v1));
+    }
+
+    [Test]
     public void EveryExternalTensorIsAlignedToMapAndLiesInTheFile()
     {
         using var model = Model();
