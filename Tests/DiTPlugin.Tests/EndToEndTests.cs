@@ -12,24 +12,15 @@ namespace DiTPlugin.Tests;
 /// <summary>Loader, provider choice, validation and generation over the hand-encoded tiny graph.</summary>
 public class EndToEndTests
 {
-    private TempDir _dir = null!;
-    private DiT _dit = null!;
-    private readonly List<string> _log = new();
+    private LoadedPackage _pkg = null!;
+    private DiT _dit => _pkg.Dit;
+    private List<string> _log => _pkg.Log;
 
     [OneTimeSetUp]
-    public void Setup()
-    {
-        _dir = new TempDir();
-        TinyOnnxModel.WritePackage(_dir.Path);
-        _dit = DiT.Load(_dir.Path, new DiTOptions { Log = m => { lock (_log) _log.Add(m); } });
-    }
+    public void Setup() => _pkg = LoadedPackage.Tiny();
 
     [OneTimeTearDown]
-    public void TearDown()
-    {
-        _dit.Dispose();
-        _dir.Dispose();
-    }
+    public void TearDown() => _pkg.Dispose();
 
     [Test]
     public void LoadsOnCpuAndLogsWhy()
@@ -48,9 +39,9 @@ public class EndToEndTests
     public void ForcedProviderThatIsMissingFails()
     {
         if (OperatingSystem.IsWindows()) Assert.Ignore("DirectML may be present on Windows.");
-        var e = Assert.Throws<InvalidOperationException>(() => DiT.Load(_dir.Path, new DiTOptions { ExecutionProvider = ExecutionProvider.DirectML }));
+        var e = Assert.Throws<InvalidOperationException>(() => DiT.Load(_pkg.Path, new DiTOptions { ExecutionProvider = ExecutionProvider.DirectML }));
         Assert.That(e!.Message, Does.Contain("DirectML was forced"));
-        using var cpu = DiT.Load(_dir.Path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
+        using var cpu = DiT.Load(_pkg.Path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
         Assert.That(cpu.Provider, Is.EqualTo(ExecutionProvider.Cpu));
     }
 

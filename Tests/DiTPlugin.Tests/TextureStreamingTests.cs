@@ -9,23 +9,14 @@ namespace DiTPlugin.Tests;
 /// <summary>The job streams previews and final images into texture targets, in each target's layout.</summary>
 public class TextureStreamingTests
 {
-    private TempDir _dir = null!;
-    private DiT _dit = null!;
+    private LoadedPackage _pkg = null!;
+    private DiT _dit => _pkg.Dit;
 
     [OneTimeSetUp]
-    public void Setup()
-    {
-        _dir = new TempDir();
-        TinyOnnxModel.WritePackage(_dir.Path);
-        _dit = DiT.Load(_dir.Path);
-    }
+    public void Setup() => _pkg = LoadedPackage.Tiny();
 
     [OneTimeTearDown]
-    public void TearDown()
-    {
-        _dit.Dispose();
-        _dir.Dispose();
-    }
+    public void TearDown() => _pkg.Dispose();
 
     [Test]
     public void PreviewsEveryKStepsThenTheFinalImage()

@@ -17,23 +17,14 @@ namespace DiTPlugin.Unity.Tests;
 [NonParallelizable]
 public class ClassResolverTests
 {
-    private TempDir _dir = null!;
-    private DiT _dit = null!;
+    private LoadedPackage _pkg = null!;
+    private DiT _dit => _pkg.Dit;
 
     [OneTimeSetUp]
-    public void Setup()
-    {
-        _dir = new TempDir();
-        ImageNetTinyPackage.Write(_dir.Path);
-        _dit = DiT.Load(_dir.Path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
-    }
+    public void Setup() => _pkg = LoadedPackage.ImageNet(new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
 
     [OneTimeTearDown]
-    public void TearDown()
-    {
-        _dit.Dispose();
-        _dir.Dispose();
-    }
+    public void TearDown() => _pkg.Dispose();
 
     /// <summary>The component's private ResolveClass, as Generate calls it; an unknown name's exception unwrapped.</summary>
     private int ComponentResolves(string name)
@@ -47,7 +38,7 @@ public class ClassResolverTests
     /// <summary>The inspector's catalog: read from the package's model.json without loading the model.</summary>
     private ClassCatalog InspectorCatalog()
     {
-        var manifest = ModelLocator.ReadManifest(_dir.Path);
+        var manifest = ModelLocator.ReadManifest(_pkg.Path);
         return new ClassCatalog(manifest.Classes.Names, manifest.Classes.Synonyms);
     }
 

@@ -15,23 +15,14 @@ namespace DiTPlugin.Unity.Tests;
 /// </summary>
 public class GenerationRunnerTests
 {
-    private TempDir _dir = null!;
-    private DiT _dit = null!;
+    private LoadedPackage _pkg = null!;
+    private DiT _dit => _pkg.Dit;
 
     [OneTimeSetUp]
-    public void Setup()
-    {
-        _dir = new TempDir();
-        TinyOnnxModel.WritePackage(_dir.Path);
-        _dit = DiT.Load(_dir.Path);
-    }
+    public void Setup() => _pkg = LoadedPackage.Tiny();
 
     [OneTimeTearDown]
-    public void TearDown()
-    {
-        _dit.Dispose();
-        _dir.Dispose();
-    }
+    public void TearDown() => _pkg.Dispose();
 
     private static GenerationOptions Options(int steps = 20) => new GenerationOptions { ClassIds = new[] { 1, 2 }, Seed = 5, Steps = steps, PreviewEvery = 2 };
 

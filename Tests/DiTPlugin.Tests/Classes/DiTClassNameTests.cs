@@ -8,24 +8,15 @@ namespace DiTPlugin.Tests;
 /// <summary>Class names through DiT (FindClass, Generate(string), ClassNames) on a tiny graph with ImageNet's 1000 classes.</summary>
 public class DiTClassNameTests
 {
-    private TempDir _dir = null!;
-    private DiT _dit = null!;
-    private readonly List<string> _log = new();
+    private LoadedPackage _pkg = null!;
+    private DiT _dit => _pkg.Dit;
+    private List<string> _log => _pkg.Log;
 
     [OneTimeSetUp]
-    public void Setup()
-    {
-        _dir = new TempDir();
-        ImageNetTinyPackage.Write(_dir.Path);
-        _dit = DiT.Load(_dir.Path, new DiTOptions { Log = m => { lock (_log) _log.Add(m); } });
-    }
+    public void Setup() => _pkg = LoadedPackage.ImageNet();
 
     [OneTimeTearDown]
-    public void TearDown()
-    {
-        _dit.Dispose();
-        _dir.Dispose();
-    }
+    public void TearDown() => _pkg.Dispose();
 
     private GeneratedImage Generate(string name) =>
         _dit.Generate(new GenerationOptions { ClassNames = new[] { name }, Steps = 2 })[0];
