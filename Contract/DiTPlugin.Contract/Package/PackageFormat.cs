@@ -25,8 +25,8 @@ namespace DiTPlugin.Contract.Package
         /// </summary>
         public const int ExternalDataVersion = 2;
 
-        /// <summary>The newest <c>formatVersion</c> the Plugin reads.</summary>
-        public const int NewestVersion = 2;
+        /// <summary>The newest <c>formatVersion</c> the Plugin reads: the highest any feature needs.</summary>
+        public const int NewestVersion = Int8Version > ExternalDataVersion ? Int8Version : ExternalDataVersion;
 
         /// <summary>
         /// The <c>formatVersion</c> a package with these graph precisions (and data files, if any) needs: the lowest that
