@@ -15,8 +15,8 @@ namespace DiTPlugin.Benchmarks;
 /// `DiT.Benchmarks int8 [package folder]`: the fp32 DiT graph against int8 variants of it, timed side by side in one
 /// run (round robin, so machine noise falls on all of them alike), with each variant's relative max error against
 /// fp32. Variants: both kernels (standard ONNX ops, com.microsoft DynamicQuantizeMatMul) with the default float
-/// layers and with every linear layer quantized, then one layer kind at a time, which gives each kind's share of the
-/// error and of the speed-up. A package folder adds the same error table for its dit.onnx. Not BenchmarkDotNet:
+/// layers and with every linear layer quantized, the default without the FastGelu fusion, then one layer kind at a
+/// time, which gives each kind's share of the error and of the speed-up. A package folder adds the same error table for its dit.onnx. Not BenchmarkDotNet:
 /// the point is ratios from one sitting, not absolute timings.
 /// </summary>
 internal static class Int8Comparison
@@ -50,6 +50,7 @@ internal static class Int8Comparison
             variants.Add(($"int8 {k}, default float layers", Int8GraphRewriter.Quantize(fp32, new Int8Options { Kernel = k })));
             variants.Add(($"int8 {k}, all linear layers", Int8GraphRewriter.Quantize(fp32, new Int8Options { Kernel = k, KeepFloat = none })));
         }
+        variants.Add(("int8 Standard, default, GELU not fused", Int8GraphRewriter.Quantize(fp32, new Int8Options { FuseGelu = false })));
         variants.Add(("int8 Standard, default + attention matmuls", Int8GraphRewriter.Quantize(fp32, new Int8Options { QuantizeAttention = true })));
         if (perKind)
             foreach (var kind in Enum.GetValues<LinearKind>())

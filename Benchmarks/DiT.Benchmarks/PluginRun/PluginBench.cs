@@ -39,7 +39,7 @@ internal static class PluginBench
             results.Add(r);
             long weights = r.GraphBytes + r.DecoderBytes;
             double overhead = r.BaselineRssBytes;
-            Console.WriteLine($"  {p}: load {r.LoadSeconds:F2} s; first step {r.FirstStepMs:F0} ms, median step {r.MedianStepMs:F0} ms, decode {r.DecodeMs:F0} ms; " +
+            Console.WriteLine($"  {p}: load {r.LoadSeconds:F2} s; first step {r.FirstStepMs:F0} ms, median step {r.MedianStepMs:F0} ms, {(r.Decoder is null ? "no decode" : $"decode {r.DecodeMs:F0} ms")}; " +
                               $"{r.TotalSeconds:F1} s for {r.Images} image(s) of {r.Steps} steps = {r.ImagesPerSecond:F4} images/s");
             Console.WriteLine($"       weights run: {r.Graph} {r.GraphBytes / 1e6:F0} MB + {r.Decoder ?? "no decoder"} {r.DecoderBytes / 1e6:F0} MB; " +
                               $"runtime before load {ProcStatus.Mb(r.BaselineRssBytes)}; peak after load {ProcStatus.Mb(r.PeakAfterLoadBytes)}; " +

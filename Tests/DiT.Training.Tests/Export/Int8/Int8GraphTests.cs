@@ -26,8 +26,10 @@ public class Int8GraphTests : TempDirectoryTest
         Assert.That(nodes.Where(n => n.OpType == "MatMulInteger").Select(n => (n.Name, n.Input[1], n.Input[0])),
             Is.EqualTo(expected.Select(l => ("MatMulInteger_" + l, l + ".weight_q", l + ".x_q"))));
         Assert.That(nodes.Count(n => n.OpType == "DynamicQuantizeLinear"), Is.EqualTo(expected.Count));
-        Assert.That(nodes.All(n => n.Domain == ""), Is.True, "default ONNX domain only, like every package graph");
-        Assert.That(int8.OpsetImport.Select(o => (o.Domain, o.Version)), Is.EqualTo(new[] { ("", 17L) }));
+        // Default ONNX domain except the fused GELUs (the int8 graph runs only on ONNX Runtime's CPU provider).
+        Assert.That(nodes.Where(n => n.Domain != "").Select(n => (n.OpType, n.Domain)).Distinct(),
+            Is.EqualTo(new[] { ("FastGelu", Int8GraphRewriter.MicrosoftDomain) }));
+        Assert.That(int8.OpsetImport.Select(o => (o.Domain, o.Version)), Is.EquivalentTo(new[] { ("", 17L), (Int8GraphRewriter.MicrosoftDomain, 1L) }));
         // Still float: embedder, modulation, final layer (MatMul by a weight), and attention's scores and context (activations).
         var floatWeights = nodes.Where(n => n.OpType == "MatMul").Select(n => n.Input[1]).Where(i => i.EndsWith(".weight_t")).ToList();
         Assert.That(floatWeights, Is.EquivalentTo(new[]
@@ -140,6 +142,15 @@ public class Int8GraphTests : TempDirectoryTest
         Assert.That(after with { FormatVersion = 1, Graphs = before.Graphs, ContentHash = before.ContentHash }, Is.EqualTo(before));
         Assert.That(after.Graphs.Select(g => g.Precision), Is.EqualTo(new[] { Precision.Fp32, Precision.Int8 }));
         Assert.That(ModelPackageWriter.ReadAndVerify(dir), Is.EqualTo(after));
-        Assert.Throws<System.InvalidOperationException>(() => Int8PackageUpgrade.AddInt8(dir), "only once");
+        var e = Assert.Throws<System.InvalidOperationException>(() => Int8PackageUpgrade.AddInt8(dir), "only once");
+        Assert.That(e!.Message, Does.Contain("--replace"));
+
+        // --replace makes it again in place: same entry, new bytes (here: without the GELU fusion), one int8 graph.
+        var again = Int8PackageUpgrade.AddInt8(dir, new Int8Options { FuseGelu = false }, replace: true);
+        Assert.That(again.Graphs.Select(g => (g.File, g.Precision)), Is.EqualTo(after.Graphs.Select(g => (g.File, g.Precision))));
+        Assert.That(again.Graphs[1].Sha256, Is.Not.EqualTo(after.Graphs[1].Sha256));
+        Assert.That(again.ContentHash, Is.Not.EqualTo(after.ContentHash));
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir), Is.EqualTo(again));
+        Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "dit.onnx", "dit_int8.onnx", "model.json" }));
     }
 }

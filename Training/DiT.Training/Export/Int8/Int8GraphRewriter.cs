@@ -111,11 +111,13 @@ public static class Int8GraphRewriter
         var vis = graph.ValueInfo.Where(v => !dropValueInfo.Contains(v.Name)).ToList();
         graph.ValueInfo.Clear();
         graph.ValueInfo.AddRange(vis);
-        if (options.Kernel == Int8Kernel.Microsoft && model.OpsetImport.All(o => o.Domain != MicrosoftDomain))
+        int gelus = options.FuseGelu ? FastGeluFusion.Apply(graph) : 0;
+        if ((options.Kernel == Int8Kernel.Microsoft || gelus > 0) && model.OpsetImport.All(o => o.Domain != MicrosoftDomain))
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
 
         foreach (var p in model.MetadataProps.Where(p => p.Key == "ditplugin.precision")) p.Value = Precisions.Int8;
-        model.DocString += $" int8: {done.Count} linear layers with int8 weights per output channel and per-tensor dynamic activations ({options.Kernel} ops).";
+        model.DocString += $" int8: {done.Count} linear layers with int8 weights per output channel and per-tensor dynamic activations ({options.Kernel} ops)"
+            + (gelus > 0 ? $"; {gelus} GELUs fused into FastGelu." : ".");
         quantized = done;
         return model;
     }

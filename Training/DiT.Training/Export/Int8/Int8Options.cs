@@ -51,6 +51,12 @@ public sealed record Int8Options
     /// </summary>
     public bool QuantizeAttention { get; init; }
 
+    /// <summary>
+    /// Replace each tanh-GELU (and the fc1 bias before it) by one com.microsoft FastGelu node (<see cref="FastGeluFusion"/>).
+    /// The int8 graph runs only on ONNX Runtime's CPU provider, which has that op.
+    /// </summary>
+    public bool FuseGelu { get; init; } = true;
+
     /// <summary>Layer name prefixes (e.g. "blocks.0.mlp.fc2") left in float32 besides <see cref="KeepFloat"/>.</summary>
     public IReadOnlySet<string> KeepFloatLayers { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 

@@ -14,12 +14,15 @@ namespace DiT.Training.Export.Int8;
 /// </summary>
 public static class Int8PackageUpgrade
 {
-    public static ModelManifest AddInt8(string folder, Int8Options? options = null)
+    /// <param name="replace">Re-quantize a package that already has an int8 DiT graph (after an exporter update, say):
+    /// the new graph takes the old one's place; otherwise such a package is refused.</param>
+    public static ModelManifest AddInt8(string folder, Int8Options? options = null, bool replace = false)
     {
         string manifestPath = Path.Combine(folder, PackageFiles.Manifest);
         var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
-        if (manifest.Graphs.Any(g => g.Role == GraphRole.DiT && g.Precision == Precision.Int8))
-            throw new InvalidOperationException($"{folder} already has an int8 DiT graph.");
+        var old = manifest.Graphs.FirstOrDefault(g => g.Role == GraphRole.DiT && g.Precision == Precision.Int8);
+        if (old != null && !replace)
+            throw new InvalidOperationException($"{folder} already has an int8 DiT graph ({old.File}); pass --replace to make it again.");
         var fp32 = manifest.Graphs.FirstOrDefault(g => g.Role == GraphRole.DiT && g.Precision == Precision.Fp32)
             ?? throw new InvalidOperationException($"{folder} has no fp32 DiT graph to quantize.");
         // model.json was validated by Parse: the file is a plain relative path inside the package.
@@ -28,7 +31,7 @@ public static class Int8PackageUpgrade
             throw new InvalidDataException($"{fp32.File} does not match its sha256 in {PackageFiles.Manifest}.");
         var int8 = DiTOnnxExporter.ToBytes(Int8GraphRewriter.Quantize(ModelProto.Parser.ParseFrom(bytes), options));
 
-        var graphs = manifest.Graphs.ToList();
+        var graphs = manifest.Graphs.Where(g => g != old).ToList();
         int after = graphs.FindLastIndex(g => g.Role == GraphRole.DiT);
         graphs.Insert(after + 1, fp32 with { File = PackageFiles.DiTInt8, Precision = Precision.Int8, Sha256 = ModelPackageWriter.Sha256Hex(int8) });
         var upgraded = manifest with
@@ -40,6 +43,9 @@ public static class Int8PackageUpgrade
         // The graph first: a package whose model.json names a missing file would be broken; an extra file is harmless.
         WriteAtomically(Path.Combine(folder, PackageFiles.DiTInt8), int8);
         WriteAtomically(manifestPath, System.Text.Encoding.UTF8.GetBytes(upgraded.ToJson()));
+        // A replaced graph's weights file is named by nothing now (the new graph keeps its weights inline).
+        if (old?.DataFile != null) File.Delete(Path.Combine(folder, old.DataFile));
+        if (old != null && old.File != PackageFiles.DiTInt8) File.Delete(Path.Combine(folder, old.File));
         return upgraded;
     }
 
