@@ -98,7 +98,7 @@ namespace DiTPlugin
                 Func<bool, LatentDecoder> makeDecoder = circular => new LatentDecoder(m, options.PreferFp16, (dg, t) => new OnnxGraph(decoderSources[dg.File], dg.File,
                     new[] { new TensorSpec(GraphTensors.Latent, typeof(float), b, c, t, t) },
                     new[] { new TensorSpec(GraphTensors.Image, typeof(float), b, m.Output.Channels, t * factor, t * factor) },
-                    options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime), options.Log, circular);
+                    options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime, GraphKind.ConvolutionalDecoder), options.Log, circular);
                 try
                 {
                     reporter.Begin("creating the VAE decoder session");

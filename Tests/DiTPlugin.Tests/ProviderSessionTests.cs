@@ -67,6 +67,19 @@ public class ProviderSessionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SessionSetup.Create(ExecutionProvider.Auto, 0, rt));
     }
 
+    [Test]
+    public void OnTheCpuADecoderStopsBeforeLayoutOptimizationsAndTheTransformerKeepsThemAll()
+    {
+        var rt = new RecordingRuntime(AllThree);
+        using (var dit = SessionSetup.Create(ExecutionProvider.Cpu, 0, rt))
+            Assert.That(dit.GraphOptimizationLevel, Is.EqualTo(GraphOptimizationLevel.ORT_ENABLE_ALL));
+        using (var decoder = SessionSetup.Create(ExecutionProvider.Cpu, 0, rt, GraphKind.ConvolutionalDecoder))
+            Assert.That(decoder.GraphOptimizationLevel, Is.EqualTo(GraphOptimizationLevel.ORT_ENABLE_EXTENDED));
+        // Other providers keep ONNX Runtime's default for both kinds.
+        using (var gpu = SessionSetup.Create(ExecutionProvider.Cuda, 0, rt, GraphKind.ConvolutionalDecoder))
+            Assert.That(gpu.GraphOptimizationLevel, Is.EqualTo(GraphOptimizationLevel.ORT_ENABLE_ALL));
+    }
+
     /// <summary>
     /// DiTOptions.DeviceId reaches DirectML as the adapter index with the settings it needs. The recording runtime does not
     /// really append DirectML, so ONNX Runtime places the inputs on the CPU, and the Plugin reports Cpu, not DirectML.

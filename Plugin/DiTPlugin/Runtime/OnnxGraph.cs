@@ -21,6 +21,7 @@ namespace DiTPlugin.Runtime
         private GraphSource? _source;
         private readonly Action<string>? _log;
         private readonly ProviderRuntime _runtime;
+        private readonly GraphKind _kind;
         private InferenceSession _session;
         private bool _disposed;
 
@@ -48,8 +49,9 @@ namespace DiTPlugin.Runtime
 
         /// <summary>A graph read by ONNX Runtime from <paramref name="source"/> (a folder package's file path, or bytes).</summary>
         internal OnnxGraph(GraphSource source, string fileName, TensorSpec[] inputs, TensorSpec[] outputs,
-            ExecutionProvider requested, Action<string>? log, int deviceId, ProviderRuntime runtime)
+            ExecutionProvider requested, Action<string>? log, int deviceId, ProviderRuntime runtime, GraphKind kind = GraphKind.Transformer)
         {
+            _kind = kind;
             _source = source ?? throw new ArgumentNullException(nameof(source));
             FileName = fileName;
             Inputs = inputs;
@@ -147,7 +149,7 @@ namespace DiTPlugin.Runtime
             SessionOptions? options = null;
             try
             {
-                options = SessionSetup.Create(ep, deviceId, _runtime);
+                options = SessionSetup.Create(ep, deviceId, _runtime, _kind);
                 if (_source is null) throw new InvalidOperationException("the graph's bytes were released once it ran on the CPU");
                 var session = _source.CreateSession(options);
                 error = null;

@@ -9,9 +9,9 @@ namespace DiTPlugin.Runtime
         /// <summary>
         /// Options with <paramref name="provider"/> appended through <paramref name="runtime"/>. DirectML gets memory
         /// patterns off and sequential execution, which ONNX Runtime's DirectML documentation requires (the provider
-        /// supports neither), and <paramref name="deviceId"/> as the adapter index. The caller disposes the options.
+        /// supports neither), and <paramref name="deviceId"/> as the adapter index; the CPU gets <see cref="CpuMemory"/>'s settings for <paramref name="kind"/>. The caller disposes the options.
         /// </summary>
-        public static SessionOptions Create(ExecutionProvider provider, int deviceId, ProviderRuntime runtime)
+        public static SessionOptions Create(ExecutionProvider provider, int deviceId, ProviderRuntime runtime, GraphKind kind = GraphKind.Transformer)
         {
             var options = new SessionOptions();
             try
@@ -27,7 +27,7 @@ namespace DiTPlugin.Runtime
                         runtime.AppendCuda(options, deviceId);
                         break;
                     case ExecutionProvider.Cpu:
-                        CpuMemory.Apply(options);
+                        CpuMemory.Apply(options, kind);
                         break;
                     default:
                         throw new ArgumentOutOfRangeException(nameof(provider), provider, "A session is set up for one concrete provider, not Auto.");
