@@ -7,13 +7,16 @@ namespace DiT.Cli;
 /// <summary>Options that describe a model shape, shared by the commands that build one.</summary>
 internal sealed class ModelOptions
 {
-    public Option<string> Model { get; } = new("--model") { Description = "DiT-S/B/L/XL x /2,/4,/8, or 'custom' with --depth/--hidden/--heads/--patch.", DefaultValueFactory = _ => "DiT-S/4" };
+    public Option<string> Model { get; }
     public Option<int?> Depth { get; } = new Option<int?>("--depth") { Description = "Custom depth (overrides the named config)." }.InRange(1, 512);
     public Option<int?> Hidden { get; } = new Option<int?>("--hidden") { Description = "Custom hidden size." }.InRange(8, 16384);
     public Option<int?> Heads { get; } = new Option<int?>("--heads") { Description = "Custom number of heads." }.InRange(1, 1024);
     public Option<int?> Patch { get; } = new Option<int?>("--patch") { Description = "Custom patch size." }.InRange(1, 64);
     public Option<BlockType> Block { get; } = BlockOption();
     public Option<bool> FixedSigma { get; } = new("--fixed-sigma") { Description = "Do not learn the variance (out channels = in channels)." };
+
+    public ModelOptions(string defaultModel = "DiT-S/4") =>
+        Model = new("--model") { Description = "DiT-S/B/L/XL x /2,/4,/8, or 'custom' with --depth/--hidden/--heads/--patch.", DefaultValueFactory = _ => defaultModel };
 
     /// <summary>--clip-denoised true|false; absent = the checkpoint's convention (pixel models clip, latent models don't).</summary>
     public static Option<bool?> ClipDenoisedOption() => new("--clip-denoised")

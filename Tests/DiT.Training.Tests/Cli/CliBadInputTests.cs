@@ -61,6 +61,25 @@ public class CliBadInputTests : TempDirectoryTest
     }
 
     [Test]
+    public void PrecisionAndBenchOptionsThatContradictAreNamed()
+    {
+        OneClearLine(Dit("train", "--data", "fashion-mnist", "--bf16", "--precision", "fp32", "--out", Path.Combine(Dir, "run")),
+            "--bf16 and --precision fp32 contradict each other");
+        OneClearLine(Dit("train", "--data", "fashion-mnist", "--precision", "fp16", "--out", Path.Combine(Dir, "run")), "fp16");
+        OneClearLine(Dit("bench", "--torch-reference"), "--torch-reference times a training step: use it with --train");
+    }
+
+    [Test]
+    public void BenchTrainTimesATinyModel()
+    {
+        var r = Dit("bench", "--train", "--model", "custom", "--depth", "1", "--hidden", "32", "--heads", "2", "--patch", "4",
+            "--input-size", "8", "--channels", "3", "--classes", "4", "--batch", "2", "--steps", "2", "--warmup", "1");
+        Assert.That(r.Exit, Is.EqualTo(0), r.Output);
+        Assert.That(r.Output, Does.Match(@"custom: 1x32/p4, batch 2, 8x8, (fp32|bf16): median \d+ ms/step"));
+        Assert.That(r.Output, Does.Contain("data wait").And.Contain("peak resident"));
+    }
+
+    [Test]
     public void SamplerStepsAreCheckedAgainstTheCheckpointsOwnT()
     {
         // The command line is parsed before the checkpoint is read, so the limit is the model's T, not 1000.

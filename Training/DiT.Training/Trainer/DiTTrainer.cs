@@ -164,12 +164,36 @@ public sealed class DiTTrainer : IDisposable
 
     private bool stepApplied;
 
+    /// <summary>Time the steps spent getting their batch (reading, decoding) rather than computing: with the prefetch,
+    /// only the part of the next batch's decoding that the step did not hide.</summary>
+    public TimeSpan DataWaitTime => TimeSpan.FromTicks(dataWaitTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency);
+    private long dataWaitTicks;
+    private BatchPrefetch? prefetch;
+
+    /// <summary>The examples of this step: the prefetched read when it is for this step, else read now.</summary>
+    private (Tensor X, Tensor Y) LoadBatch(int[] indices)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var read = prefetch?.Take(Step, indices) ?? DatasetBatch.Read(data, indices);
+        dataWaitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        return DatasetBatch.ToTensors(data, read);
+    }
+
+    /// <summary>Starts reading the next step's examples on a worker while this step computes.</summary>
+    private void PrefetchNext()
+    {
+        if (Step + 1 >= Options.Steps) return;
+        prefetch ??= new BatchPrefetch(data);
+        prefetch.Start(Step + 1, sampler.BatchAt(Step + 1).Indices);
+    }
+
     private (double Loss, double Mse, double Vb) TrainStepOnce()
     {
         stepApplied = false;
         using var scope = NewDisposeScope();
         var (indices, positions) = sampler.BatchAt(Step);
         var (x, labels, t, noise) = Options.PerExampleRandomness ? DrawPerExample(indices, positions) : DrawPerBatch(indices);
+        PrefetchNext();
 
         DenoiseFn net = mixed is null
             ? (xt, tt) => Model.forward(xt, tt, labels)
@@ -281,7 +305,7 @@ public sealed class DiTTrainer : IDisposable
     private (Tensor x, Tensor labels, Tensor t, Tensor noise) DrawPerBatch(int[] indices)
     {
         using var g = new Generator((ulong)StepSeed(Options.Seed, Step));
-        var (x, y) = DatasetBatch.Load(data, indices);
+        var (x, y) = LoadBatch(indices);
         return Draw(x, y, g);
     }
 
@@ -291,7 +315,7 @@ public sealed class DiTTrainer : IDisposable
     /// </summary>
     private (Tensor x, Tensor labels, Tensor t, Tensor noise) DrawPerExample(int[] indices, int[] positions)
     {
-        var (images, y) = DatasetBatch.Load(data, indices);
+        var (images, y) = LoadBatch(indices);
         var draws = new (Tensor x, Tensor labels, Tensor t, Tensor noise)[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
@@ -319,6 +343,7 @@ public sealed class DiTTrainer : IDisposable
 
     public void Dispose()
     {
+        prefetch?.Dispose();
         Model.Dispose();
         Ema.Dispose();
         mixed?.Dispose();
