@@ -30,7 +30,8 @@ public sealed class DiTTrainer : IDisposable
 {
     private readonly IImageDataset data;
     private readonly GaussianDiffusion diffusion;
-    private readonly AdamW optimizer;
+    private readonly FusedAdamW optimizer;
+    private readonly FlatBuffer weights;              // the master parameters, one contiguous fp32 tensor
     private readonly MixedPrecision? mixed;
     private readonly DistributedSampler sampler;
     private readonly ILatentCodec? codec;
@@ -76,9 +77,13 @@ public sealed class DiTTrainer : IDisposable
         manual_seed(options.Seed);                           // the initial weights follow the seed too
         Model = new DiTModel(config);
         Model.train();
-        Ema = new Ema(Model, options.EmaDecay);
-        optimizer = optim.AdamW(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
-        if (options.Bf16) mixed = new MixedPrecision(Model, TrainingBlockRunner.Create(options.ActivationCheckpointing));
+        // Parameters, gradients, moments, EMA and bf16 copies each in one flat tensor: a step's bookkeeping is a
+        // dozen kernels, not a dozen per parameter (FlatBuffer, FusedAdamW).
+        var parameters = Model.parameters().ToList();
+        weights = FlatBuffer.Adopt(parameters.Cast<Tensor>().ToList());
+        Ema = new Ema(Model, options.EmaDecay, weights.Flat);
+        optimizer = new FusedAdamW(parameters, weights.Flat, options.LearningRate, options.WeightDecay);
+        if (options.Bf16) mixed = new MixedPrecision(Model, weights.Flat, optimizer.GradientsFlat, TrainingBlockRunner.Create(options.ActivationCheckpointing));
         diffusion = GaussianDiffusion.Create("", options.Schedule, options.DiffusionSteps, config.LearnSigma);
         sampler = new DistributedSampler(data.Count, options.BatchSize, comm.Rank, comm.Size, (ulong)options.Seed);
         Action<int>? blockBackwardDone = null;
@@ -139,7 +144,7 @@ public sealed class DiTTrainer : IDisposable
         var trainer = new DiTTrainer(ckpt.Config, data, opts, codec, communicator);
         Checkpoint.LoadInto(trainer.Model, ckpt.Model, $"Checkpoint '{checkpointPath}' (model)");
         Checkpoint.LoadInto(trainer.Ema.Model, ckpt.Ema, $"Checkpoint '{checkpointPath}' (ema)");
-        ckpt.RestoreOptimizer(trainer.optimizer);
+        ckpt.RestoreOptimizer(trainer.optimizer.Inner);
         if (ckpt.TorchRngState is not null) set_rng_state(ckpt.TorchRngState);
         trainer.Step = ckpt.Step;
         trainer.SynchronizeRanks();                          // every rank resumed the same checkpoint (same step)
@@ -156,7 +161,7 @@ public sealed class DiTTrainer : IDisposable
         {
             try { return TrainStepOnce(); }
             catch (System.Runtime.InteropServices.ExternalException) when (stepApplied || bucketer?.InFlight == true) { throw new InvalidOperationException("A native error after the weight update; resume from the last checkpoint."); }
-            catch (System.Runtime.InteropServices.ExternalException) { optimizer.zero_grad(); bucketer?.Reset(); throw; }
+            catch (System.Runtime.InteropServices.ExternalException) { optimizer.ZeroGrad(); bucketer?.Reset(); throw; }
         }, Warning, $"step {Step + 1}");
 
     /// <summary>Receives warnings (retried steps).</summary>
@@ -199,14 +204,14 @@ public sealed class DiTTrainer : IDisposable
             ? (xt, tt) => Model.forward(xt, tt, labels)
             : (xt, tt) => mixed.Compute.forward(xt.to(bfloat16), tt, labels).to(float32);
         mixed?.LoadWeights();
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         using var terms = diffusion.TrainingLosses(net, x, t, noise);
         var loss = terms.Loss.mean();
         loss.backward();
         mixed?.StoreGradients();
         stepApplied = true;                  // from here on a failure must not be retried: the ranks exchange gradients, the weights change
         bucketer?.Finish();
-        optimizer.step();
+        optimizer.Step();
         if (comm.IsRoot()) Ema.Update(Step, Options.EmaWarmup);
         Step++;
         return (loss.item<float>(), terms.Mse.mean().item<float>(), terms.Vb.mean().item<float>());
@@ -272,7 +277,7 @@ public sealed class DiTTrainer : IDisposable
     }
 
     public void SaveCheckpoint(string path) =>
-        Checkpoint.Save(path, Model, Ema.Model, optimizer, Step, Options, data.ClassNames);
+        Checkpoint.Save(path, Model, Ema.Model, optimizer.Inner, Step, Options, data.ClassNames);
 
     /// <summary>A grid from the EMA weights: one column per class (up to 16), SampleRows rows.</summary>
     public void SaveSampleGrid(string path, CancellationToken cancel = default)
@@ -348,6 +353,7 @@ public sealed class DiTTrainer : IDisposable
         Ema.Dispose();
         mixed?.Dispose();
         optimizer.Dispose();
+        weights.Dispose();
         diffusion.Dispose();
     }
 }

@@ -14,38 +14,46 @@ namespace DiT.Training.Trainer;
 /// </summary>
 public sealed class MixedPrecision : System.IDisposable
 {
-    private readonly List<(Tensor master, Tensor compute)> pairs;
+    private readonly Tensor masterWeights, masterGradients;
+    private readonly FlatBuffer weights, gradients;   // the bf16 copy's parameters and gradients, each one flat tensor
     public DiTModel Compute { get; }
 
+    /// <param name="masterWeights">The master parameters as one flat fp32 tensor, in parameter order (<see cref="FlatBuffer"/>).</param>
+    /// <param name="masterGradients">Their gradients, laid out alike (<see cref="FusedAdamW.GradientsFlat"/>).</param>
     /// <param name="blockRunner">How the bf16 copy runs its blocks (see <see cref="TrainingBlockRunner"/>).</param>
-    public MixedPrecision(DiTModel master, BlockRunner? blockRunner = null)
+    public MixedPrecision(DiTModel master, Tensor masterWeights, Tensor masterGradients, BlockRunner? blockRunner = null)
     {
         Compute = new DiTModel(master.Config) { BlockRunner = blockRunner };
         Compute.to(ScalarType.BFloat16);
-        var byName = master.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        pairs = Compute.named_parameters().Select(p => (byName[p.name], (Tensor)p.parameter)).ToList();
+        if (!master.named_parameters().Select(p => p.name).SequenceEqual(Compute.named_parameters().Select(p => p.name)))
+            throw new System.ArgumentException("The bf16 copy's parameters are not in the master's order.");
+        var parameters = Compute.parameters().ToList();
+        weights = FlatBuffer.Adopt(parameters.Cast<Tensor>().ToList());
+        if (weights.Flat.numel() != masterWeights.numel()) throw new System.ArgumentException("The flat master weights do not match the model.");
+        gradients = FlatBuffer.ZerosLike(weights.Views);
+        for (int i = 0; i < parameters.Count; i++) parameters[i].grad = gradients.Views[i];
+        (this.masterWeights, this.masterGradients) = (masterWeights, masterGradients);
     }
 
-    /// <summary>Before the forward pass: master weights rounded to bf16.</summary>
+    /// <summary>Before the forward pass: master weights rounded to bf16, in one copy.</summary>
     public void LoadWeights()
     {
         using var _ = no_grad();
-        foreach (var (m, c) in pairs) c.copy_(m);
+        weights.Flat.copy_(masterWeights);
     }
 
-    /// <summary>After backward: the bf16 gradients, widened, become the master gradients.</summary>
+    /// <summary>After backward: the bf16 gradients, widened, become the master gradients; the bf16 ones are zeroed.</summary>
     public void StoreGradients()
     {
         using var _ = no_grad();
-        foreach (var (m, c) in pairs)
-        {
-            if (c.grad is null) continue;
-            var g = c.grad.to(float32);
-            if (m.grad is null) m.grad = g;
-            else { m.grad.copy_(g); g.Dispose(); }
-        }
-        Compute.zero_grad();
+        masterGradients.copy_(gradients.Flat);
+        gradients.Flat.zero_();
     }
 
-    public void Dispose() => Compute.Dispose();
+    public void Dispose()
+    {
+        Compute.Dispose();
+        weights.Dispose();
+        gradients.Dispose();
+    }
 }
