@@ -21,15 +21,16 @@ internal static class BenchCommand
         var sampler = new Option<string>("--sampler") { Description = "ddimN or a DDPM step count.", DefaultValueFactory = _ => "ddim25" }.SamplerSpecs();
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: 1 for sampling, 8 for --train)." }.InRange(1, 4096);
         var cfg = new Option<double>("--cfg") { Description = "Guidance scale (1 = no CFG, halves the work).", DefaultValueFactory = _ => 4.0 }.Finite(0, 100);
-        var bf16 = new Option<bool>("--bf16") { Description = "bf16 weights and compute." };
+        var precision = new PrecisionOption("auto (with --train: bf16 where the CPU has native bf16, as dit train; sampling: fp32), bf16, or fp32.");
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 }.InRange(0, 1024);
         var train = new Option<bool>("--train") { Description = "Benchmark the training step instead of sampling." };
         var steps = new Option<int>("--steps") { Description = "Timed training steps (after --warmup).", DefaultValueFactory = _ => 8 }.InRange(1, 100_000);
         var warmup = new Option<int>("--warmup") { Description = "Untimed training steps first.", DefaultValueFactory = _ => 2 }.InRange(0, 100_000);
         var torchRef = new Option<bool>("--torch-reference") { Description = "With --train: also time an independent PyTorch fp32 training step of the same config (python3-torch)." };
         var cmd = new Command("bench", "Benchmark sampling, or with --train the training step (TorchSharp, random weights).")
-            { latent, channels, classes, sampler, batch, cfg, bf16, threads, train, steps, warmup, torchRef };
+            { latent, channels, classes, sampler, batch, cfg, threads, train, steps, warmup, torchRef };
         m.AddTo(cmd);
+        precision.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
             if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
@@ -37,12 +38,12 @@ internal static class BenchCommand
             if (!r.GetValue(train))
             {
                 if (r.GetValue(torchRef)) throw new ArgumentException("--torch-reference times a training step: use it with --train.");
-                var result = SamplerBenchmark.Run(config, r.GetValue(sampler)!, r.GetValue(batch) ?? 1, r.GetValue(cfg), r.GetValue(bf16));
+                var result = SamplerBenchmark.Run(config, r.GetValue(sampler)!, r.GetValue(batch) ?? 1, r.GetValue(cfg), precision.UseBf16(r, autoMeansCpu: false));
                 AnsiConsole.WriteLine($"{r.GetValue(m.Model)}: {result}");
                 return System.Threading.Tasks.Task.FromResult(0);
             }
             int b = r.GetValue(batch) ?? 8;
-            var trained = TrainBenchmark.Run(config, b, r.GetValue(bf16), r.GetValue(steps), r.GetValue(warmup),
+            var trained = TrainBenchmark.Run(config, b, precision.UseBf16(r), r.GetValue(steps), r.GetValue(warmup),
                 progress: line => AnsiConsole.WriteLine("  " + line), cancel: cancel);
             AnsiConsole.WriteLine($"{r.GetValue(m.Model)}: {trained}");
             if (r.GetValue(torchRef))

@@ -27,12 +27,7 @@ internal static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate (paper: 1e-4).", DefaultValueFactory = _ => 1e-4 }.Finite(1e-12, 10);
         var ema = new Option<double>("--ema") { Description = "EMA decay (paper: 0.9999; short runs want ~0.999).", DefaultValueFactory = _ => 0.9999 }.Finite(0, 1);
         var emaWarmup = new Option<bool>("--ema-warmup") { Description = "Ramp the EMA decay as min(ema, (1+k)/(10+k)) so short runs sample well early." };
-        var precision = new Option<string>("--precision")
-        {
-            Description = "Compute precision: auto (bf16 where the CPU has native bf16, else fp32), bf16 (fp32 master weights, optimizer and loss), or fp32.",
-            DefaultValueFactory = _ => "auto",
-        }.AcceptOnlyFromAmong("auto", "bf16", "fp32");
-        var bf16 = new Option<bool>("--bf16") { Description = "Same as --precision bf16 (kept for older scripts).", Hidden = true };
+        var precision = new PrecisionOption("Compute precision: auto (bf16 where the CPU has native bf16, else fp32), bf16 (fp32 master weights, optimizer and loss), or fp32.");
         var ckptAct = new Option<bool>("--activation-checkpointing") { Description = "Recompute block activations in backward to save memory." };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 }.InRange(0, long.MaxValue);
         var outDir = new Option<string>("--out") { Description = "Run directory (checkpoints, loss.csv, samples/).", DefaultValueFactory = _ => "runs/dit" };
@@ -47,8 +42,9 @@ internal static class TrainCommand
         var bucketMb = new Option<double>("--bucket-mb") { Description = "Distributed: megabytes of gradients per all-reduce message; smaller buckets start earlier during backward.", DefaultValueFactory = _ => 25 }.Finite(0.001, 100_000);
         var distTimeout = new Option<double>("--dist-timeout") { Description = "Seconds any one collective may wait for the other ranks before the job is aborted (must exceed rank 0's sample-grid and checkpoint pauses).", DefaultValueFactory = _ => 900 }.Finite(1, 10_000_000);
         var cmd = new Command("train", "Train a class-conditional DiT.")
-            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, precision, bf16, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae, distributed, distTimeout, bucketMb };
+            { data, imageSize, grayscale, steps, batch, lr, ema, emaWarmup, ckptAct, seed, outDir, resume, sampleEvery, ckptEvery, sampler, cfg, threads, vae, distributed, distTimeout, bucketMb };
         m.AddTo(cmd);
+        precision.AddTo(cmd);
         cmd.SetAction(r =>
         {
             if (!r.GetValue(distributed)) return Train(r, null);
@@ -72,19 +68,6 @@ internal static class TrainCommand
         });
         return cmd;
 
-        // --bf16 wins for older scripts; otherwise auto asks the CPU (Bf16Support). Resumed runs keep the checkpoint's
-        // precision unless one is given (Adjust below).
-        bool UseBf16(ParseResult r)
-        {
-            if (r.GetValue(bf16))
-            {
-                if (r.GetResult(precision) is { Implicit: false } && r.GetValue(precision) == "fp32")
-                    throw new ArgumentException("--bf16 and --precision fp32 contradict each other; give one.");
-                return true;
-            }
-            return r.GetValue(precision) switch { "bf16" => true, "fp32" => false, _ => Bf16Support.DefaultBf16 };
-        }
-
         int Train(ParseResult r, ICommunicator? comm)
         {
             bool root = comm is null || comm.Rank == 0;
@@ -93,7 +76,7 @@ internal static class TrainCommand
             var opts = new TrainOptions
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), EmaDecay = r.GetValue(ema), EmaWarmup = r.GetValue(emaWarmup),
-                Bf16 = UseBf16(r), ActivationCheckpointing = r.GetValue(ckptAct), Seed = r.GetValue(seed),
+                Bf16 = precision.UseBf16(r), ActivationCheckpointing = r.GetValue(ckptAct), Seed = r.GetValue(seed),
                 OutputDir = r.GetValue(outDir)!, SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(ckptEvery),
                 SampleRespacing = r.GetValue(sampler)!, SampleCfgScale = r.GetValue(cfg), Threads = r.GetValue(threads),
                 PerExampleRandomness = comm is not null, BucketMegabytes = r.GetValue(bucketMb),
@@ -114,7 +97,7 @@ internal static class TrainCommand
                 LearningRate = Given(lr) ? opts.LearningRate : o.LearningRate,
                 EmaDecay = Given(ema) ? opts.EmaDecay : o.EmaDecay,
                 EmaWarmup = Given(emaWarmup) ? opts.EmaWarmup : o.EmaWarmup,
-                Bf16 = Given(bf16) || Given(precision) ? opts.Bf16 : o.Bf16,
+                Bf16 = precision.Given(r) ? opts.Bf16 : o.Bf16,
                 ActivationCheckpointing = Given(ckptAct) ? opts.ActivationCheckpointing : o.ActivationCheckpointing,
                 Seed = Given(seed) ? opts.Seed : o.Seed,
                 OutputDir = Given(outDir) ? opts.OutputDir : o.OutputDir,
@@ -133,7 +116,7 @@ internal static class TrainCommand
             trainer.Warning = comm is null ? w => AnsiConsole.MarkupLineInterpolated($"[yellow]{w}[/]") : w => Console.Error.WriteLine($"rank {comm.Rank}: {w}");
             var c = trainer.Model.Config;
             if (root)
-                AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}; {(trainer.Options.Bf16 ? "bf16" : "fp32")} compute{(Given(precision) || Given(bf16) || resumePath is not null ? "" : $" (auto: {Bf16Support.Describe()})")}");
+                AnsiConsole.MarkupLineInterpolated($"[bold]{c.Depth}x{c.HiddenSize}/{c.NumHeads}h patch {c.PatchSize} {c.Block}[/] on {dataset.Count} images of {dataset.Channels}x{dataset.Height}x{dataset.Width}, {dataset.ClassNames.Count} classes; from step {trainer.Step}; {(trainer.Options.Bf16 ? "bf16" : "fp32")} compute{(precision.Given(r) || resumePath is not null ? "" : $" (auto: {Bf16Support.Describe()})")}");
             if (comm is not null && root)
                 AnsiConsole.MarkupLineInterpolated($"distributed: {comm.Size} {(comm.Size == 1 ? "rank" : "ranks")} ({comm.Backend}), global batch {trainer.Options.BatchSize} = {comm.Size} x {trainer.Options.BatchSize / comm.Size}, collective timeout {r.GetValue(distTimeout):0.#} s");
             if (comm is not null) return RunDistributed(trainer, comm);

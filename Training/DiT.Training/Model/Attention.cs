@@ -38,7 +38,10 @@ public sealed class Attention : Module<Tensor, Tensor>
     {
         if (q.dtype != ScalarType.BFloat16 || q.device_type != TorchSharp.DeviceType.CPU)
             return functional.scaled_dot_product_attention(q, k, v);
-        using var scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / System.Math.Sqrt(q.shape[^1]));
+        // The scale goes on q (N x d_h) rather than on the scores (N x N): a quarter of the work at d_h = 64, where
+        // 1/8 is exact in bf16 either way.
+        using var qs = q * (1.0 / System.Math.Sqrt(q.shape[^1]));
+        using var scores = matmul(qs, k.transpose(-2, -1));
         using var p = scores.softmax(-1);
         return matmul(p, v);
     }

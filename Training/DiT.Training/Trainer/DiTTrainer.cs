@@ -240,7 +240,7 @@ public sealed class DiTTrainer : IDisposable
                 if (root) SaveCheckpoint(Path.Combine(Options.OutputDir, "diverged.ckpt"));
                 comm.Barrier();                              // every rank saw the same loss: fail together once it is saved
                 throw new InvalidOperationException($"The loss became {loss} at step {Step}; the state before it is not recoverable from " +
-                    "this step, resume from the last checkpoint with a lower learning rate or without --bf16.");
+                    "this step, resume from the last checkpoint with a lower learning rate or with --precision fp32.");
             }
             clock.Update(Step);
             if (log is not null && (Step % Options.LogEvery == 0 || Step == Options.Steps))
