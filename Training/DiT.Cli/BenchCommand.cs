@@ -26,9 +26,11 @@ internal static class BenchCommand
         var train = new Option<bool>("--train") { Description = "Benchmark the training step instead of sampling." };
         var steps = new Option<int>("--steps") { Description = "Timed training steps (after --warmup).", DefaultValueFactory = _ => 8 }.InRange(1, 100_000);
         var warmup = new Option<int>("--warmup") { Description = "Untimed training steps first.", DefaultValueFactory = _ => 2 }.InRange(0, 100_000);
+        var dataOpt = new Option<string?>("--data") { Description = "With --train: read batches from this dataset (ImageFolder, fashion-mnist, latent cache) instead of random images, to measure the data wait." };
+        var noPrefetch = new Option<bool>("--no-prefetch") { Description = "With --train: read each batch when its step starts (to measure what the prefetch hides)." };
         var torchRef = new Option<bool>("--torch-reference") { Description = "With --train: also time an independent PyTorch fp32 training step of the same config (python3-torch)." };
         var cmd = new Command("bench", "Benchmark sampling, or with --train the training step (TorchSharp, random weights).")
-            { latent, channels, classes, sampler, batch, cfg, threads, train, steps, warmup, torchRef };
+            { latent, channels, classes, sampler, batch, cfg, threads, train, steps, warmup, dataOpt, noPrefetch, torchRef };
         m.AddTo(cmd);
         precision.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
@@ -43,8 +45,15 @@ internal static class BenchCommand
                 return System.Threading.Tasks.Task.FromResult(0);
             }
             int b = r.GetValue(batch) ?? 8;
-            var trained = TrainBenchmark.Run(config, b, precision.UseBf16(r), r.GetValue(steps), r.GetValue(warmup),
-                progress: line => AnsiConsole.WriteLine("  " + line), cancel: cancel);
+            DiT.Training.Data.IImageDataset? dataset = null;
+            if (r.GetValue(dataOpt) is { } spec)
+            {
+                dataset = DataSources.Open(spec, r.GetValue(latent), grayscale: false, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
+                // The model takes the data's shape and classes, as dit train would build it.
+                config = m.Build(r, dataset.Height, dataset.Channels, dataset.ClassNames.Count);
+            }
+            var trained = TrainBenchmark.Run(config, b, precision.UseBf16(r), r.GetValue(steps), r.GetValue(warmup), dataset,
+                progress: line => AnsiConsole.WriteLine("  " + line), cancel: cancel, prefetch: !r.GetValue(noPrefetch));
             AnsiConsole.WriteLine($"{r.GetValue(m.Model)}: {trained}");
             if (r.GetValue(torchRef))
             {

@@ -45,6 +45,20 @@ public class TrainerTests : TempDirectoryTest
         Assert.That(last, Is.LessThan(0.15), "four memorisable images: eps becomes predictable from x_t");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ThePrefetchChangesNoNumber(bool bf16)
+    {
+        var data = new InMemoryDataset();
+        float[] Run(bool prefetch)
+        {
+            using var t = new DiTTrainer(Tiny, data, Opts(4, bf16) with { PrefetchBatches = prefetch });
+            for (int i = 0; i < 4; i++) t.TrainStep();
+            return t.Model.parameters().Concat(t.Ema.Model.parameters()).SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+        Assert.That(Run(prefetch: true), Is.EqualTo(Run(prefetch: false)));
+    }
+
     [Test]
     public void ResumeFromACheckpointIsBitIdenticalToAnUninterruptedRun()
     {

@@ -25,14 +25,14 @@ public sealed record TrainBenchResult(string Config, int Batch, int InputSize, s
 public static class TrainBenchmark
 {
     public static TrainBenchResult Run(DiTConfig config, int batch, bool bf16, int steps = 8, int warmup = 2,
-        IImageDataset? data = null, Action<string>? progress = null, CancellationToken cancel = default)
+        IImageDataset? data = null, Action<string>? progress = null, CancellationToken cancel = default, bool prefetch = true)
     {
         if (steps < 1 || warmup < 0) throw new ArgumentOutOfRangeException(nameof(steps), "steps must be >= 1 and warmup >= 0.");
         data ??= new RandomImageDataset(Math.Max(batch * 4, 64), config.InChannels, config.InputSize, Math.Min(config.NumClasses, 10));
         var options = new TrainOptions
         {
             Steps = steps + warmup, BatchSize = batch, Bf16 = bf16, SampleEvery = 0, CheckpointEvery = 0, LogEvery = long.MaxValue,
-            OutputDir = Path.Combine(Path.GetTempPath(), "dit-bench-unused"),
+            OutputDir = Path.Combine(Path.GetTempPath(), "dit-bench-unused"), PrefetchBatches = prefetch,
         };
         using var trainer = new DiTTrainer(config, data, options);
         var times = new List<double>();

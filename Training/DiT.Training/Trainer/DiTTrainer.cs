@@ -187,7 +187,7 @@ public sealed class DiTTrainer : IDisposable
     /// <summary>Starts reading the next step's examples on a worker while this step computes.</summary>
     private void PrefetchNext()
     {
-        if (Step + 1 >= Options.Steps) return;
+        if (!Options.PrefetchBatches || Step + 1 >= Options.Steps) return;
         prefetch ??= new BatchPrefetch(data);
         prefetch.Start(Step + 1, sampler.BatchAt(Step + 1).Indices);
     }

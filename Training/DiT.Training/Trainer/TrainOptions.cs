@@ -55,4 +55,8 @@ public sealed record TrainOptions
     public double BucketMegabytes { get; init; } = 25;
     /// <summary>Torch intra-op threads; 0 keeps TorchSharp's default.</summary>
     public int Threads { get; init; }
+    /// <summary>Read the next batch on a worker while a step computes (BatchPrefetch). Off only to measure what it hides;
+    /// it changes no number, so it is not part of the recipe a checkpoint records.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool PrefetchBatches { get; init; } = true;
 }
