@@ -246,8 +246,34 @@ namespace DiTPlugin
                     if (float.IsNaN(xT[k]) || float.IsInfinity(xT[k]))
                         throw new ArgumentException($"InitialNoise[{k}] (image {k / perImage}) is {xT[k]}; x_T must be finite.", nameof(options));
             }
+            CheckInitImage(options);
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
             return new GenerationJob(this, options, classIds, chain, targets);
+        }
+
+        /// <summary>InitImage, Strength and Mask: the package's output size, a strength in [0, 1], one mask value in [0, 1] per pixel.</summary>
+        private void CheckInitImage(GenerationOptions options)
+        {
+            var o = Manifest.Output;
+            if (options.InitImage is not { } init)
+            {
+                if (options.Mask != null) throw new ArgumentException("Mask needs an InitImage: the texture whose masked part is regenerated.", nameof(options));
+                return;
+            }
+            if (Manifest.Input.Space == InputSpace.Latent)
+                throw new NotSupportedException($"Package '{Name}' is a latent model: starting from a texture needs its VAE encoder, which packages do not carry yet. Pixel-space packages support InitImage.");
+            if (init.Width != o.Width || init.Height != o.Height)
+                throw new ArgumentException($"InitImage is {init.Width}x{init.Height}; package '{Name}' makes {o.Width}x{o.Height} images. Resize the texture to {o.Width}x{o.Height}.", nameof(options));
+            if (!(options.Strength >= 0 && options.Strength <= 1))
+                throw new ArgumentOutOfRangeException(nameof(options), options.Strength, "Strength must be in [0, 1] (0 = the texture unchanged, 1 = ignore it).");
+            if (options.Mask is { } mask)
+            {
+                if (mask.Length != o.Width * o.Height)
+                    throw new ArgumentException($"Mask has {mask.Length} values; a {o.Width}x{o.Height} image needs {o.Width * o.Height} (one per pixel, 1 = regenerate, 0 = keep).", nameof(options));
+                for (int k = 0; k < mask.Length; k++)
+                    if (!(mask[k] >= 0 && mask[k] <= 1))
+                        throw new ArgumentException($"Mask[{k}] (row {k / o.Width}, column {k % o.Width}) is {mask[k]}; mask values must be in [0, 1].", nameof(options));
+            }
         }
 
         private int[] ResolveClasses(GenerationOptions options)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using DiTPlugin.Contract.Package;
 using DiTPlugin.Imaging;
 using DiTPlugin.Noise;
 using DiTPlugin.Sampling;
@@ -28,6 +29,8 @@ namespace DiTPlugin
         private readonly float[]? _rolled, _eps, _v;           // seamless: the rolled model input, outputs rolled back
         private readonly int _channels, _size;
         private readonly bool _clip;
+        private readonly ImageStart? _start;                    // InitImage: SDEdit start and inpainting
+        private readonly int _stepsPerChunk;                    // Steps, or fewer when starting from an image
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
@@ -85,8 +88,16 @@ namespace DiTPlugin
                     _targets[k] = (target, layout, new byte[layout.ByteSize]);
                 }
             }
+            _stepsPerChunk = chain.Steps;
+            if (options.InitImage is { } init)   // checked by DiT.CreateJob: a pixel-space package, its output size
+            {
+                var o = dit.Manifest.Output;
+                var x0 = ImageConverter.FromRgba8(init.Rgba8, o.Width, o.Height, _channels, o.ColorSpace);
+                _start = new ImageStart(x0, options.Mask, _channels, options.Strength, chain);
+                _stepsPerChunk = _start.StartIndex + 1;
+            }
             int chunks = (classIds.Length + _batch - 1) / _batch;
-            TotalSteps = chunks * chain.Steps;
+            TotalSteps = chunks * _stepsPerChunk;
             Progress = new GenerationProgress(0, TotalSteps, 0, null);
         }
 
@@ -124,7 +135,18 @@ namespace DiTPlugin
                 int first = _chunk * _batch;
                 int count = Math.Min(_batch, _classIds.Length - first);
                 if (_index < 0) StartChunk(first, count);
+                if (_index < 0)
+                {
+                    FinishChunk(first, count);   // strength 0: the texture itself, no step
+                    EndTiming(start);
+                    timed = true;
+                    Progress = new GenerationProgress(_stepsDone, TotalSteps, 0, null);
+                    return;
+                }
                 int i = _index;
+                if (_start != null)
+                    for (int j = 0; j < count; j++)
+                        _start.KeepRegion(_x.AsSpan(j * _perImage, _perImage), i, _options.Seed, ImageIndex(first + j), _noise.AsSpan(j * _perImage, _perImage));
                 // Padding slots of a partial batch: any valid label works, their output is discarded.
                 int nullClass = _dit.Manifest.Classes.NullClass ?? 0;
                 for (int j = 0; j < _batch; j++)
@@ -217,12 +239,16 @@ namespace DiTPlugin
                 if (_options.InitialNoise is { } xT) Array.Copy(xT, (first + j) * _perImage, _x, j * _perImage, _perImage);   // checked by DiT.CreateJob
                 else GaussianNoise.Fill(_options.Seed, ImageIndex(first + j), GaussianNoise.InitialDraw, _x.AsSpan(j * _perImage, _perImage));
             }
+            if (_start != null)
+                for (int j = 0; j < count; j++) _start.Start(_x.AsSpan(j * _perImage, _perImage));
             _sampler.Reset();
-            _index = _chain.Steps - 1;
+            _index = _stepsPerChunk - 1;
         }
 
         private void FinishChunk(int first, int count)
         {
+            if (_start != null)
+                for (int j = 0; j < count; j++) _start.Finish(_x.AsSpan(j * _perImage, _perImage));
             bool wantImage = (_options.Outputs & GenerationOutputs.Image) != 0, wantSample = (_options.Outputs & GenerationOutputs.Sample) != 0;
             var images = wantImage ? Decode(_x) : null;
             for (int j = 0; j < count; j++)
@@ -301,6 +327,9 @@ namespace DiTPlugin
             Seamless = _options.Seamless,
             ClipDenoised = _options.ClipDenoised,
             ExternalNoise = _options.InitialNoise != null || (_options.StepNoise != null && _chain.Steps > 1 && _sampler.NeedsNoise(_chain.Steps - 1)),
+            InitImageSha256 = _options.InitImage?.Sha256,
+            Strength = _options.InitImage != null ? _options.Strength : (float?)null,
+            MaskSha256 = _options.InitImage != null && _options.Mask is { } mask ? Recipe.MaskHash(mask) : null,
         };
     }
 }

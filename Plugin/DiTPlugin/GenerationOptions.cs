@@ -39,6 +39,25 @@ namespace DiTPlugin
         /// </summary>
         public float[]? InitialNoise { get; set; }
 
+        /// <summary>
+        /// Start from this texture instead of noise (variations, SDEdit): it is noised to the step that
+        /// <see cref="Strength"/> selects and denoised from there, toward the requested classes. Its size must be the
+        /// package's output size. Pixel-space packages only, for now (a latent package would need its VAE encoder).
+        /// </summary>
+        public SourceImage? InitImage { get; set; }
+
+        /// <summary>
+        /// How far from <see cref="InitImage"/> to go, in [0, 1]: the share of the steps that run. 0 returns the image
+        /// unchanged; 1 ignores it (the same image as without it, from the same seed), except for a <see cref="Mask"/>'s kept region.
+        /// </summary>
+        public float Strength { get; set; } = 0.5f;
+
+        /// <summary>
+        /// Inpainting: one value per pixel of <see cref="InitImage"/> (rows top to bottom), 1 = regenerate, 0 = keep
+        /// exactly, values between blend. Needs <see cref="InitImage"/>; usually with <see cref="Strength"/> 1.
+        /// </summary>
+        public float[]? Mask { get; set; }
+
         /// <summary>The noise each ancestral step adds (DDPM, DDIM with η &gt; 0), instead of Philox noise.</summary>
         public StepNoiseSource? StepNoise { get; set; }
 
@@ -55,12 +74,35 @@ namespace DiTPlugin
         /// <summary>The decoded image, the raw final sample, or both (default: the image).</summary>
         public GenerationOutputs Outputs { get; set; } = GenerationOutputs.Image;
 
-        /// <summary>Options that regenerate exactly the image a recipe describes.</summary>
-        public static GenerationOptions FromRecipe(Recipe recipe) => recipe is null ? throw new System.ArgumentNullException(nameof(recipe))
-            : recipe.ExternalNoise ? throw new System.ArgumentException(
-                "This recipe's image was sampled from caller-supplied noise (InitialNoise or StepNoise), which the recipe does not hold; it cannot be regenerated from the recipe alone.", nameof(recipe))
-            : new GenerationOptions
+        /// <summary>
+        /// Options that regenerate exactly the image a recipe describes. A recipe of an image made from a texture needs
+        /// that texture (and mask) again; their sha256 in the recipe must match.
+        /// </summary>
+        public static GenerationOptions FromRecipe(Recipe recipe, SourceImage? initImage = null, float[]? mask = null)
         {
+            if (recipe is null) throw new System.ArgumentNullException(nameof(recipe));
+            if (recipe.ExternalNoise) throw new System.ArgumentException(
+                "This recipe's image was sampled from caller-supplied noise (InitialNoise or StepNoise), which the recipe does not hold; it cannot be regenerated from the recipe alone.", nameof(recipe));
+            if (recipe.InitImageSha256 is { } want)
+            {
+                if (initImage is null) throw new System.ArgumentException($"This recipe's image was made from a texture (sha256 {want}); give that texture as initImage.", nameof(initImage));
+                if (initImage.Sha256 != want) throw new System.ArgumentException($"initImage has sha256 {initImage.Sha256}, but the recipe's image was made from {want}.", nameof(initImage));
+            }
+            else if (initImage != null) throw new System.ArgumentException("This recipe's image was not made from a texture; give no initImage.", nameof(initImage));
+            if (recipe.MaskSha256 is { } wantMask)
+            {
+                if (mask is null) throw new System.ArgumentException($"This recipe's image was inpainted with a mask (sha256 {wantMask}); give that mask.", nameof(mask));
+                if (Recipe.MaskHash(mask) != wantMask) throw new System.ArgumentException($"mask has sha256 {Recipe.MaskHash(mask)}, but the recipe's image was inpainted with {wantMask}.", nameof(mask));
+            }
+            else if (mask != null) throw new System.ArgumentException("This recipe's image was not inpainted; give no mask.", nameof(mask));
+            return FromRecipeFields(recipe, initImage, mask);
+        }
+
+        private static GenerationOptions FromRecipeFields(Recipe recipe, SourceImage? initImage, float[]? mask) => new GenerationOptions
+        {
+            InitImage = initImage,
+            Mask = mask,
+            Strength = recipe.Strength ?? 0.5f,
             ClassIds = new[] { recipe.ClassId },
             Seed = recipe.Seed,
             FirstImageIndex = recipe.ImageIndex,

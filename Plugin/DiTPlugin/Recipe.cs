@@ -26,6 +26,28 @@ namespace DiTPlugin
         /// ImageIndex): then this recipe alone cannot reproduce the image.
         /// </summary>
         public bool ExternalNoise { get; set; }
+        /// <summary>The sha256 of the texture the image started from (GenerationOptions.InitImage); null when none.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? InitImageSha256 { get; set; }
+        /// <summary>The strength it was varied with; null when it did not start from a texture.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public float? Strength { get; set; }
+        /// <summary>The sha256 of the inpainting mask (<see cref="MaskHash"/>); null when none.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? MaskSha256 { get; set; }
+
+        /// <summary>sha256 of a mask's float32 values, little-endian.</summary>
+        public static string MaskHash(float[] mask)
+        {
+            var bytes = new byte[mask.Length * 4];
+            for (int i = 0; i < mask.Length; i++)
+            {
+                int bits = System.BitConverter.SingleToInt32Bits(mask[i]);
+                bytes[4 * i] = (byte)bits; bytes[4 * i + 1] = (byte)(bits >> 8); bytes[4 * i + 2] = (byte)(bits >> 16); bytes[4 * i + 3] = (byte)(bits >> 24);
+            }
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            return SourceImage.Hex(sha.ComputeHash(bytes));
+        }
 
         private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
         {

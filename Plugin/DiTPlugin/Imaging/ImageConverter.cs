@@ -14,6 +14,46 @@ namespace DiTPlugin.Imaging
             return linear <= 0.0031308 ? 12.92 * linear : 1.055 * Math.Pow(linear, 1.0 / 2.4) - 0.055;
         }
 
+        /// <summary>The sRGB EOTF (IEC 61966-2-1), the inverse of <see cref="LinearToSrgb"/>: encoded value → linear light.</summary>
+        public static double SrgbToLinear(double encoded) =>
+            encoded <= 0.04045 ? encoded / 12.92 : Math.Pow((encoded + 0.055) / 1.055, 2.4);
+
+        /// <summary>
+        /// The inverse of <see cref="ToRgba8(ReadOnlySpan{float}, int, int, int, ColorSpace)"/>: RGBA8 rows → planar
+        /// [C, H, W] values in [−1, 1]. C = 1 takes the Rec. 709 luma of the encoded RGB (a gray image's own value);
+        /// C = 3 RGB; C = 4 RGBA. For every byte value, converting back gives the same byte.
+        /// </summary>
+        public static float[] FromRgba8(ReadOnlySpan<byte> rgba, int width, int height, int channels, ColorSpace colorSpace)
+        {
+            bool linear = colorSpace switch
+            {
+                ColorSpace.Srgb => false,
+                ColorSpace.Linear => true,
+                _ => throw new ArgumentOutOfRangeException(nameof(colorSpace), colorSpace, "Not a ColorSpace."),
+            };
+            if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
+            int plane = width * height;
+            if (rgba.Length != plane * 4) throw new ArgumentException($"Expected {plane * 4} RGBA bytes for {width}x{height}, got {rgba.Length}.", nameof(rgba));
+            var chw = new float[channels * plane];
+            float Value(double unit, bool transfer) => (float)(2.0 * (transfer ? SrgbToLinear(unit) : unit) - 1.0);
+            for (int p = 0; p < plane; p++)
+            {
+                int o = p * 4;
+                if (channels == 1)
+                {
+                    bool gray = rgba[o] == rgba[o + 1] && rgba[o + 1] == rgba[o + 2];
+                    double luma = gray ? rgba[o] / 255.0 : (0.2126 * rgba[o] + 0.7152 * rgba[o + 1] + 0.0722 * rgba[o + 2]) / 255.0;
+                    chw[p] = Value(luma, linear);
+                    continue;
+                }
+                chw[p] = Value(rgba[o] / 255.0, linear);
+                chw[plane + p] = Value(rgba[o + 1] / 255.0, linear);
+                chw[2 * plane + p] = Value(rgba[o + 2] / 255.0, linear);
+                if (channels == 4) chw[3 * plane + p] = Value(rgba[o + 3] / 255.0, false);
+            }
+            return chw;
+        }
+
         /// <summary>A value in [0, 1] → byte with rounding (half away from zero) and clamping.</summary>
         public static byte ToByte(double unit)
         {

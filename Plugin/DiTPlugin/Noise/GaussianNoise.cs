@@ -15,6 +15,12 @@ namespace DiTPlugin.Noise
         /// <summary>The draw number of the initial x_T; sampler step draws use the chain index + 1.</summary>
         public const uint InitialDraw = 0;
 
+        /// <summary>
+        /// The draw that noises the kept region of an inpainting to chain index <paramref name="chainIndex"/>: the high
+        /// bit keeps it apart from the step draws (chain index + 1, at most T).
+        /// </summary>
+        public static uint KeptRegionDraw(int chainIndex) => 0x8000_0000u | (uint)chainIndex;
+
         private const double TwoPow32 = 4294967296.0;
 
         /// <summary>Fills <paramref name="destination"/> with elements [firstElement, firstElement + length) of the stream.</summary>
