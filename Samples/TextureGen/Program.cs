@@ -8,14 +8,19 @@ using DiTPlugin.Contract.Package;
 using DiTPlugin.Samples;
 
 // texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
-// With no class names it makes one texture of every class of the model. The default model is the one shipped in
+//            [--init PNG [--strength S] [--mask PNG]]
+// With no class names it makes one texture of every class of the model. --init starts from a texture (variations:
+// strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. The default model is the one shipped in
 // models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
 var classes = new List<string>();
 string? model = null, outDir = "textures";
 ulong seed = 0;
 int steps = 25, count = 1;
 Precision? precision = null;   // null: the Plugin's choice (int8 on the CPU when the package has it)
-float cfg = 4f;
+float cfg = 4f, strength = 0.5f;
+string? initPath = null, maskPath = null;
+bool strengthGiven = false;
+const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]]";
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -30,8 +35,11 @@ try
             case "--cfg": cfg = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
             case "--count": count = int.Parse(Next()); break;
             case "--precision": precision = Precisions.Parse(Next()); break;
+            case "--init": initPath = Next(); break;
+            case "--strength": strength = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); strengthGiven = true; break;
+            case "--mask": maskPath = Next(); break;
             case "-h" or "--help":
-                Console.WriteLine("texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]");
+                Console.WriteLine(Usage);
                 return 0;
             default:
                 if (args[i].StartsWith("--")) throw new ArgumentException($"Unknown option {args[i]}.");
@@ -44,6 +52,11 @@ try
     using var dit = DiT.Load(model, new DiTOptions { Log = m => Console.Error.WriteLine(m), Precision = precision });
     Console.WriteLine($"{dit.Name}: {dit.Classes.Count} classes ({string.Join(", ", dit.Classes)}); licence {dit.License}; loaded in {clock.Elapsed.TotalSeconds:F1} s on {dit.Provider}, {dit.Precision.ToJson()} graph");
     var names = classes.Count > 0 ? classes : dit.Classes.ToList();
+    if (initPath is null && (maskPath != null || strengthGiven)) throw new ArgumentException("--strength and --mask need --init (the texture to start from).");
+    var init = initPath is null ? null : SourcePng.Read(initPath);
+    // Inpainting regenerates the masked part from noise unless a strength is given.
+    float[]? mask = maskPath is null ? null : SourcePng.ReadMask(maskPath, init!.Width, init.Height);
+    if (mask != null && !strengthGiven) strength = 1f;
     Directory.CreateDirectory(outDir);
     foreach (var name in names)
     {
@@ -51,6 +64,7 @@ try
         var images = dit.Generate(new GenerationOptions
         {
             ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, CfgScale = cfg,
+            InitImage = init, Strength = strength, Mask = mask,
         });
         for (int k = 0; k < images.Count; k++)
         {
@@ -63,7 +77,7 @@ try
     }
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException or DiTPlugin.Runtime.ModelPackageException)
+catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or DiTPlugin.Runtime.ModelPackageException)
 {
     // .NET appends " (Parameter 'x')" to argument errors: an internal name that means nothing to the user.
     string message = e is ArgumentException a && a.ParamName is { } p ? a.Message.Replace($" (Parameter '{p}')", "") : e.Message;
