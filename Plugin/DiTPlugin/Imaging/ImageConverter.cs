@@ -25,13 +25,8 @@ namespace DiTPlugin.Imaging
         /// </summary>
         public static float[] FromRgba8(ReadOnlySpan<byte> rgba, int width, int height, int channels, ColorSpace colorSpace)
         {
-            bool linear = colorSpace switch
-            {
-                ColorSpace.Srgb => false,
-                ColorSpace.Linear => true,
-                _ => throw new ArgumentOutOfRangeException(nameof(colorSpace), colorSpace, "Not a ColorSpace."),
-            };
-            if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
+            bool linear = IsLinear(colorSpace);
+            CheckChannels(channels);
             int plane = width * height;
             if (rgba.Length != plane * 4) throw new ArgumentException($"Expected {plane * 4} RGBA bytes for {width}x{height}, got {rgba.Length}.", nameof(rgba));
             var chw = new float[channels * plane];
@@ -52,6 +47,19 @@ namespace DiTPlugin.Imaging
                 if (channels == 4) chw[3 * plane + p] = Value(rgba[o + 3] / 255.0, false);
             }
             return chw;
+        }
+
+        /// <summary>Whether the model's values are linear light (the sRGB transfer function converts them), not sRGB-encoded.</summary>
+        private static bool IsLinear(ColorSpace colorSpace) => colorSpace switch
+        {
+            ColorSpace.Srgb => false,
+            ColorSpace.Linear => true,
+            _ => throw new ArgumentOutOfRangeException(nameof(colorSpace), colorSpace, "Not a ColorSpace."),
+        };
+
+        private static void CheckChannels(int channels)
+        {
+            if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
         }
 
         /// <summary>A value in [0, 1] → byte with rounding (half away from zero) and clamping.</summary>
@@ -87,13 +95,8 @@ namespace DiTPlugin.Imaging
         /// <inheritdoc cref="ToRgba8(ReadOnlySpan{float}, int, int, int, string)"/>
         public static byte[] ToRgba8(ReadOnlySpan<float> chw, int channels, int width, int height, ColorSpace colorSpace)
         {
-            bool linear = colorSpace switch
-            {
-                ColorSpace.Srgb => false,
-                ColorSpace.Linear => true,
-                _ => throw new ArgumentOutOfRangeException(nameof(colorSpace), colorSpace, "Not a ColorSpace."),
-            };
-            if (channels != 1 && channels != 3 && channels != 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1, 3 or 4.");
+            bool linear = IsLinear(colorSpace);
+            CheckChannels(channels);
             int plane = width * height;
             if (chw.Length != channels * plane) throw new ArgumentException($"Expected {channels * plane} values, got {chw.Length}.", nameof(chw));
             var rgba = new byte[plane * 4];
