@@ -45,6 +45,13 @@ namespace DiTPlugin
         /// true for pixel-space and false for latent-space models). GenerationOptions.ClipDenoised overrides it.
         /// </summary>
         public bool ClipDenoised => Manifest.ClipDenoised;
+
+        /// <summary>
+        /// Whether the package's DiT graphs take the unconditional labels as an input, so that
+        /// <see cref="GenerationOptions.NegativeClassId"/> can guide away from a class (formatVersion 3; `dit upgrade`
+        /// gives an older package the input).
+        /// </summary>
+        public bool SupportsNegativeGuidance => Manifest.Guidance.UnconditionalLabelInput == true;
         /// <summary>The eps channels guidance acts on (the official DiT weights guide 3 of their 4 latent channels).</summary>
         public int GuidedChannels => Manifest.Guidance.GuidedChannels;
 
@@ -81,6 +88,8 @@ namespace DiTPlugin
                 new TensorSpec(GraphTensors.Y, typeof(long), b),
                 new TensorSpec(GraphTensors.CfgScale, typeof(float), 1),
             };
+            if (m.Guidance.UnconditionalLabelInput == true)
+                inputs = inputs.Append(new TensorSpec(GraphTensors.YUncond, typeof(long), b)).ToArray();
             var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
             bool latent = m.Input.Space == InputSpace.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
@@ -247,8 +256,32 @@ namespace DiTPlugin
                         throw new ArgumentException($"InitialNoise[{k}] (image {k / perImage}) is {xT[k]}; x_T must be finite.", nameof(options));
             }
             CheckInitImage(options);
+            int? negative = ResolveNegativeClass(options);
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
-            return new GenerationJob(this, options, classIds, chain, targets);
+            return new GenerationJob(this, options, classIds, chain, targets, negative);
+        }
+
+        /// <summary>The class guidance moves away from (NegativeClassId or NegativeClassName), or null for the null class.</summary>
+        private int? ResolveNegativeClass(GenerationOptions options)
+        {
+            if (options.NegativeClassId is null && options.NegativeClassName is null) return null;
+            if (options.NegativeClassId != null && options.NegativeClassName != null)
+                throw new ArgumentException("Give NegativeClassId or NegativeClassName, not both.", nameof(options));
+            if (!SupportsNegativeGuidance)
+                throw new NotSupportedException($"Package '{Name}' was exported before negative guidance: its graph holds the null class as a constant. " +
+                                                "Give it the input with `dit upgrade --package <folder>` (formatVersion 3), or re-export it.");
+            int count = Catalog.Count;
+            if (options.NegativeClassId is int id)
+            {
+                // The null class itself is allowed: it is plain classifier-free guidance.
+                if (id < 0 || id > count || (id == count && Manifest.Classes.NullClass != count))
+                    throw new ArgumentOutOfRangeException(nameof(options), id, $"Unknown NegativeClassId {id}: valid ids are 0..{count - 1} (or the null class {Manifest.Classes.NullClass}).");
+                return id;
+            }
+            var r = Catalog.Resolve(options.NegativeClassName!);
+            if (r.Match is not { } m) throw new ArgumentException($"NegativeClassName: {r.Message} Classes: {ClassList(20)}.", nameof(options));
+            if (r.NeedsAttention) _log?.Invoke("DiTPlugin: NegativeClassName: " + r.Message);
+            return m.Id;
         }
 
         /// <summary>InitImage, Strength and Mask: the package's output size, a strength in [0, 1], one mask value in [0, 1] per pixel.</summary>

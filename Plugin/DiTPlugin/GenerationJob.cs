@@ -33,6 +33,8 @@ namespace DiTPlugin
         private readonly int _stepsPerChunk;                    // Steps, or fewer when starting from an image
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
+        private readonly long[]? _yUncond;                      // the unconditional half's labels, when the graph takes them
+        private readonly int? _negative;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
         private readonly Func<TimeSpan> _clock;
         private TimeSpan _active, _lastStep;                    // time inside steps in all; the last step's duration
@@ -44,7 +46,8 @@ namespace DiTPlugin
         /// <summary>The latest progress (with the latest preview when one was due at the last step).</summary>
         public GenerationProgress Progress { get; private set; }
 
-        internal GenerationJob(DiT dit, GenerationOptions options, int[] classIds, SpacedSchedule chain, IReadOnlyList<ITextureTarget?>? targets = null)
+        internal GenerationJob(DiT dit, GenerationOptions options, int[] classIds, SpacedSchedule chain, IReadOnlyList<ITextureTarget?>? targets = null,
+            int? negativeClass = null)
         {
             _dit = dit;
             _options = options;
@@ -68,6 +71,12 @@ namespace DiTPlugin
             _t = new float[_batch];
             _y = new long[_batch];
             _cfg = new[] { options.CfgScale };
+            _negative = negativeClass;
+            if (dit.SupportsNegativeGuidance)
+            {
+                _yUncond = new long[_batch];
+                for (int j = 0; j < _batch; j++) _yUncond[j] = negativeClass ?? dit.Manifest.Classes.NullClass!.Value;   // validated: a null class exists
+            }
             if (options.Seamless)
             {
                 _rolled = new float[_x.Length];
@@ -157,7 +166,7 @@ namespace DiTPlugin
                 float[] eps, v;
                 if (_rolled is null)
                 {
-                    var outs = _dit.Graph.Run(_x, _t, _y, _cfg);
+                    var outs = RunGraph(_x);
                     eps = outs[0];
                     v = outs[1];
                 }
@@ -219,7 +228,7 @@ namespace DiTPlugin
                 offsets[j] = SeamlessRoll.Offset(_options.Seed, ImageIndex(first + j), index, _size);
                 SeamlessRoll.Roll(_x.AsSpan(j * _perImage, _perImage), _rolled.AsSpan(j * _perImage, _perImage), _channels, _size, offsets[j].Dy, offsets[j].Dx);
             }
-            var outs = _dit.Graph.Run(_rolled!, _t, _y, _cfg);
+            var outs = RunGraph(_rolled!);
             for (int j = 0; j < count; j++)
             {
                 var (dy, dx) = offsets[j];
@@ -228,6 +237,8 @@ namespace DiTPlugin
             }
             return (_eps!, _v!);
         }
+
+        private float[][] RunGraph(float[] x) => _yUncond is null ? _dit.Graph.Run(x, _t, _y, _cfg) : _dit.Graph.Run(x, _t, _y, _cfg, _yUncond);
 
         private uint ImageIndex(int k) => unchecked(_options.FirstImageIndex + (uint)k);
 
@@ -330,6 +341,7 @@ namespace DiTPlugin
             InitImageSha256 = _options.InitImage?.Sha256,
             Strength = _options.InitImage != null ? _options.Strength : (float?)null,
             MaskSha256 = _options.InitImage != null && _options.Mask is { } mask ? Recipe.MaskHash(mask) : null,
+            NegativeClassId = _negative,
         };
     }
 }

@@ -18,6 +18,14 @@ namespace DiTPlugin
         public SamplerKind Sampler { get; set; } = SamplerKind.DpmSolverPlusPlus2M;
         /// <summary>Classifier-free guidance scale s ≥ 0 (1 = conditional model, 0 = unconditional).</summary>
         public float CfgScale { get; set; } = 4.0f;
+        /// <summary>
+        /// Negative guidance: guide toward the requested class and away from this one, ε = ε_B + s·(ε_y − ε_B), instead
+        /// of away from the unconditional (null-class) prediction. Needs a package that supports it
+        /// (<see cref="DiT.SupportsNegativeGuidance"/>). The null class id itself gives plain guidance. Part of the recipe.
+        /// </summary>
+        public int? NegativeClassId { get; set; }
+        /// <summary>As <see cref="NegativeClassId"/>, by name (resolved like <see cref="ClassNames"/>).</summary>
+        public string? NegativeClassName { get; set; }
         /// <summary>Report a preview of the predicted x₀ every this many steps (0 = never).</summary>
         public int PreviewEvery { get; set; }
         /// <summary>
@@ -103,6 +111,7 @@ namespace DiTPlugin
             InitImage = initImage,
             Mask = mask,
             Strength = recipe.Strength ?? 0.5f,
+            NegativeClassId = recipe.NegativeClassId,
             ClassIds = new[] { recipe.ClassId },
             Seed = recipe.Seed,
             FirstImageIndex = recipe.ImageIndex,

@@ -41,7 +41,7 @@ public class Int8PackageTests
                 VaeDecoders = new[] { new VaeDecoderGraph(decoder, Precision.Fp32) },
                 IncludeInt8 = true,
             });
-            Assert.That(written.FormatVersion, Is.EqualTo(2));
+            Assert.That(written.FormatVersion, Is.EqualTo(3), "int8 (2) and the y_uncond input (3)");
 
             using var onCpu = DiT.Load(path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
             using var fp32 = DiT.Load(path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu, Precision = Precision.Fp32 });

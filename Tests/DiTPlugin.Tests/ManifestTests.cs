@@ -39,7 +39,7 @@ public class ManifestTests
 
     [Test]
     public void FormatVersionTooNew() =>
-        Assert.That(OpenFails((m, _) => m["formatVersion"] = 3).Message, Does.Contain("formatVersion 3 is newer than this plugin reads (2)"));
+        Assert.That(OpenFails((m, _) => m["formatVersion"] = 4).Message, Does.Contain("formatVersion 4 is newer than this plugin reads (3)"));
 
     [Test]
     public void UnsupportedOpset()

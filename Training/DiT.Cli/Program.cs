@@ -15,6 +15,7 @@ root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(CacheLatentsCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(QuantizeCommand.Create());
+root.Subcommands.Add(UpgradeCommand.Create());
 root.Subcommands.Add(TrainClassifierCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(SampleNpzCommand.Create());

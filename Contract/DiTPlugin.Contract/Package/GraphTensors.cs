@@ -12,6 +12,12 @@ namespace DiTPlugin.Contract.Package
         public const string T = "t";
         /// <summary>DiT input class id y, int64 [B] (the null class for unconditional).</summary>
         public const string Y = "y";
+        /// <summary>
+        /// DiT input, the labels of guidance's unconditional half, int64 [B]: the null class for classifier-free guidance,
+        /// another class B for guidance away from it (ε_B + s·(ε_y − ε_B)). Only in the DiT graphs of packages with
+        /// guidance.unconditionalLabelInput (formatVersion 3); older graphs hold the null class as a constant.
+        /// </summary>
+        public const string YUncond = "y_uncond";
         /// <summary>DiT input guidance scale, float32 [1].</summary>
         public const string CfgScale = "cfg_scale";
         /// <summary>DiT output, the guided noise prediction, float32 [B, C, S, S].</summary>

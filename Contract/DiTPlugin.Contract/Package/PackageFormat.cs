@@ -25,16 +25,25 @@ namespace DiTPlugin.Contract.Package
         /// </summary>
         public const int ExternalDataVersion = 2;
 
+        /// <summary>
+        /// The <c>formatVersion</c> of a package whose DiT graphs take the unconditional labels as an input
+        /// (<c>guidance.unconditionalLabelInput</c>, <see cref="GraphTensors.YUncond"/>). A version-2 reader would refuse
+        /// the graph's extra input with a signature error; the higher version makes it say "update the plugin" instead.
+        /// </summary>
+        public const int UnconditionalLabelVersion = 3;
+
         /// <summary>The newest <c>formatVersion</c> the Plugin reads: the highest any feature needs.</summary>
-        public const int NewestVersion = Int8Version > ExternalDataVersion ? Int8Version : ExternalDataVersion;
+        public const int NewestVersion = UnconditionalLabelVersion > Int8Version && UnconditionalLabelVersion > ExternalDataVersion ? UnconditionalLabelVersion
+            : Int8Version > ExternalDataVersion ? Int8Version : ExternalDataVersion;
 
         /// <summary>
         /// The <c>formatVersion</c> a package with these graph precisions (and data files, if any) needs: the lowest that
         /// can describe them, so packages without either stay readable by every reader since version 1.
         /// </summary>
-        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions, bool externalData = false)
+        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions, bool externalData = false, bool unconditionalLabelInput = false)
         {
             int version = Version;
+            if (unconditionalLabelInput) version = System.Math.Max(version, UnconditionalLabelVersion);
             if (System.Linq.Enumerable.Contains(graphPrecisions, Precision.Int8)) version = System.Math.Max(version, Int8Version);
             if (externalData) version = System.Math.Max(version, ExternalDataVersion);
             return version;

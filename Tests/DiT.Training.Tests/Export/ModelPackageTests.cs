@@ -56,7 +56,8 @@ public class ModelPackageTests : TempDirectoryTest
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         Assert.That(root.GetProperty("format").GetString(), Is.EqualTo("ditplugin-model-package"));
-        Assert.That(root.GetProperty("formatVersion").GetInt32(), Is.EqualTo(1));
+        Assert.That(root.GetProperty("formatVersion").GetInt32(), Is.EqualTo(3), "the y_uncond input (negative guidance)");
+        Assert.That(root.GetProperty("guidance").GetProperty("unconditionalLabelInput").GetBoolean(), Is.True);
         Assert.That(root.GetProperty("latent").ValueKind, Is.EqualTo(JsonValueKind.Null));
         Assert.That(root.GetProperty("license").GetProperty("commercialUse").GetBoolean(), Is.True);
         var arch = root.GetProperty("architecture");

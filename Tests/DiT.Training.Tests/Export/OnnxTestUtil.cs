@@ -1,3 +1,4 @@
+using DiTPlugin.Contract.Package;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -33,7 +34,8 @@ internal static class OnnxTestUtil
         return model;
     }
 
-    public sealed record Inputs(float[] X, float[] T, long[] Y, long[] XShape);
+    /// <summary>A graph's inputs; <paramref name="NullClass"/> feeds y_uncond (graphs that take it) for plain guidance.</summary>
+    public sealed record Inputs(float[] X, float[] T, long[] Y, long[] XShape, long NullClass = -1);
 
     public static Inputs RandomInputs(DiTConfig cfg, int batch, ulong seed = 7)
     {
@@ -44,7 +46,7 @@ internal static class OnnxTestUtil
         var tArr = t.data<float>().ToArray();
         tArr[0] = 999;
         using var y = randint(0, cfg.NumClasses, new long[] { batch }, generator: gen, dtype: int64);
-        return new Inputs(x.data<float>().ToArray(), tArr, y.data<long>().ToArray(), x.shape);
+        return new Inputs(x.data<float>().ToArray(), tArr, y.data<long>().ToArray(), x.shape, cfg.NumClasses);
     }
 
     /// <summary>TorchSharp reference: (eps, v) as the package defines them, from DiTModel.ForwardWithCfg.</summary>
@@ -71,13 +73,18 @@ internal static class OnnxTestUtil
         return (eps, v);
     }
 
-    public static (float[] Eps, float[] V) RunOrt(InferenceSession session, Inputs inp, float cfgScale)
+    /// <param name="yUncond">The unconditional half's labels for graphs that take them; null: the null class (plain guidance).</param>
+    public static (float[] Eps, float[] V) RunOrt(InferenceSession session, Inputs inp, float cfgScale, long[]? yUncond = null)
     {
         using var x = OrtValue.CreateTensorValueFromMemory(inp.X, inp.XShape);
         using var t = OrtValue.CreateTensorValueFromMemory(inp.T, new long[] { inp.T.Length });
         using var y = OrtValue.CreateTensorValueFromMemory(inp.Y, new long[] { inp.Y.Length });
         using var s = OrtValue.CreateTensorValueFromMemory(new[] { cfgScale }, new long[] { 1 });
         var inputs = new Dictionary<string, OrtValue> { ["x"] = x, ["t"] = t, ["y"] = y, ["cfg_scale"] = s };
+        using var u = session.InputMetadata.ContainsKey(GraphTensors.YUncond)
+            ? OrtValue.CreateTensorValueFromMemory(yUncond ?? Enumerable.Repeat(inp.NullClass, inp.Y.Length).ToArray(), new long[] { inp.Y.Length })
+            : null;
+        if (u != null) inputs[GraphTensors.YUncond] = u;
         using var ro = new RunOptions();
         using var outs = session.Run(ro, inputs, new[] { "eps", "v" });
         return (outs[0].GetTensorDataAsSpan<float>().ToArray(), outs[1].GetTensorDataAsSpan<float>().ToArray());

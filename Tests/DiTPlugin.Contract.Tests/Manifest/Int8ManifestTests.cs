@@ -42,7 +42,7 @@ public class Int8ManifestTests
     {
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Fp16 }), Is.EqualTo(1), "old packages keep version 1: every reader takes them");
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Int8 }), Is.EqualTo(2));
-        Assert.That(ModelManifest.SupportedFormatVersion, Is.EqualTo(2));
+        Assert.That(ModelManifest.SupportedFormatVersion, Is.EqualTo(3), "version 3: the y_uncond input (UnconditionalLabelManifestTests)");
         Assert.That(PackageFiles.DiTGraph(Precision.Int8), Is.EqualTo("dit_int8.onnx"));
     }
 }

@@ -21,6 +21,13 @@ public sealed record DiTExportOptions
     /// <summary>Store weights as float16 and compute in float16 (graph I/O stays float32).</summary>
     public bool Fp16 { get; init; }
 
+    /// <summary>
+    /// The unconditional half's labels come from the input y_uncond (<see cref="GraphTensors.YUncond"/>) instead of a
+    /// constant null class, so a caller can guide away from a class (negative guidance). Packages with it are
+    /// formatVersion 3; false writes the graphs older readers take.
+    /// </summary>
+    public bool UnconditionalLabelInput { get; init; } = true;
+
     /// <summary>Allow weights past 2 GB: the caller moves them to an external data file (<see cref="OnnxExternalData"/>).</summary>
     public bool ExternalData { get; init; }
 
@@ -42,6 +49,9 @@ public sealed record DiTExportOptions
 /// </summary>
 public static class DiTOnnxExporter
 {
+    /// <summary>The constant labels of the unconditional half in graphs without <see cref="DiTExportOptions.UnconditionalLabelInput"/>.</summary>
+    public const string NullLabels = "null_labels";
+
     public const float LayerNormEps = 1e-6f;
 
     public static ModelProto Build(DiTConfig config, IReadOnlyDictionary<string, Tensor> weights, DiTExportOptions? options = null)
@@ -78,6 +88,7 @@ public static class DiTOnnxExporter
         private readonly int batch;
         private readonly int guided;
         private readonly bool doubled;                 // cond + uncond halves (needs a null class)
+        private readonly bool uncondInput;             // the uncond half's labels are the input y_uncond
         private readonly long n;                       // rows inside the graph
         private readonly int d;
         private readonly Dictionary<(OnnxType, float), OnnxValue> scalars = new();
@@ -95,6 +106,7 @@ public static class DiTOnnxExporter
             batch = o.Batch;
             guided = o.ResolveGuidedChannels(config);
             doubled = config.ClassDropoutProb > 0;
+            uncondInput = doubled && o.UnconditionalLabelInput;
             n = doubled ? 2L * batch : batch;
             d = config.HiddenSize;
         }
@@ -267,6 +279,7 @@ public static class DiTOnnxExporter
             var t = g.Input(GraphTensors.T, OnnxType.Float, batch);
             var y = g.Input(GraphTensors.Y, OnnxType.Int64, batch);
             var cfgScale = g.Input(GraphTensors.CfgScale, OnnxType.Float, 1);
+            var yUncond = uncondInput ? g.Input(GraphTensors.YUncond, OnnxType.Int64, batch) : null;
 
             // Timestep embedding: [cos, sin](t * freqs) in float32 (t up to ~1000 needs it), then the MLP.
             using var k = arange(TimestepEmbedder.FrequencySize / 2, dtype: float32);
@@ -278,12 +291,12 @@ public static class DiTOnnxExporter
             var tEmbB = Linear(SiLU(t1, "t_embedder.mlp.1"), "t_embedder.mlp.2");          // (B, D)
             var tEmb = doubled ? g.Concat(new[] { tEmbB, tEmbB }, 0, "t_emb") : tEmbB;     // (N, D)
 
-            // Labels: [y, null] for the unconditional half.
+            // Labels: [y, null] for the unconditional half, or [y, y_uncond] when the caller gives them.
             var labels = y;
             if (doubled)
             {
-                var nulls = g.Int64s("null_labels", Enumerable.Repeat((long)cfg.NumClasses, batch).ToArray());
-                labels = g.Concat(new[] { y, nulls }, 0, "labels");
+                var uncond = yUncond ?? g.Int64s(NullLabels, Enumerable.Repeat((long)cfg.NumClasses, batch).ToArray());
+                labels = g.Concat(new[] { y, uncond }, 0, "labels");
             }
             var table = g.Initializer("y_embedder.embedding_table.weight", Weight("y_embedder.embedding_table.weight"), ct);
             var yEmb = g.Gather(table, labels, "y_emb");                                    // (N, D)

@@ -200,7 +200,7 @@ public sealed class GraphBuilder
         return a;
     }
 
-    private static ValueInfoProto ValueInfo(OnnxValue v)
+    internal static ValueInfoProto ValueInfo(OnnxValue v)
     {
         var shape = new TensorShapeProto();
         foreach (var d in v.Shape) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });

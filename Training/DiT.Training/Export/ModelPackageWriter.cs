@@ -29,6 +29,8 @@ public sealed record ModelPackageRequest
     public int Timesteps { get; init; } = 1000;
     public int Batch { get; init; } = 1;
     public int? GuidedChannels { get; init; }
+    /// <summary>DiT graphs with the y_uncond input (negative guidance; formatVersion 3). False: the graphs older readers take.</summary>
+    public bool UnconditionalLabelInput { get; init; } = true;
     /// <summary>sampling.clipDenoised; null = the package's space default (pixel: clip, latent: don't).</summary>
     public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
@@ -250,7 +252,7 @@ public static class ModelPackageWriter
     /// </summary>
     private static List<(GraphInfo Entry, Func<byte[]> Make)> Plan(ModelPackageRequest r, DiTConfig cfg, Dictionary<string, OnnxExternalData.Split>? splits = null)
     {
-        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels };
+        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels, UnconditionalLabelInput = r.UnconditionalLabelInput };
         var plan = new List<(GraphInfo, Func<byte[]>)>();
         GraphInfo Entry(GraphRole role, Precision precision, string file, int? tileSize = null, Padding padding = Padding.Zeros) => new()
         {
@@ -327,6 +329,9 @@ public static class ModelPackageWriter
         return plan;
     }
 
+    /// <summary>Whether the DiT graphs take y_uncond: asked for, and the model has a null class (so it guides at all).</summary>
+    private static bool UncondInput(ModelPackageRequest r, DiTConfig cfg) => r.UnconditionalLabelInput && cfg.ClassDropoutProb > 0;
+
     /// <summary>model.json for a request and its graphs (with their sha256, or placeholders before they are built).</summary>
     private static ModelManifest Manifest(ModelPackageRequest r, DiTConfig cfg, IReadOnlyList<GraphInfo> graphs)
     {
@@ -341,7 +346,7 @@ public static class ModelPackageWriter
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null)),
+            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null), UncondInput(r, cfg)),
             Name = r.Name,
             Description = r.Description,
             License = r.License,
@@ -358,7 +363,11 @@ public static class ModelPackageWriter
             Latent = latent,
             Classes = new ClassesInfo { Count = cfg.NumClasses, NullClass = cfg.ClassDropoutProb > 0 ? cfg.NumClasses : null, Names = names, Synonyms = r.Synonyms },
             Schedule = new ScheduleInfo { Kind = r.ScheduleKind, Timesteps = r.Timesteps },
-            Guidance = new GuidanceInfo { GuidedChannels = new DiTExportOptions { GuidedChannels = r.GuidedChannels }.ResolveGuidedChannels(cfg) },
+            Guidance = new GuidanceInfo
+            {
+                GuidedChannels = new DiTExportOptions { GuidedChannels = r.GuidedChannels }.ResolveGuidedChannels(cfg),
+                UnconditionalLabelInput = UncondInput(r, cfg) ? true : null,
+            },
             Sampling = new SamplingInfo { ClipDenoised = r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null) },
             Graphs = graphs,
             ContentHash = ModelManifest.ContentHashOf(graphs),

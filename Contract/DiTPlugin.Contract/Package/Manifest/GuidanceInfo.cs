@@ -8,5 +8,13 @@ namespace DiTPlugin.Contract.Package
         /// (as their forward_with_cfg does).
         /// </summary>
         public int GuidedChannels { get; init; }
+
+        /// <summary>
+        /// True when the DiT graphs take the unconditional half's labels as the input y_uncond (negative-class guidance);
+        /// needs formatVersion 3. Absent (null) in older packages, whose graphs hold the null class as a constant:
+        /// `dit upgrade` turns that constant into the input.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public bool? UnconditionalLabelInput { get; init; }
     }
 }

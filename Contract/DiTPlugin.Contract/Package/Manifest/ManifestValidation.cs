@@ -77,6 +77,13 @@ namespace DiTPlugin.Contract.Package
             Schedule(m.Schedule);
             if (m.Guidance is null || m.Guidance.GuidedChannels < 0 || m.Guidance.GuidedChannels > input.Channels)
                 throw Bad($"guidance.guidedChannels must be in 0..{input.Channels}.");
+            if (m.Guidance.UnconditionalLabelInput == true)
+            {
+                if (m.FormatVersion < PackageFormat.UnconditionalLabelVersion)
+                    Report(Bad($"guidance.unconditionalLabelInput needs formatVersion {PackageFormat.UnconditionalLabelVersion} or later (the manifest says {m.FormatVersion}); older readers do not know the input."));
+                if (m.Classes?.NullClass is null)
+                    Report(Bad("guidance.unconditionalLabelInput needs classes.nullClass: without a null class the graph runs no guidance."));
+            }
             if (m.License is null || string.IsNullOrWhiteSpace(m.License.Id)) throw Bad("license.id is missing.");
             Length("license.id", m.License.Id, ManifestLimits.MaxNameChars);
             Length("license.text", m.License.Text, ManifestLimits.MaxTextChars);

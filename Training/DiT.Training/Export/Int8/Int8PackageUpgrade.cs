@@ -22,9 +22,9 @@ public static class Int8PackageUpgrade
         var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
         var old = manifest.Graphs.FirstOrDefault(g => g.Role == GraphRole.DiT && g.Precision == Precision.Int8);
         if (old != null && !replace)
-            throw new InvalidOperationException($"{folder} already has an int8 DiT graph ({old.File}); pass --replace to make it again.");
+            throw new ArgumentException($"{folder} already has an int8 DiT graph ({old.File}); pass --replace to make it again.");
         var fp32 = manifest.Graphs.FirstOrDefault(g => g.Role == GraphRole.DiT && g.Precision == Precision.Fp32)
-            ?? throw new InvalidOperationException($"{folder} has no fp32 DiT graph to quantize.");
+            ?? throw new ArgumentException($"{folder} has no fp32 DiT graph to quantize.");
         // model.json was validated by Parse: the file is a plain relative path inside the package.
         var bytes = File.ReadAllBytes(Path.Combine(folder, fp32.File));
         if (ModelPackageWriter.Sha256Hex(bytes) != fp32.Sha256.ToLowerInvariant())
@@ -41,18 +41,11 @@ public static class Int8PackageUpgrade
             ContentHash = ModelManifest.ContentHashOf(graphs),
         };
         // The graph first: a package whose model.json names a missing file would be broken; an extra file is harmless.
-        WriteAtomically(Path.Combine(folder, PackageFiles.DiTInt8), int8);
-        WriteAtomically(manifestPath, System.Text.Encoding.UTF8.GetBytes(upgraded.ToJson()));
+        DiT.Training.Formats.AtomicFile.Write(Path.Combine(folder, PackageFiles.DiTInt8), s => s.Write(int8));
+        DiT.Training.Formats.AtomicFile.Write(manifestPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(upgraded.ToJson())));
         // A replaced graph's weights file is named by nothing now (the new graph keeps its weights inline).
         if (old?.DataFile != null) File.Delete(Path.Combine(folder, old.DataFile));
         if (old != null && old.File != PackageFiles.DiTInt8) File.Delete(Path.Combine(folder, old.File));
         return upgraded;
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
     }
 }
