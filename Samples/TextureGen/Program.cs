@@ -8,9 +8,10 @@ using DiTPlugin.Contract.Package;
 using DiTPlugin.Samples;
 
 // texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
-//            [--init PNG [--strength S] [--mask PNG]]
+//            [--init PNG [--strength S] [--mask PNG]] [--negative CLASS]
 // With no class names it makes one texture of every class of the model. --init starts from a texture (variations:
-// strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. The default model is the one shipped in
+// strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. --negative guides away
+// from a class instead of from the unconditional prediction. The default model is the one shipped in
 // models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
 var classes = new List<string>();
 string? model = null, outDir = "textures";
@@ -18,9 +19,9 @@ ulong seed = 0;
 int steps = 25, count = 1;
 Precision? precision = null;   // null: the Plugin's choice (int8 on the CPU when the package has it)
 float cfg = 4f, strength = 0.5f;
-string? initPath = null, maskPath = null;
+string? initPath = null, maskPath = null, negative = null;
 bool strengthGiven = false;
-const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]]";
+const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS]";
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -38,6 +39,7 @@ try
             case "--init": initPath = Next(); break;
             case "--strength": strength = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); strengthGiven = true; break;
             case "--mask": maskPath = Next(); break;
+            case "--negative": negative = Next(); break;
             case "-h" or "--help":
                 Console.WriteLine(Usage);
                 return 0;
@@ -64,7 +66,7 @@ try
         var images = dit.Generate(new GenerationOptions
         {
             ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, CfgScale = cfg,
-            InitImage = init, Strength = strength, Mask = mask,
+            InitImage = init, Strength = strength, Mask = mask, NegativeClassName = negative,
         });
         for (int k = 0; k < images.Count; k++)
         {
