@@ -261,6 +261,34 @@ namespace DiTPlugin
             return new GenerationJob(this, options, classIds, chain, targets, negative);
         }
 
+        /// <summary>
+        /// Seam repair: regenerates a band of <paramref name="bandFraction"/> of the side along the wrap edges of an existing
+        /// texture (inpainting with the seamless sampler, so the model sees the band whole across the wrap), keeping
+        /// the rest of the texture bit for bit. <paramref name="options"/> gives the class, seed, steps and the rest;
+        /// its InitImage, Mask, Strength and Seamless are set here. Pixel-space packages (as <see cref="GenerationOptions.InitImage"/>).
+        /// </summary>
+        public GeneratedImage MakeSeamless(SourceImage texture, GenerationOptions options, double bandFraction = 0.125)
+        {
+            if (texture is null) throw new ArgumentNullException(nameof(texture));
+            if (options is null) throw new ArgumentNullException(nameof(options));
+            if (!(bandFraction > 0 && bandFraction < 0.5))
+                throw new ArgumentOutOfRangeException(nameof(bandFraction), bandFraction, "The band is a fraction of the side in (0, 0.5): each edge gets that much.");
+            int w = texture.Width, h = texture.Height;
+            int bx = Math.Max(1, (int)Math.Round(w * bandFraction)), by = Math.Max(1, (int)Math.Round(h * bandFraction));
+            var mask = new float[w * h];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    mask[y * w + x] = x < bx || x >= w - bx || y < by || y >= h - by ? 1f : 0f;
+            var o = options.Clone();
+            o.InitImage = texture;
+            o.Mask = mask;
+            o.Strength = 1f;
+            o.Seamless = true;
+            var images = Generate(o);
+            if (images.Count != 1) throw new ArgumentException($"MakeSeamless repairs one texture: give one class, not {images.Count}.", nameof(options));
+            return images[0];
+        }
+
         /// <summary>The class guidance moves away from (NegativeClassId or NegativeClassName), or null for the null class.</summary>
         private int? ResolveNegativeClass(GenerationOptions options)
         {

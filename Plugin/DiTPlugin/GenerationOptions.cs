@@ -82,6 +82,9 @@ namespace DiTPlugin
         /// <summary>The decoded image, the raw final sample, or both (default: the image).</summary>
         public GenerationOutputs Outputs { get; set; } = GenerationOutputs.Image;
 
+        /// <summary>A shallow copy: the same class lists, arrays and callbacks, its own settings.</summary>
+        public GenerationOptions Clone() => (GenerationOptions)MemberwiseClone();
+
         /// <summary>
         /// Options that regenerate exactly the image a recipe describes. A recipe of an image made from a texture needs
         /// that texture (and mask) again; their sha256 in the recipe must match.
