@@ -52,6 +52,9 @@ namespace DiTPlugin
         /// gives an older package the input).
         /// </summary>
         public bool SupportsNegativeGuidance => Manifest.Guidance.UnconditionalLabelInput == true;
+
+        /// <summary>Whether the package's DiT graphs can mix two classes' embeddings (<see cref="GenerationOptions.MixClassId"/>; formatVersion 3).</summary>
+        public bool SupportsClassMixing => Manifest.Guidance.ClassMixInput == true;
         /// <summary>The eps channels guidance acts on (the official DiT weights guide 3 of their 4 latent channels).</summary>
         public int GuidedChannels => Manifest.Guidance.GuidedChannels;
 
@@ -90,6 +93,8 @@ namespace DiTPlugin
             };
             if (m.Guidance.UnconditionalLabelInput == true)
                 inputs = inputs.Append(new TensorSpec(GraphTensors.YUncond, typeof(long), b)).ToArray();
+            if (m.Guidance.ClassMixInput == true)
+                inputs = inputs.Append(new TensorSpec(GraphTensors.YMix, typeof(long), b)).Append(new TensorSpec(GraphTensors.Mix, typeof(float), b)).ToArray();
             var outputs = new[] { new TensorSpec(GraphTensors.Eps, typeof(float), b, c, s, s), new TensorSpec(GraphTensors.V, typeof(float), b, c, s, s) };
             bool latent = m.Input.Space == InputSpace.Latent && m.Latent != null;
             reporter.Begin("creating the ONNX Runtime session for " + g.File);
@@ -257,8 +262,31 @@ namespace DiTPlugin
             }
             CheckInitImage(options);
             int? negative = ResolveNegativeClass(options);
+            int? mixClass = ResolveMixClass(options);
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
-            return new GenerationJob(this, options, classIds, chain, targets, negative);
+            return new GenerationJob(this, options, classIds, chain, targets, negative, mixClass);
+        }
+
+        /// <summary>The class mixed into every image's class (MixClassId or MixClassName), or null for none.</summary>
+        private int? ResolveMixClass(GenerationOptions options)
+        {
+            if (options.MixClassId is null && options.MixClassName is null) return null;
+            if (options.MixClassId != null && options.MixClassName != null)
+                throw new ArgumentException("Give MixClassId or MixClassName, not both.", nameof(options));
+            if (!SupportsClassMixing)
+                throw new NotSupportedException($"Package '{Name}' was exported before class mixing: its graph has no y_mix input. Re-export it with `dit export` (formatVersion 3).");
+            if (!(options.Mix >= 0 && options.Mix <= 1))
+                throw new ArgumentOutOfRangeException(nameof(options), options.Mix, "Mix must be in [0, 1] (0 = the requested class alone, 1 = the mixed-in class alone).");
+            if (options.MixClassId is int id)
+            {
+                if (id < 0 || id >= Catalog.Count)
+                    throw new ArgumentOutOfRangeException(nameof(options), id, $"Unknown MixClassId {id}: valid ids are 0..{Catalog.Count - 1}.");
+                return id;
+            }
+            var r = Catalog.Resolve(options.MixClassName!);
+            if (r.Match is not { } m) throw new ArgumentException($"MixClassName: {r.Message} Classes: {ClassList(20)}.", nameof(options));
+            if (r.NeedsAttention) _log?.Invoke("DiTPlugin: MixClassName: " + r.Message);
+            return m.Id;
         }
 
         /// <summary>

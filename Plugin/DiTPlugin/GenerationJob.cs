@@ -34,7 +34,9 @@ namespace DiTPlugin
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly long[]? _yUncond;                      // the unconditional half's labels, when the graph takes them
-        private readonly int? _negative;
+        private readonly int? _negative, _mixClass;
+        private readonly long[]? _yMix;                         // class mixing: the second class and its weight per slot
+        private readonly float[]? _mix;
         private readonly List<GeneratedImage> _results = new List<GeneratedImage>();
         private readonly Func<TimeSpan> _clock;
         private TimeSpan _active, _lastStep;                    // time inside steps in all; the last step's duration
@@ -47,7 +49,7 @@ namespace DiTPlugin
         public GenerationProgress Progress { get; private set; }
 
         internal GenerationJob(DiT dit, GenerationOptions options, int[] classIds, SpacedSchedule chain, IReadOnlyList<ITextureTarget?>? targets = null,
-            int? negativeClass = null)
+            int? negativeClass = null, int? mixClass = null)
         {
             _dit = dit;
             _options = options;
@@ -72,6 +74,12 @@ namespace DiTPlugin
             _y = new long[_batch];
             _cfg = new[] { options.CfgScale };
             _negative = negativeClass;
+            _mixClass = mixClass;
+            if (dit.SupportsClassMixing)
+            {
+                _yMix = new long[_batch];
+                _mix = new float[_batch];   // 0 without a mix class: y alone, as a graph without the inputs
+            }
             if (dit.SupportsNegativeGuidance)
             {
                 _yUncond = new long[_batch];
@@ -162,6 +170,9 @@ namespace DiTPlugin
                 {
                     _t[j] = _chain.TimestepMap[i];
                     _y[j] = j < count ? _classIds[first + j] : nullClass;
+                    if (_yMix is null) continue;
+                    _yMix[j] = _mixClass ?? _y[j];
+                    _mix![j] = _mixClass is null ? 0f : _options.Mix;
                 }
                 float[] eps, v;
                 if (_rolled is null)
@@ -238,7 +249,14 @@ namespace DiTPlugin
             return (_eps!, _v!);
         }
 
-        private float[][] RunGraph(float[] x) => _yUncond is null ? _dit.Graph.Run(x, _t, _y, _cfg) : _dit.Graph.Run(x, _t, _y, _cfg, _yUncond);
+        /// <summary>One graph run, with the inputs this package's graph has (y_uncond, y_mix and mix are optional).</summary>
+        private float[][] RunGraph(float[] x)
+        {
+            var inputs = new List<Array> { x, _t, _y, _cfg };
+            if (_yUncond != null) inputs.Add(_yUncond);
+            if (_yMix != null) { inputs.Add(_yMix); inputs.Add(_mix!); }
+            return _dit.Graph.Run(inputs.ToArray());
+        }
 
         private uint ImageIndex(int k) => unchecked(_options.FirstImageIndex + (uint)k);
 
@@ -342,6 +360,8 @@ namespace DiTPlugin
             Strength = _options.InitImage != null ? _options.Strength : (float?)null,
             MaskSha256 = _options.InitImage != null && _options.Mask is { } mask ? Recipe.MaskHash(mask) : null,
             NegativeClassId = _negative,
+            MixClassId = _mixClass,
+            Mix = _mixClass is null ? (float?)null : _options.Mix,
         };
     }
 }

@@ -26,6 +26,15 @@ namespace DiTPlugin
         public int? NegativeClassId { get; set; }
         /// <summary>As <see cref="NegativeClassId"/>, by name (resolved like <see cref="ClassNames"/>).</summary>
         public string? NegativeClassName { get; set; }
+        /// <summary>
+        /// Class mixing: every image's label embedding becomes (1 − <see cref="Mix"/>)·E[class] + Mix·E[this class], a
+        /// blend between two materials that no prompt gives. Needs <see cref="DiT.SupportsClassMixing"/>. Part of the recipe.
+        /// </summary>
+        public int? MixClassId { get; set; }
+        /// <summary>As <see cref="MixClassId"/>, by name.</summary>
+        public string? MixClassName { get; set; }
+        /// <summary>The weight of the mixed-in class, in [0, 1] (0 = the requested class alone).</summary>
+        public float Mix { get; set; } = 0.5f;
         /// <summary>Report a preview of the predicted x₀ every this many steps (0 = never).</summary>
         public int PreviewEvery { get; set; }
         /// <summary>
@@ -115,6 +124,8 @@ namespace DiTPlugin
             Mask = mask,
             Strength = recipe.Strength ?? 0.5f,
             NegativeClassId = recipe.NegativeClassId,
+            MixClassId = recipe.MixClassId,
+            Mix = recipe.Mix ?? 0.5f,
             ClassIds = new[] { recipe.ClassId },
             Seed = recipe.Seed,
             FirstImageIndex = recipe.ImageIndex,

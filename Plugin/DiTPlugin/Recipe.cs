@@ -38,6 +38,11 @@ namespace DiTPlugin
         /// <summary>The class guidance moved away from (negative guidance); null for plain classifier-free guidance.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? NegativeClassId { get; set; }
+        /// <summary>The class mixed in (class mixing) and its weight; null when none.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? MixClassId { get; set; }
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public float? Mix { get; set; }
 
         /// <summary>sha256 of a mask's float32 values, little-endian.</summary>
         public static string MaskHash(float[] mask)

@@ -8,10 +8,11 @@ using DiTPlugin.Contract.Package;
 using DiTPlugin.Samples;
 
 // texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
-//            [--init PNG [--strength S] [--mask PNG]] [--negative CLASS]
+//            [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]]
 // With no class names it makes one texture of every class of the model. --init starts from a texture (variations:
 // strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. --negative guides away
-// from a class instead of from the unconditional prediction. The default model is the one shipped in
+// from a class instead of from the unconditional prediction; --mix blends another class's embedding in (weight 0.5
+// unless given). The default model is the one shipped in
 // models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
 var classes = new List<string>();
 string? model = null, outDir = "textures";
@@ -19,9 +20,10 @@ ulong seed = 0;
 int steps = 25, count = 1;
 Precision? precision = null;   // null: the Plugin's choice (int8 on the CPU when the package has it)
 float cfg = 4f, strength = 0.5f;
-string? initPath = null, maskPath = null, negative = null;
+string? initPath = null, maskPath = null, negative = null, mixClass = null;
+float mixWeight = 0.5f;
 bool strengthGiven = false;
-const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS]";
+const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]]";
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -40,6 +42,13 @@ try
             case "--strength": strength = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); strengthGiven = true; break;
             case "--mask": maskPath = Next(); break;
             case "--negative": negative = Next(); break;
+            case "--mix":
+                var mixArg = Next();
+                int colon = mixArg.LastIndexOf(':');
+                mixClass = colon < 0 ? mixArg : mixArg.Substring(0, colon);
+                if (colon >= 0 && !float.TryParse(mixArg.Substring(colon + 1), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out mixWeight))
+                    throw new ArgumentException($"--mix {mixArg}: the weight after ':' must be a number in [0, 1].");
+                break;
             case "-h" or "--help":
                 Console.WriteLine(Usage);
                 return 0;
@@ -66,7 +75,7 @@ try
         var images = dit.Generate(new GenerationOptions
         {
             ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, CfgScale = cfg,
-            InitImage = init, Strength = strength, Mask = mask, NegativeClassName = negative,
+            InitImage = init, Strength = strength, Mask = mask, NegativeClassName = negative, MixClassName = mixClass, Mix = mixWeight,
         });
         for (int k = 0; k < images.Count; k++)
         {

@@ -27,10 +27,10 @@ public class NegativeGuidanceTests
         return model;
     }
 
-    private static ModelManifest Export(DiTModel model, string path, bool uncondInput) => ModelPackageWriter.Write(path, new ModelPackageRequest
+    private static ModelManifest Export(DiTModel model, string path, bool uncondInput, bool mixInput = false) => ModelPackageWriter.Write(path, new ModelPackageRequest
     {
         Config = model.Config, Weights = model.state_dict(), ClassNames = new[] { "stone", "brick", "moss", "sand" }, Name = "tiny-neg",
-        UnconditionalLabelInput = uncondInput,
+        UnconditionalLabelInput = uncondInput, ClassMixInput = mixInput,
     });
 
     [Test]
@@ -82,13 +82,56 @@ public class NegativeGuidanceTests
                 var e = Assert.Throws<NotSupportedException>(() => old.CreateJob(new GenerationOptions { ClassIds = new[] { 1 }, NegativeClassId = 2 }));
                 Assert.That(e!.Message, Does.Contain("dit upgrade --package"));
             }
-            var upgraded = UnconditionalLabelUpgrade.Apply(oldPath);
-            Assert.That((upgraded.FormatVersion, upgraded.Guidance.UnconditionalLabelInput), Is.EqualTo((3, (bool?)true)));
+            var upgraded = GuidanceInputsUpgrade.Apply(oldPath);
+            Assert.That((upgraded.FormatVersion, upgraded.Guidance.UnconditionalLabelInput, upgraded.Guidance.ClassMixInput), Is.EqualTo((3, (bool?)true, (bool?)true)));
             Assert.That(ModelPackageWriter.ReadAndVerify(oldPath), Is.EqualTo(upgraded));
-            Assert.That(File.ReadAllBytes(Path.Combine(oldPath, PackageFiles.DiT)), Is.EqualTo(File.ReadAllBytes(Path.Combine(newPath, PackageFiles.DiT))),
-                "the upgraded graph is byte for byte the graph exported with the input");
             Assert.That(Make(oldPath, 2).Sample, Is.EqualTo(away.Sample));
-            Assert.Throws<ArgumentException>(() => UnconditionalLabelUpgrade.Apply(oldPath), "only once");
+            // Against a fresh export with both inputs, with both in use: the same numbers.
+            var bothPath = Path.Combine(dir, "both");
+            Export(model, bothPath, uncondInput: true, mixInput: true);
+            float[] Mixed(string path)
+            {
+                using var dit = DiT.Load(path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
+                return dit.Generate(new GenerationOptions { ClassIds = new[] { 1 }, Steps = 6, Seed = 3, CfgScale = 3f, NegativeClassId = 2, MixClassId = 3, Mix = 0.3f,
+                    Outputs = GenerationOutputs.Sample })[0].Sample!;
+            }
+            Assert.That(Mixed(oldPath), Is.EqualTo(Mixed(bothPath)));
+            Assert.Throws<ArgumentException>(() => GuidanceInputsUpgrade.Apply(oldPath), "only once");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Test]
+    public void ClassMixingBlendsTwoClassesAndItsEndsAreTheClassesThemselves()
+    {
+        var dir = Directory.CreateTempSubdirectory("dit-mix-").FullName;
+        try
+        {
+            using var model = TinyModel();
+            var path = Path.Combine(dir, "mix");
+            var written = Export(model, path, uncondInput: true, mixInput: true);
+            Assert.That(written.Guidance.ClassMixInput, Is.True);
+            using var dit = DiT.Load(path, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu });
+            Assert.That(dit.SupportsClassMixing, Is.True);
+            float[] Make(int cls, int? mixClass, float w)
+            {
+                var o = new GenerationOptions { ClassIds = new[] { cls }, Steps = 6, Seed = 8, CfgScale = 3f, Outputs = GenerationOutputs.Sample, MixClassId = mixClass, Mix = w };
+                return dit.Generate(o)[0].Sample!;
+            }
+            var stone = Make(0, null, 0.5f);
+            var moss = Make(2, null, 0.5f);
+            Assert.That(Make(0, 2, 0f), Is.EqualTo(stone), "weight 0: the class alone");
+            Assert.That(Make(0, 2, 1f), Is.EqualTo(moss), "weight 1: the mixed-in class alone");
+            var half = Make(0, 2, 0.5f);
+            double Dist(float[] a, float[] b) => a.Zip(b, (p, q) => Math.Abs(p - q)).Max();
+            Assert.That(Dist(half, stone), Is.GreaterThan(1e-3));
+            Assert.That(Dist(half, moss), Is.GreaterThan(1e-3));
+
+            var img = dit.Generate(new GenerationOptions { ClassNames = new[] { "stone" }, MixClassName = "moss", Mix = 0.3f, Steps = 6, Seed = 8 })[0];
+            Assert.That((img.Recipe.MixClassId, img.Recipe.Mix), Is.EqualTo(((int?)2, (float?)0.3f)));
+            Assert.That(dit.Generate(GenerationOptions.FromRecipe(Recipe.FromJson(img.Recipe.ToJson())))[0].Rgba8, Is.EqualTo(img.Rgba8));
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => dit.CreateJob(new GenerationOptions { ClassIds = new[] { 0 }, MixClassId = 1, Mix = 1.5f }));
+            Assert.That(e!.Message, Does.Contain("Mix must be in [0, 1]"));
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -18,6 +18,13 @@ namespace DiTPlugin.Contract.Package
         /// guidance.unconditionalLabelInput (formatVersion 3); older graphs hold the null class as a constant.
         /// </summary>
         public const string YUncond = "y_uncond";
+        /// <summary>
+        /// DiT input, a second class per image, int64 [B], mixed into the conditional label embedding with weight
+        /// <see cref="Mix"/> (class mixing). Only with guidance.classMixInput (formatVersion 3).
+        /// </summary>
+        public const string YMix = "y_mix";
+        /// <summary>DiT input, float32 [B] in [0, 1]: the conditional label embedding is (1 − w)·E[y] + w·E[y_mix]; 0 is y alone.</summary>
+        public const string Mix = "mix";
         /// <summary>DiT input guidance scale, float32 [1].</summary>
         public const string CfgScale = "cfg_scale";
         /// <summary>DiT output, the guided noise prediction, float32 [B, C, S, S].</summary>

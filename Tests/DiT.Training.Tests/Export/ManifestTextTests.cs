@@ -43,14 +43,14 @@ public class ManifestTextTests
             Dataset = "Fashion-MNIST",
             FinalLoss = 0.0123456789,
             TrainingSteps = 3000,
-            UnconditionalLabelInput = false,   // the format before negative guidance: written byte for byte as then
+            UnconditionalLabelInput = false, ClassMixInput = false,   // the format before version 3: written byte for byte as then
         };
         Assert.That(WithoutHashes(Written(request)), Is.EqualTo(WithoutHashes(Pinned("model_json_pixel.json"))));
         // With the y_uncond input (the default now) exactly two things change: the version and the guidance flag.
         string expected = WithoutHashes(Pinned("model_json_pixel.json"))
             .Replace("\"formatVersion\": 1,", "\"formatVersion\": 3,")
-            .Replace("\"guidedChannels\": 1\n", "\"guidedChannels\": 1,\n    \"unconditionalLabelInput\": true\n");
-        Assert.That(WithoutHashes(Written(request with { UnconditionalLabelInput = true })), Is.EqualTo(expected));
+            .Replace("\"guidedChannels\": 1\n", "\"guidedChannels\": 1,\n    \"unconditionalLabelInput\": true,\n    \"classMixInput\": true\n");
+        Assert.That(WithoutHashes(Written(request with { UnconditionalLabelInput = true, ClassMixInput = true })), Is.EqualTo(expected));
     }
 
     [Test]
@@ -79,7 +79,7 @@ public class ManifestTextTests
                 new VaeDecoderGraph(new byte[] { 2 }, Precision.Fp16),
                 new VaeDecoderGraph(new byte[] { 3 }, Precision.Fp32, TileSize: 4),
             },
-            UnconditionalLabelInput = false,
+            UnconditionalLabelInput = false, ClassMixInput = false,
         };
         Assert.That(WithoutHashes(Written(request)), Is.EqualTo(WithoutHashes(Pinned("model_json_latent.json"))));
     }

@@ -27,7 +27,7 @@ public class NegativeGuidanceGraphTests
         Assert.That(MaxAbs(guided, RunOrt(session, inp, s).Eps), Is.GreaterThan(1e-4), "not the null class's guidance");
 
         // Fed the null class, the input graph is the constant graph, bit for bit.
-        using var old = Session(DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(model, new DiTExportOptions { Batch = 2, UnconditionalLabelInput = false })));
+        using var old = Session(DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(model, new DiTExportOptions { Batch = 2, UnconditionalLabelInput = false, ClassMixInput = false })));
         Assert.That(RunOrt(session, inp, s).Eps, Is.EqualTo(RunOrt(old, inp, s).Eps));
         Assert.That(old.InputMetadata.Keys, Does.Not.Contain("y_uncond"));
     }
@@ -37,6 +37,6 @@ public class NegativeGuidanceGraphTests
     {
         using var model = RandomModel(Tiny(BlockType.AdaLNZero) with { ClassDropoutProb = 0 });
         using var session = Session(DiTOnnxExporter.ToBytes(DiTOnnxExporter.Build(model)));
-        Assert.That(session.InputMetadata.Keys, Is.EqualTo(new[] { "x", "t", "y", "cfg_scale" }));
+        Assert.That(session.InputMetadata.Keys, Is.EqualTo(new[] { "x", "t", "y", "cfg_scale", "y_mix", "mix" }), "no y_uncond; mixing still applies");
     }
 }

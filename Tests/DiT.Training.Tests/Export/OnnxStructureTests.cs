@@ -37,7 +37,8 @@ public class OnnxStructureTests
         // Contract I/O, by name, type and static shape.
         long b = 2, c = cfg.InChannels, s = cfg.InputSize;
         // y_uncond last: the unconditional half's labels (negative guidance), after the inputs older graphs have.
-        var expectIn = new (string, int, long[])[] { ("x", 1, new[] { b, c, s, s }), ("t", 1, new[] { b }), ("y", 7, new[] { b }), ("cfg_scale", 1, new[] { 1L }), ("y_uncond", 7, new[] { b }) };
+        var expectIn = new (string, int, long[])[] { ("x", 1, new[] { b, c, s, s }), ("t", 1, new[] { b }), ("y", 7, new[] { b }), ("cfg_scale", 1, new[] { 1L }), ("y_uncond", 7, new[] { b }),
+            ("y_mix", 7, new[] { b }), ("mix", 1, new[] { b }) };
         var expectOut = new (string, int, long[])[] { ("eps", 1, new[] { b, c, s, s }), ("v", 1, new[] { b, c, s, s }) };
         static (string, int, long[]) Sig(ValueInfoProto v) =>
             (v.Name, v.Type.TensorType.ElemType, v.Type.TensorType.Shape.Dim.Select(d => d.DimValue).ToArray());
@@ -87,7 +88,7 @@ public class OnnxStructureTests
 
         // ONNX Runtime agrees with the declared I/O.
         using var session = Session(bytes);
-        Assert.That(session.InputMetadata.Keys, Is.EqualTo(new[] { "x", "t", "y", "cfg_scale", "y_uncond" }));
+        Assert.That(session.InputMetadata.Keys, Is.EqualTo(new[] { "x", "t", "y", "cfg_scale", "y_uncond", "y_mix", "mix" }));
         Assert.That(session.OutputMetadata["eps"].Dimensions, Is.EqualTo(new[] { 2, (int)c, (int)s, (int)s }));
     }
 }

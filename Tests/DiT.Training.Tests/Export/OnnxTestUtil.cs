@@ -85,6 +85,10 @@ internal static class OnnxTestUtil
             ? OrtValue.CreateTensorValueFromMemory(yUncond ?? Enumerable.Repeat(inp.NullClass, inp.Y.Length).ToArray(), new long[] { inp.Y.Length })
             : null;
         if (u != null) inputs[GraphTensors.YUncond] = u;
+        // Class mixing off: y_mix = y with weight 0 (the graph then computes E[y] exactly).
+        using var ym = session.InputMetadata.ContainsKey(GraphTensors.YMix) ? OrtValue.CreateTensorValueFromMemory(inp.Y.ToArray(), new long[] { inp.Y.Length }) : null;
+        using var mw = session.InputMetadata.ContainsKey(GraphTensors.Mix) ? OrtValue.CreateTensorValueFromMemory(new float[inp.Y.Length], new long[] { inp.Y.Length }) : null;
+        if (ym != null) { inputs[GraphTensors.YMix] = ym; inputs[GraphTensors.Mix] = mw!; }
         using var ro = new RunOptions();
         using var outs = session.Run(ro, inputs, new[] { "eps", "v" });
         return (outs[0].GetTensorDataAsSpan<float>().ToArray(), outs[1].GetTensorDataAsSpan<float>().ToArray());

@@ -28,6 +28,12 @@ public sealed record DiTExportOptions
     /// </summary>
     public bool UnconditionalLabelInput { get; init; } = true;
 
+    /// <summary>
+    /// The inputs y_mix and mix (<see cref="GraphTensors.YMix"/>): the conditional label embedding becomes
+    /// (1 − mix)·E[y] + mix·E[y_mix]; mix 0 computes what a graph without them does, bit for bit. formatVersion 3.
+    /// </summary>
+    public bool ClassMixInput { get; init; } = true;
+
     /// <summary>Allow weights past 2 GB: the caller moves them to an external data file (<see cref="OnnxExternalData"/>).</summary>
     public bool ExternalData { get; init; }
 
@@ -89,6 +95,7 @@ public static class DiTOnnxExporter
         private readonly int guided;
         private readonly bool doubled;                 // cond + uncond halves (needs a null class)
         private readonly bool uncondInput;             // the uncond half's labels are the input y_uncond
+        private readonly bool mixInput;                // the cond half's embedding mixes y with y_mix
         private readonly long n;                       // rows inside the graph
         private readonly int d;
         private readonly Dictionary<(OnnxType, float), OnnxValue> scalars = new();
@@ -107,6 +114,7 @@ public static class DiTOnnxExporter
             guided = o.ResolveGuidedChannels(config);
             doubled = config.ClassDropoutProb > 0;
             uncondInput = doubled && o.UnconditionalLabelInput;
+            mixInput = o.ClassMixInput;
             n = doubled ? 2L * batch : batch;
             d = config.HiddenSize;
         }
@@ -280,6 +288,8 @@ public static class DiTOnnxExporter
             var y = g.Input(GraphTensors.Y, OnnxType.Int64, batch);
             var cfgScale = g.Input(GraphTensors.CfgScale, OnnxType.Float, 1);
             var yUncond = uncondInput ? g.Input(GraphTensors.YUncond, OnnxType.Int64, batch) : null;
+            var yMix = mixInput ? g.Input(GraphTensors.YMix, OnnxType.Int64, batch) : null;
+            var mix = mixInput ? g.Input(GraphTensors.Mix, OnnxType.Float, batch) : null;
 
             // Timestep embedding: [cos, sin](t * freqs) in float32 (t up to ~1000 needs it), then the MLP.
             using var k = arange(TimestepEmbedder.FrequencySize / 2, dtype: float32);
@@ -292,14 +302,19 @@ public static class DiTOnnxExporter
             var tEmb = doubled ? g.Concat(new[] { tEmbB, tEmbB }, 0, "t_emb") : tEmbB;     // (N, D)
 
             // Labels: [y, null] for the unconditional half, or [y, y_uncond] when the caller gives them.
-            var labels = y;
-            if (doubled)
-            {
-                var uncond = yUncond ?? g.Int64s(NullLabels, Enumerable.Repeat((long)cfg.NumClasses, batch).ToArray());
-                labels = g.Concat(new[] { y, uncond }, 0, "labels");
-            }
             var table = g.Initializer("y_embedder.embedding_table.weight", Weight("y_embedder.embedding_table.weight"), ct);
-            var yEmb = g.Gather(table, labels, "y_emb");                                    // (N, D)
+            var uncond = !doubled ? null : yUncond ?? g.Int64s(NullLabels, Enumerable.Repeat((long)cfg.NumClasses, batch).ToArray());
+            OnnxValue yEmb;                                                                  // (N, D)
+            if (mix is null) yEmb = g.Gather(table, doubled ? g.Concat(new[] { y, uncond! }, 0, "labels") : y, "y_emb");
+            else
+            {
+                // Class mixing, conditional half only: (1 − w)·E[y] + w·E[y_mix]. With w = 0 this is E[y] exactly.
+                var w = g.Cast(g.Unsqueeze(mix, 1, "mix_col"), ct, "mix_compute");
+                var keep = g.Sub(Scalar(1f, ct), w, "mix_keep");
+                var mixed = g.Add(g.Mul(g.Gather(table, y, "y_emb_cond"), keep, "y_emb_kept"),
+                                  g.Mul(g.Gather(table, yMix!, "y_emb_mix"), w, "y_emb_mixin"), "y_emb_mixed");
+                yEmb = doubled ? g.Concat(new[] { mixed, g.Gather(table, uncond!, "y_emb_uncond") }, 0, "y_emb") : mixed;
+            }
             var cVec = g.Add(tEmb, yEmb, "c");
             var siluC = SiLU(cVec, "c");
             var cond = g.Concat(new[] { g.Unsqueeze(tEmb, 1, "t_tok"), g.Unsqueeze(yEmb, 1, "y_tok") }, 1, "cond");   // (N, 2, D)

@@ -31,6 +31,8 @@ public sealed record ModelPackageRequest
     public int? GuidedChannels { get; init; }
     /// <summary>DiT graphs with the y_uncond input (negative guidance; formatVersion 3). False: the graphs older readers take.</summary>
     public bool UnconditionalLabelInput { get; init; } = true;
+    /// <summary>DiT graphs with the y_mix and mix inputs (class mixing; formatVersion 3). False: the graphs older readers take.</summary>
+    public bool ClassMixInput { get; init; } = true;
     /// <summary>sampling.clipDenoised; null = the package's space default (pixel: clip, latent: don't).</summary>
     public bool? ClipDenoised { get; init; }
     public bool IncludeFp32 { get; init; } = true;
@@ -252,7 +254,7 @@ public static class ModelPackageWriter
     /// </summary>
     private static List<(GraphInfo Entry, Func<byte[]> Make)> Plan(ModelPackageRequest r, DiTConfig cfg, Dictionary<string, OnnxExternalData.Split>? splits = null)
     {
-        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels, UnconditionalLabelInput = r.UnconditionalLabelInput };
+        var options = new DiTExportOptions { Batch = r.Batch, GuidedChannels = r.GuidedChannels, UnconditionalLabelInput = r.UnconditionalLabelInput, ClassMixInput = r.ClassMixInput };
         var plan = new List<(GraphInfo, Func<byte[]>)>();
         GraphInfo Entry(GraphRole role, Precision precision, string file, int? tileSize = null, Padding padding = Padding.Zeros) => new()
         {
@@ -346,7 +348,7 @@ public static class ModelPackageWriter
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null), UncondInput(r, cfg)),
+            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null), UncondInput(r, cfg) || r.ClassMixInput),
             Name = r.Name,
             Description = r.Description,
             License = r.License,
@@ -367,6 +369,7 @@ public static class ModelPackageWriter
             {
                 GuidedChannels = new DiTExportOptions { GuidedChannels = r.GuidedChannels }.ResolveGuidedChannels(cfg),
                 UnconditionalLabelInput = UncondInput(r, cfg) ? true : null,
+                ClassMixInput = r.ClassMixInput ? true : null,
             },
             Sampling = new SamplingInfo { ClipDenoised = r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null) },
             Graphs = graphs,

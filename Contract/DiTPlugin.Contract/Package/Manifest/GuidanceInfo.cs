@@ -16,5 +16,13 @@ namespace DiTPlugin.Contract.Package
         /// </summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public bool? UnconditionalLabelInput { get; init; }
+
+        /// <summary>
+        /// True when the DiT graphs take y_mix and mix (class mixing: the conditional label embedding interpolated
+        /// between two classes); needs formatVersion 3. The label embedding is a table lookup, so mixing inside the
+        /// graph keeps the table private to it: no embedding graph or table file is part of the format.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public bool? ClassMixInput { get; init; }
     }
 }

@@ -84,6 +84,8 @@ namespace DiTPlugin.Contract.Package
                 if (m.Classes?.NullClass is null)
                     Report(Bad("guidance.unconditionalLabelInput needs classes.nullClass: without a null class the graph runs no guidance."));
             }
+            if (m.Guidance.ClassMixInput == true && m.FormatVersion < PackageFormat.UnconditionalLabelVersion)
+                Report(Bad($"guidance.classMixInput needs formatVersion {PackageFormat.UnconditionalLabelVersion} or later (the manifest says {m.FormatVersion}); older readers do not know the inputs."));
             if (m.License is null || string.IsNullOrWhiteSpace(m.License.Id)) throw Bad("license.id is missing.");
             Length("license.id", m.License.Id, ManifestLimits.MaxNameChars);
             Length("license.text", m.License.Text, ManifestLimits.MaxTextChars);

@@ -119,7 +119,7 @@ public class Int8GraphTests : TempDirectoryTest
         var request = new ModelPackageRequest
         {
             Config = model.Config, Weights = model.state_dict(), ClassNames = new[] { "a", "b", "c", "d", "e" }, Name = "tiny-int8",
-            UnconditionalLabelInput = false,
+            UnconditionalLabelInput = false, ClassMixInput = false,
         };
         var plain = ModelPackageWriter.Write(Path.Combine(Dir, "plain"), request);
         Assert.That(plain.FormatVersion, Is.EqualTo(1));
