@@ -24,6 +24,9 @@ public sealed class ClassifierFeatures : IFeatureExtractor
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         int s = _model.Config.ImageSize;
+        // The metrics hand over RGB (grey images repeated to 3 channels, for Inception); a classifier trained on grey
+        // data (Fashion-MNIST) takes one channel: the repeated grey is any of the three (the first, exactly).
+        if (_model.Config.InChannels == 1 && images.shape[1] == 3) images = images.narrow(1, 0, 1);
         var x = images.shape[2] == s && images.shape[3] == s ? images
             : nn.functional.interpolate(images, new long[] { s, s }, mode: InterpolationMode.Bilinear, align_corners: false);
         var (pooled, mid, logits) = _model.Forward(x);
