@@ -39,8 +39,13 @@ internal static class EvalCommand
         var outPath = new Option<string>("--out") { Description = "Results as JSON; a Markdown table is written beside it (.md).", DefaultValueFactory = _ => "eval.json" };
         var npzDir = new Option<string?>("--npz-dir") { Description = "Write each setting's samples as <sampler>_cfg<s>.npz (uint8 NHWC arr_0)." };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 }.InRange(0, 1024);
+        var weights = new Option<string>("--weights")
+        {
+            Description = "Which weights sample: ema (the default, as exports use) or raw (the trained weights; early in a run the EMA still holds much of the initialisation).",
+            DefaultValueFactory = _ => "ema",
+        }.AcceptOnlyFromAmong("ema", "raw");
         var cmd = new Command("eval", "Sample-quality evaluation: FID, sFID, IS, precision/recall and class accuracy per sampler and guidance scale.")
-            { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads };
+            { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads, weights };
         cmd.SetAction(r =>
         {
             OutputPaths.Check(r.GetValue(outPath)!, "--out");
@@ -54,7 +59,9 @@ internal static class EvalCommand
                 throw new ArgumentException("Give --classifier (from dit train-classifier) and/or --inception (FID InceptionV3 weights).");
 
             using var c = Checkpoint.Load(r.GetValue(ckpt)!);
-            using var model = c.CreateModel();
+            if (r.GetValue(weights) == "raw" && c.Model.Count == 0)
+                throw new ArgumentException($"--weights raw: checkpoint '{r.GetValue(ckpt)}' holds the EMA weights only.");
+            using var model = c.CreateModel(ema: r.GetValue(weights) != "raw");
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             SamplingChecks.RequireDecodable(c, decoder);
             Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? decode = decoder is null ? null : z => decoder.DecodeScaled(z).clamp(-1, 1);

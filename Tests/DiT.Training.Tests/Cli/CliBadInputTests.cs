@@ -70,6 +70,16 @@ public class CliBadInputTests : TempDirectoryTest
     }
 
     [Test]
+    public void EvalOfRawWeightsNeedsACheckpointThatHasThem()
+    {
+        string emaOnly = Checkpoint("ema.ckpt");
+        OneClearLine(Dit("eval", "--checkpoint", emaOnly, "--real", Dir, "--classifier", "x.safetensors", "--weights", "raw", "--out", Path.Combine(Dir, "e.json")),
+            "holds the EMA weights only");
+        OneClearLine(Dit("eval", "--checkpoint", emaOnly, "--real", Dir, "--classifier", "x.safetensors", "--weights", "last", "--out", Path.Combine(Dir, "e.json")),
+            "last");
+    }
+
+    [Test]
     public void BenchTrainTimesATinyModel()
     {
         var r = Dit("bench", "--train", "--model", "custom", "--depth", "1", "--hidden", "32", "--heads", "2", "--patch", "4",
