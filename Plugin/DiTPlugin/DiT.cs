@@ -271,22 +271,12 @@ namespace DiTPlugin
         private int? ResolveMixClass(GenerationOptions options)
         {
             if (options.MixClassId is null && options.MixClassName is null) return null;
-            if (options.MixClassId != null && options.MixClassName != null)
-                throw new ArgumentException("Give MixClassId or MixClassName, not both.", nameof(options));
             if (!SupportsClassMixing)
-                throw new NotSupportedException($"Package '{Name}' was exported before class mixing: its graph has no y_mix input. Re-export it with `dit export` (formatVersion 3).");
+                throw new NotSupportedException($"Package '{Name}' was exported before class mixing: its graph has no y_mix input. " +
+                                                "Give it the inputs with `dit upgrade --package <folder>` (formatVersion 3), or re-export it.");
             if (!(options.Mix >= 0 && options.Mix <= 1))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Mix, "Mix must be in [0, 1] (0 = the requested class alone, 1 = the mixed-in class alone).");
-            if (options.MixClassId is int id)
-            {
-                if (id < 0 || id >= Catalog.Count)
-                    throw new ArgumentOutOfRangeException(nameof(options), id, $"Unknown MixClassId {id}: valid ids are 0..{Catalog.Count - 1}.");
-                return id;
-            }
-            var r = Catalog.Resolve(options.MixClassName!);
-            if (r.Match is not { } m) throw new ArgumentException($"MixClassName: {r.Message} Classes: {ClassList(20)}.", nameof(options));
-            if (r.NeedsAttention) _log?.Invoke("DiTPlugin: MixClassName: " + r.Message);
-            return m.Id;
+            return ResolveOptionalClass(options.MixClassId, options.MixClassName, "MixClass", allowNullClass: false);
         }
 
         /// <summary>
@@ -321,22 +311,33 @@ namespace DiTPlugin
         private int? ResolveNegativeClass(GenerationOptions options)
         {
             if (options.NegativeClassId is null && options.NegativeClassName is null) return null;
-            if (options.NegativeClassId != null && options.NegativeClassName != null)
-                throw new ArgumentException("Give NegativeClassId or NegativeClassName, not both.", nameof(options));
             if (!SupportsNegativeGuidance)
                 throw new NotSupportedException($"Package '{Name}' was exported before negative guidance: its graph holds the null class as a constant. " +
                                                 "Give it the input with `dit upgrade --package <folder>` (formatVersion 3), or re-export it.");
+            // The null class itself is allowed: it is plain classifier-free guidance.
+            return ResolveOptionalClass(options.NegativeClassId, options.NegativeClassName, "NegativeClass", allowNullClass: true);
+        }
+
+        /// <summary>
+        /// A second class given by <paramref name="what"/>Id or <paramref name="what"/>Name (not both): the id checked
+        /// against the classes (and the null class when <paramref name="allowNullClass"/>), the name resolved as
+        /// ClassNames are.
+        /// </summary>
+        private int ResolveOptionalClass(int? id, string? name, string what, bool allowNullClass)
+        {
+            if (id != null && name != null) throw new ArgumentException($"Give {what}Id or {what}Name, not both.", "options");
             int count = Catalog.Count;
-            if (options.NegativeClassId is int id)
+            if (id is int i)
             {
-                // The null class itself is allowed: it is plain classifier-free guidance.
-                if (id < 0 || id > count || (id == count && Manifest.Classes.NullClass != count))
-                    throw new ArgumentOutOfRangeException(nameof(options), id, $"Unknown NegativeClassId {id}: valid ids are 0..{count - 1} (or the null class {Manifest.Classes.NullClass}).");
-                return id;
+                bool isNull = allowNullClass && Manifest.Classes.NullClass == i;
+                if ((i < 0 || i >= count) && !isNull)
+                    throw new ArgumentOutOfRangeException("options", i, $"Unknown {what}Id {i}: valid ids are 0..{count - 1}" +
+                        (allowNullClass && Manifest.Classes.NullClass is int n ? $" (or the null class {n})." : "."));
+                return i;
             }
-            var r = Catalog.Resolve(options.NegativeClassName!);
-            if (r.Match is not { } m) throw new ArgumentException($"NegativeClassName: {r.Message} Classes: {ClassList(20)}.", nameof(options));
-            if (r.NeedsAttention) _log?.Invoke("DiTPlugin: NegativeClassName: " + r.Message);
+            var r = Catalog.Resolve(name!);
+            if (r.Match is not { } m) throw new ArgumentException($"{what}Name: {r.Message} Classes: {ClassList(20)}.", "options");
+            if (r.NeedsAttention) _log?.Invoke($"DiTPlugin: {what}Name: " + r.Message);
             return m.Id;
         }
 
