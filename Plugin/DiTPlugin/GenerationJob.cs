@@ -184,7 +184,7 @@ namespace DiTPlugin
                 else (eps, v) = RunRolled(i, first, count);
 
                 GeneratedImage? preview = null;
-                int done = _chain.Steps - i;
+                int done = _stepsPerChunk - i;   // steps this image has had (fewer than Steps when starting from a texture)
                 if (_options.PreviewEvery > 0 && (done % _options.PreviewEvery == 0) && i > 0)
                     preview = MakePreview(eps, i, first, count, done);
 
@@ -284,7 +284,7 @@ namespace DiTPlugin
             {
                 var sample = wantSample ? _x.AsSpan(j * _perImage, _perImage).ToArray() : null;
                 _results.Add(ToImage(images, j, first + j, sample));
-                if (images != null) Stream(images, j, first + j, _chain.Steps, isFinal: true);
+                if (images != null) Stream(images, j, first + j, _stepsPerChunk, isFinal: true);
             }
             _chunk++;
             _index = -1;
@@ -340,7 +340,7 @@ namespace DiTPlugin
             var o = _dit.Manifest.Output;
             int size = o.Channels * o.Width * o.Height;
             TextureEncoder.Encode(pixels.AsSpan(slot * size, size), o.Channels, o.ColorSpace, layout, bytes);
-            target.Write(new TextureUpdate(layout, bytes, isFinal, done, _chain.Steps, MakeRecipe(imageNumber)));
+            target.Write(new TextureUpdate(layout, bytes, isFinal, done, _stepsPerChunk, MakeRecipe(imageNumber)));
         }
 
         private Recipe MakeRecipe(int imageNumber) => new Recipe

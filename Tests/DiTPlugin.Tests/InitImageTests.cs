@@ -109,6 +109,21 @@ public class InitImageTests
     }
 
     [Test]
+    public void TextureTargetsCountTheStepsThatRun()
+    {
+        using var pkg = LoadedPackage.Tiny();
+        var texture = new SourceImage(Texture(8, 1), 8, 8);
+        var target = new DiTPlugin.Textures.CpuTextureTarget();
+        var updates = new List<(int Step, int Steps, bool Final)>();
+        target.Updated += (_, u) => updates.Add((u.Step, u.Steps, u.IsFinal));
+        var job = pkg.Dit.CreateJob(new GenerationOptions { ClassIds = new[] { 0 }, Steps = 10, InitImage = texture, Strength = 0.4f, PreviewEvery = 2 },
+            new[] { target });
+        while (!job.IsCompleted) job.Step();
+        Assert.That(job.TotalSteps, Is.EqualTo(4));
+        Assert.That(updates, Is.EqualTo(new[] { (2, 4, false), (4, 4, true) }), "4 of the 10 steps run: previews and the final image say so");
+    }
+
+    [Test]
     public void InpaintingKeepsTheUnmaskedPixelsBitForBit([Values] SamplerKind sampler)
     {
         using var pkg = LoadedPackage.Tiny();
