@@ -345,6 +345,10 @@ namespace DiTPlugin
         private void CheckInitImage(GenerationOptions options)
         {
             var o = Manifest.Output;
+            if (options.Resampling < 1 || options.Resampling > 100)
+                throw new ArgumentOutOfRangeException(nameof(options), options.Resampling, "Resampling must be in 1..100 (1 = each step once).");
+            if (options.Resampling > 1 && options.Mask is null)
+                throw new ArgumentException("Resampling is for inpainting: give a Mask (and an InitImage) with it.", nameof(options));
             if (options.InitImage is not { } init)
             {
                 if (options.Mask != null) throw new ArgumentException("Mask needs an InitImage: the texture whose masked part is regenerated.", nameof(options));

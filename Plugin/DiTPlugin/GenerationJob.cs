@@ -31,6 +31,8 @@ namespace DiTPlugin
         private readonly bool _clip;
         private readonly ImageStart? _start;                    // InitImage: SDEdit start and inpainting
         private readonly int _stepsPerChunk;                    // Steps, or fewer when starting from an image
+        private readonly int _takes;                            // inpainting's resampling: takes of every step but the last
+        private int _take;                                      // the current step's take, 0-based
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly long[]? _yUncond;                      // the unconditional half's labels, when the graph takes them
@@ -113,8 +115,10 @@ namespace DiTPlugin
                 _start = new ImageStart(x0, options.Mask, _channels, options.Strength, chain);
                 _stepsPerChunk = _start.StartIndex + 1;
             }
+            _takes = options.Mask != null ? options.Resampling : 1;
             int chunks = (classIds.Length + _batch - 1) / _batch;
-            TotalSteps = chunks * _stepsPerChunk;
+            // Graph runs: every step once, and the steps above index 0 (_stepsPerChunk − 1 of them) again per extra take.
+            TotalSteps = chunks * (_stepsPerChunk + (_takes - 1) * Math.Max(0, _stepsPerChunk - 1));
             Progress = new GenerationProgress(0, TotalSteps, 0, null);
         }
 
@@ -207,7 +211,19 @@ namespace DiTPlugin
                 _sampler.Step(_x, eps, v, i, noise, _x);
                 if (_options.OnStep is { } observe)
                     for (int j = 0; j < count; j++) observe(first + j, i, _x.AsSpan(j * _perImage, _perImage));
-                _index = i - 1;
+                if (i > 0 && _take < _takes - 1)
+                {
+                    // RePaint: back to index i and the same step again; a multistep sampler's history no longer fits.
+                    for (int j = 0; j < count; j++)
+                        _start!.Renoise(_x.AsSpan(j * _perImage, _perImage), i, _take, _options.Seed, ImageIndex(first + j), _noise.AsSpan(j * _perImage, _perImage));
+                    _sampler.Reset();
+                    _take++;
+                }
+                else
+                {
+                    _take = 0;
+                    _index = i - 1;
+                }
                 _stepsDone++;
                 if (_index < 0) FinishChunk(first, count);
                 EndTiming(start);
@@ -360,6 +376,7 @@ namespace DiTPlugin
             Strength = _options.InitImage != null ? _options.Strength : (float?)null,
             MaskSha256 = _options.InitImage != null && _options.Mask is { } mask ? Recipe.MaskHash(mask) : null,
             NegativeClassId = _negative,
+            Resampling = _takes > 1 ? _takes : (int?)null,
             MixClassId = _mixClass,
             Mix = _mixClass is null ? (float?)null : _options.Mix,
         };

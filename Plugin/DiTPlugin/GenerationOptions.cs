@@ -75,6 +75,13 @@ namespace DiTPlugin
         /// </summary>
         public float[]? Mask { get; set; }
 
+        /// <summary>
+        /// Inpainting only (RePaint's resampling, Lugmayr et al. 2022): every step but the last is taken this many times;
+        /// between takes the sample is noised back one step (its own Philox draw), so the regenerated region can come
+        /// to agree with the kept one. 1 (the default) takes each step once; at most 100. Part of the recipe.
+        /// </summary>
+        public int Resampling { get; set; } = 1;
+
         /// <summary>The noise each ancestral step adds (DDPM, DDIM with η &gt; 0), instead of Philox noise.</summary>
         public StepNoiseSource? StepNoise { get; set; }
 
@@ -124,6 +131,7 @@ namespace DiTPlugin
             Mask = mask,
             Strength = recipe.Strength ?? 0.5f,
             NegativeClassId = recipe.NegativeClassId,
+            Resampling = recipe.Resampling ?? 1,
             MixClassId = recipe.MixClassId,
             Mix = recipe.Mix ?? 0.5f,
             ClassIds = new[] { recipe.ClassId },

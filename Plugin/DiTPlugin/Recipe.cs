@@ -35,6 +35,9 @@ namespace DiTPlugin
         /// <summary>The sha256 of the inpainting mask (<see cref="MaskHash"/>); null when none.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? MaskSha256 { get; set; }
+        /// <summary>The inpainting's resampling count (GenerationOptions.Resampling); null when 1.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? Resampling { get; set; }
         /// <summary>The class guidance moved away from (negative guidance); null for plain classifier-free guidance.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? NegativeClassId { get; set; }

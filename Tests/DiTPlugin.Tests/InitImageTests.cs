@@ -150,6 +150,33 @@ public class InitImageTests
     }
 
     [Test]
+    public void ResamplingTakesEveryStepButTheLastAgainAndStillKeepsThePixels([Values(SamplerKind.Ddpm, SamplerKind.DpmSolverPlusPlus2M)] SamplerKind sampler)
+    {
+        using var pkg = LoadedPackage.Tiny();
+        var texture = new SourceImage(Texture(8, 3), 8, 8);
+        var mask = Enumerable.Range(0, 64).Select(p => p % 8 < 4 ? 1f : 0f).ToArray();   // regenerate the left half
+        GenerationOptions Options(int takes) => new GenerationOptions
+        {
+            ClassIds = new[] { 1 }, Seed = 6, Steps = 8, Sampler = sampler, InitImage = texture, Strength = 1f, Mask = mask, Resampling = takes,
+        };
+        var job = pkg.Dit.CreateJob(Options(3));
+        Assert.That(job.TotalSteps, Is.EqualTo(8 + 2 * 7), "index 0 is taken once");
+        while (!job.IsCompleted) job.Step();
+        var resampled = job.Result[0];
+        var once = pkg.Dit.Generate(Options(1))[0];
+        Assert.That(resampled.Rgba8, Is.Not.EqualTo(once.Rgba8));
+        for (int p = 0; p < 64; p++)
+            if (mask[p] == 0) Assert.That(resampled.Rgba8.AsSpan(4 * p, 4).SequenceEqual(texture.Rgba8.AsSpan(4 * p, 4)), Is.True, $"kept pixel {p}");
+        Assert.That(resampled.Recipe.Resampling, Is.EqualTo(3));
+        Assert.That(once.Recipe.Resampling, Is.Null);
+        var again = pkg.Dit.Generate(GenerationOptions.FromRecipe(Recipe.FromJson(resampled.Recipe.ToJson()), texture, mask))[0];
+        Assert.That(again.Rgba8, Is.EqualTo(resampled.Rgba8));
+        var e = Assert.Throws<ArgumentException>(() => pkg.Dit.CreateJob(new GenerationOptions { ClassIds = new[] { 0 }, InitImage = texture, Resampling = 2 }));
+        Assert.That(e!.Message, Does.Contain("Resampling is for inpainting"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pkg.Dit.CreateJob(Options(0)));
+    }
+
+    [Test]
     public void BadTexturesStrengthsAndMasksAreNamed()
     {
         using var pkg = LoadedPackage.Tiny();

@@ -21,6 +21,12 @@ namespace DiTPlugin.Noise
         /// </summary>
         public static uint KeptRegionDraw(int chainIndex) => 0x8000_0000u | (uint)chainIndex;
 
+        /// <summary>
+        /// The draw that noises an inpainting's sample back to chain index <paramref name="chainIndex"/> for its
+        /// <paramref name="repeat"/>-th resampling (RePaint): bit 30 set, the repeat in bits 20–29, the index below.
+        /// </summary>
+        public static uint ResampleDraw(int chainIndex, int repeat) => 0x4000_0000u | ((uint)repeat << 20) | (uint)chainIndex;
+
         private const double TwoPow32 = 4294967296.0;
 
         /// <summary>Fills <paramref name="destination"/> with elements [firstElement, firstElement + length) of the stream.</summary>

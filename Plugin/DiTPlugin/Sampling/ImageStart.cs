@@ -62,6 +62,18 @@ namespace DiTPlugin.Sampling
             }
         }
 
+        /// <summary>
+        /// RePaint's resampling: the sample after the step at <paramref name="index"/> (at index − 1) noised forward
+        /// one step, back to <paramref name="index"/>: x_i = √(ᾱ_i/ᾱ_{i−1})·x_{i−1} + √(1 − ᾱ_i/ᾱ_{i−1})·z.
+        /// </summary>
+        public void Renoise(Span<float> x, int index, int repeat, ulong seed, uint imageIndex, Span<float> scratch)
+        {
+            GaussianNoise.Fill(seed, imageIndex, GaussianNoise.ResampleDraw(index, repeat), scratch);
+            double ratio = _chain.AlphasCumprod[index] / _chain.AlphasCumprod[index - 1];
+            double a = Math.Sqrt(ratio), s = Math.Sqrt(1.0 - ratio);
+            for (int k = 0; k < x.Length; k++) x[k] = (float)(a * x[k] + s * scratch[k]);
+        }
+
         /// <summary>After the last step: the kept region is x0 itself (bit for bit where the mask is 0).</summary>
         public void Finish(Span<float> x)
         {
