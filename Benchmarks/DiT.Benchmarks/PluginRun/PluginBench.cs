@@ -1,3 +1,4 @@
+using DiT.Training.Bench;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -34,7 +35,7 @@ internal static class PluginBench
         var results = new List<PluginGeneration.Result>();
         foreach (var p in precisions)
         {
-            var line = RunChild(SelfCommand(), new[] { "plugin-one", "--package", package, "--precision", p, "--steps", steps, "--images", images });
+            var line = ResultChild.Run(SelfCommand().Concat(new[] { "plugin-one", "--package", package, "--precision", p, "--steps", steps, "--images", images }).ToList(), Echo);
             var r = JsonSerializer.Deserialize<PluginGeneration.Result>(line)!;
             results.Add(r);
             long weights = r.GraphBytes + r.DecoderBytes;
@@ -47,8 +48,8 @@ internal static class PluginBench
         }
         if (torchWeights != null)
         {
-            string script = FindScript();
-            var line = RunChild("/usr/bin/python3", new[] { script, "--weights", torchWeights, "--iters", torchIters, "--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) });
+            var line = TorchReference.Run("dit_forward_bench.py",
+                new[] { "--weights", torchWeights, "--iters", torchIters, "--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) }, Echo);
             using var doc = JsonDocument.Parse(line);
             double ms = doc.RootElement.GetProperty("ms_per_cfg_forward").GetDouble();
             Console.WriteLine($"  PyTorch {doc.RootElement.GetProperty("torch").GetString()} fp32 reference forward (batch 2, CFG): {ms:F0} ms " +
@@ -66,35 +67,8 @@ internal static class PluginBench
         return Path.GetFileNameWithoutExtension(exe) == "dotnet" ? new[] { exe, Assembly.GetExecutingAssembly().Location } : new[] { exe };
     }
 
-    private static string RunChild(string exe, string[] args) => RunChild(new[] { exe }, args);
-
-    /// <summary>Runs a child, echoing its output, and returns its RESULT line's JSON; a failed child is an error.</summary>
-    private static string RunChild(string[] command, string[] args)
-    {
-        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in command.Skip(1).Concat(args)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string? result = null;
-        for (string? l; (l = p.StandardOutput.ReadLine()) != null;)
-        {
-            if (l.StartsWith("RESULT ", StringComparison.Ordinal)) result = l.Substring(7);
-            else Console.WriteLine("    | " + l);
-        }
-        p.WaitForExit();
-        if (p.ExitCode != 0 || result is null)
-            throw new InvalidOperationException($"{string.Join(" ", psi.ArgumentList)} failed (exit code {p.ExitCode}).");
-        return result;
-    }
-
-    private static string FindScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var f = Path.Combine(dir.FullName, "Benchmarks", "torch_reference", "dit_forward_bench.py");
-            if (File.Exists(f)) return f;
-        }
-        throw new FileNotFoundException("Benchmarks/torch_reference/dit_forward_bench.py not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>A child's own output lines, indented under the report.</summary>
+    private static void Echo(string line) => Console.WriteLine("    | " + line);
 
     private static string CpuName()
     {

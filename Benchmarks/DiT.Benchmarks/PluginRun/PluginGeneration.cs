@@ -1,3 +1,4 @@
+using DiT.Training.Bench;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;

@@ -56,16 +56,5 @@ public static class TrainBenchmark
     }
 
     /// <summary>The process's peak resident set (VmHWM on Linux; the peak working set elsewhere).</summary>
-    public static long PeakResident()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return Process.GetCurrentProcess().PeakWorkingSet64;
-    }
+    public static long PeakResident() => ProcStatus.PeakRssBytes is >= 0 and var peak ? peak : Process.GetCurrentProcess().PeakWorkingSet64;
 }

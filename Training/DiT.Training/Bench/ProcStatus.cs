@@ -1,10 +1,13 @@
 using System;
 using System.IO;
 
-namespace DiTPlugin.Benchmarks.PluginRun;
+namespace DiT.Training.Bench;
 
-/// <summary>This process's resident memory from /proc/self/status (Linux): VmRSS now, VmHWM the peak so far.</summary>
-internal static class ProcStatus
+/// <summary>
+/// This process's resident memory from /proc/self/status (Linux): VmRSS now, VmHWM the peak so far; -1 where the
+/// file does not exist. The training and Plugin benchmarks both report it.
+/// </summary>
+public static class ProcStatus
 {
     public static long RssBytes => Read("VmRSS:");
     public static long PeakRssBytes => Read("VmHWM:");
