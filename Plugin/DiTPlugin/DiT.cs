@@ -335,10 +335,7 @@ namespace DiTPlugin
                         (allowNullClass && Manifest.Classes.NullClass is int n ? $" (or the null class {n})." : "."));
                 return i;
             }
-            var r = Catalog.Resolve(name!);
-            if (r.Match is not { } m) throw new ArgumentException($"{what}Name: {r.Message} Classes: {ClassList(20)}.", "options");
-            if (r.NeedsAttention) _log?.Invoke($"DiTPlugin: {what}Name: " + r.Message);
-            return m.Id;
+            return ResolveName(name!, $"{what}Name: ");
         }
 
         /// <summary>InitImage, Strength and Mask: the package's output size, a strength in [0, 1], one mask value in [0, 1] per pixel.</summary>
@@ -388,13 +385,21 @@ namespace DiTPlugin
             {
                 if (n is null) throw new ArgumentException("A class name is null.", nameof(options));
                 if (resolved.TryGetValue(n, out int known)) return known;
-                var r = Catalog.Resolve(n);
-                if (r.Match is not { } m)
-                    throw new ArgumentException($"{r.Message} Classes: {ClassList(20)}.", nameof(options));
-                // Ambiguous or misspelt names still generate (the first class by the ranking's tie rules), but say so.
-                if (r.NeedsAttention) _log?.Invoke("DiTPlugin: " + r.Message);
-                return resolved[n] = m.Id;
+                return resolved[n] = ResolveName(n, "");
             }).ToArray();
+        }
+
+        /// <summary>
+        /// One class name through the catalog (synonyms, misspellings); an unknown name is an error listing the classes.
+        /// Ambiguous or misspelt names still resolve (the first class by the ranking's tie rules), but the log says so.
+        /// <paramref name="what"/> prefixes the messages ("NegativeClassName: ") when the name is not a ClassNames entry.
+        /// </summary>
+        private int ResolveName(string name, string what)
+        {
+            var r = Catalog.Resolve(name);
+            if (r.Match is not { } m) throw new ArgumentException($"{what}{r.Message} Classes: {ClassList(20)}.", "options");
+            if (r.NeedsAttention) _log?.Invoke($"DiTPlugin: {what}{r.Message}");
+            return m.Id;
         }
 
         private string ClassList(int max) =>
