@@ -176,7 +176,8 @@ public sealed class GraphBuilder
     public OnnxValue Node1(string opType, IReadOnlyList<OnnxValue?> inputs, long[] shape, OnnxType type, string hint,
         params AttributeProto[] attributes) => Node(opType, inputs, new[] { (shape, type) }, hint, attributes)[0];
 
-    private static NodeProto MakeNode(string op, string[] inputs, string[] outputs, string name)
+    /// <summary>A bare node (no value_info): for the graph rewrites (int8, `dit upgrade`) as well as this builder.</summary>
+    internal static NodeProto MakeNode(string op, string[] inputs, string[] outputs, string name)
     {
         var n = new NodeProto { OpType = op, Name = name };
         n.Input.AddRange(inputs);

@@ -102,9 +102,7 @@ public static class GuidanceInputsUpgrade
         var nodes = new List<NodeProto>();
         NodeProto Node(string op, string output, params string[] inputs)
         {
-            var n = new NodeProto { OpType = op, Name = op + "_" + output };
-            n.Input.AddRange(inputs);
-            n.Output.Add(output);
+            var n = GraphBuilder.MakeNode(op, inputs, new[] { output }, op + "_" + output);
             nodes.Add(n);
             return n;
         }

@@ -91,13 +91,13 @@ public static class Int8GraphRewriter
                 var zp = Tensor(layer + ".weight_zero_point", Int8, Array.Empty<long>(), new byte[1]);
                 graph.Initializer.Add(zp);
                 string xq = layer + ".x_q", xs = layer + ".x_scale", xz = layer + ".x_zero_point", acc = layer + ".acc", accF = layer + ".acc_f", s = layer + ".scale";
-                newNodes.Add(Node("DynamicQuantizeLinear", "DynamicQuantizeLinear_" + layer, new[] { x }, new[] { xq, xs, xz }));
-                newNodes.Add(Node("MatMulInteger", "MatMulInteger_" + layer, new[] { xq, wq.Name, xz, zp.Name }, new[] { acc }));
-                var cast = Node("Cast", "Cast_" + layer, new[] { acc }, new[] { accF });
+                newNodes.Add(GraphBuilder.MakeNode("DynamicQuantizeLinear", new[] { x }, new[] { xq, xs, xz }, "DynamicQuantizeLinear_" + layer));
+                newNodes.Add(GraphBuilder.MakeNode("MatMulInteger", new[] { xq, wq.Name, xz, zp.Name }, new[] { acc }, "MatMulInteger_" + layer));
+                var cast = GraphBuilder.MakeNode("Cast", new[] { acc }, new[] { accF }, "Cast_" + layer);
                 cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = Float });
                 newNodes.Add(cast);
-                newNodes.Add(Node("Mul", "Mul_" + layer + ".scales", new[] { xs, ws.Name }, new[] { s }));
-                newNodes.Add(Node("Mul", "Mul_" + layer + ".dequant", new[] { accF, s }, new[] { y }));
+                newNodes.Add(GraphBuilder.MakeNode("Mul", new[] { xs, ws.Name }, new[] { s }, "Mul_" + layer + ".scales"));
+                newNodes.Add(GraphBuilder.MakeNode("Mul", new[] { accF, s }, new[] { y }, "Mul_" + layer + ".dequant"));
             }
             done.Add(layer);
         }
@@ -134,22 +134,14 @@ public static class Int8GraphRewriter
     {
         string y = mm.Output[0];
         string[] a = { y + ".a_q", y + ".a_scale", y + ".a_zero_point" }, b = { y + ".b_q", y + ".b_scale", y + ".b_zero_point" };
-        yield return Node("DynamicQuantizeLinear", "DynamicQuantizeLinear_" + y + ".a", new[] { mm.Input[0] }, a);
-        yield return Node("DynamicQuantizeLinear", "DynamicQuantizeLinear_" + y + ".b", new[] { mm.Input[1] }, b);
-        yield return Node("MatMulInteger", "MatMulInteger_" + y, new[] { a[0], b[0], a[2], b[2] }, new[] { y + ".acc" });
-        var cast = Node("Cast", "Cast_" + y, new[] { y + ".acc" }, new[] { y + ".acc_f" });
+        yield return GraphBuilder.MakeNode("DynamicQuantizeLinear", new[] { mm.Input[0] }, a, "DynamicQuantizeLinear_" + y + ".a");
+        yield return GraphBuilder.MakeNode("DynamicQuantizeLinear", new[] { mm.Input[1] }, b, "DynamicQuantizeLinear_" + y + ".b");
+        yield return GraphBuilder.MakeNode("MatMulInteger", new[] { a[0], b[0], a[2], b[2] }, new[] { y + ".acc" }, "MatMulInteger_" + y);
+        var cast = GraphBuilder.MakeNode("Cast", new[] { y + ".acc" }, new[] { y + ".acc_f" }, "Cast_" + y);
         cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = Float });
         yield return cast;
-        yield return Node("Mul", "Mul_" + y + ".scales", new[] { a[1], b[1] }, new[] { y + ".scale" });
-        yield return Node("Mul", "Mul_" + y + ".dequant", new[] { y + ".acc_f", y + ".scale" }, new[] { y });
-    }
-
-    private static NodeProto Node(string op, string name, string[] inputs, string[] outputs)
-    {
-        var n = new NodeProto { OpType = op, Name = name };
-        n.Input.AddRange(inputs);
-        n.Output.AddRange(outputs);
-        return n;
+        yield return GraphBuilder.MakeNode("Mul", new[] { a[1], b[1] }, new[] { y + ".scale" }, "Mul_" + y + ".scales");
+        yield return GraphBuilder.MakeNode("Mul", new[] { y + ".acc_f", y + ".scale" }, new[] { y }, "Mul_" + y + ".dequant");
     }
 
     private static TensorProto Tensor(string name, int type, long[] dims, byte[] raw)
