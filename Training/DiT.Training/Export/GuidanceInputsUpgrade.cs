@@ -27,11 +27,7 @@ public static class GuidanceInputsUpgrade
             throw new ArgumentException($"{folder}: its DiT graphs have every input of formatVersion {PackageFormat.UnconditionalLabelVersion} already.");
         var rewritten = manifest.Graphs.Where(g => g.Role == GraphRole.DiT).Select(g =>
         {
-            // model.json was validated by Parse: the file is a plain relative path inside the package.
-            var bytes = File.ReadAllBytes(Path.Combine(folder, g.File));
-            if (ModelPackageWriter.Sha256Hex(bytes) != g.Sha256.ToLowerInvariant())
-                throw new InvalidDataException($"{g.File} does not match its sha256 in {PackageFiles.Manifest}.");
-            var graph = ModelProto.Parser.ParseFrom(bytes);
+            var graph = ModelPackageWriter.ReadVerifiedGraph(folder, g);
             if (addUncond) graph = TakeLabelsAsInput(graph, g.File);
             if (addMix) graph = TakeMixInputs(graph, g.File);
             return (Info: g, Bytes: DiTOnnxExporter.ToBytes(graph));

@@ -423,6 +423,18 @@ public static class ModelPackageWriter
 
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
+    /// <summary>
+    /// A package folder's graph parsed, after checking its bytes against the sha256 model.json gives (the rewrites of
+    /// `dit quantize` and `dit upgrade` start from it). model.json was validated: the file is a plain path inside.
+    /// </summary>
+    public static Onnx.ModelProto ReadVerifiedGraph(string folder, GraphInfo graph)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(folder, graph.File));
+        if (Sha256Hex(bytes) != graph.Sha256.ToLowerInvariant())
+            throw new InvalidDataException($"{graph.File} does not match its sha256 in {PackageFiles.Manifest}.");
+        return Onnx.ModelProto.Parser.ParseFrom(bytes);
+    }
+
     /// <summary>Reads one file of a package folder or .zip.</summary>
     public static byte[] ReadFile(string packagePath, string file)
     {

@@ -25,11 +25,7 @@ public static class Int8PackageUpgrade
             throw new ArgumentException($"{folder} already has an int8 DiT graph ({old.File}); pass --replace to make it again.");
         var fp32 = manifest.Graphs.FirstOrDefault(g => g.Role == GraphRole.DiT && g.Precision == Precision.Fp32)
             ?? throw new ArgumentException($"{folder} has no fp32 DiT graph to quantize.");
-        // model.json was validated by Parse: the file is a plain relative path inside the package.
-        var bytes = File.ReadAllBytes(Path.Combine(folder, fp32.File));
-        if (ModelPackageWriter.Sha256Hex(bytes) != fp32.Sha256.ToLowerInvariant())
-            throw new InvalidDataException($"{fp32.File} does not match its sha256 in {PackageFiles.Manifest}.");
-        var int8 = DiTOnnxExporter.ToBytes(Int8GraphRewriter.Quantize(ModelProto.Parser.ParseFrom(bytes), options));
+        var int8 = DiTOnnxExporter.ToBytes(Int8GraphRewriter.Quantize(ModelPackageWriter.ReadVerifiedGraph(folder, fp32), options));
 
         var graphs = manifest.Graphs.Where(g => g != old).ToList();
         int after = graphs.FindLastIndex(g => g.Role == GraphRole.DiT);
