@@ -61,6 +61,16 @@ namespace DiTPlugin
         internal OnnxGraph Graph { get; }
         internal LatentDecoder? Decoder { get; }
         private readonly Lazy<LatentDecoder>? _seamlessDecoder;
+        private readonly Lazy<LatentEncoder>? _encoder;
+
+        /// <summary>The VAE encoder of a latent package (starting from a texture), opened on first use.</summary>
+        internal LatentEncoder Encoder => _encoder?.Value ?? throw new InvalidOperationException("This package has no VAE encoder.");
+
+        /// <summary>
+        /// Whether <see cref="GenerationOptions.InitImage"/> works with this package: always for pixel models; for latent
+        /// models when the package has a VAE encoder (formatVersion 4, `dit export --vae ...`).
+        /// </summary>
+        public bool SupportsInitImage => Manifest.Input.Space == InputSpace.Pixel || Manifest.EncoderGraph(false) != null;
 
         /// <summary>The decoder for a generation: the circular-padding one for seamless textures.</summary>
         internal LatentDecoder DecoderFor(bool seamless) =>
@@ -122,6 +132,17 @@ namespace DiTPlugin
                 catch { Graph.Dispose(); throw; }
                 // The circular-padding decoder (seamless textures) is opened on first use: most games never ask for it.
                 _seamlessDecoder = new Lazy<LatentDecoder>(() => makeDecoder(true), LazyThreadSafetyMode.ExecutionAndPublication);
+                // So is the encoder: only generations that start from a texture need it. One texture in, batch 1.
+                if (m.EncoderGraph(options.PreferFp16) is { } eg)
+                {
+                    var encoderSource = package.GraphOf(eg.File);
+                    long side = m.Output.Width;
+                    _encoder = new Lazy<LatentEncoder>(() => new LatentEncoder(new OnnxGraph(encoderSource, eg.File,
+                        new[] { new TensorSpec(GraphTensors.Image, typeof(float), 1, m.Output.Channels, side, side) },
+                        new[] { new TensorSpec(GraphTensors.Latent, typeof(float), 1, c, s, s) },
+                        options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime, GraphKind.ConvolutionalDecoder), m.Latent.Scale),
+                        LazyThreadSafetyMode.ExecutionAndPublication);
+                }
             }
         }
 
@@ -283,7 +304,8 @@ namespace DiTPlugin
         /// Seam repair: regenerates a band of <paramref name="bandFraction"/> of the side along the wrap edges of an existing
         /// texture (inpainting with the seamless sampler, so the model sees the band whole across the wrap), keeping
         /// the rest of the texture bit for bit. <paramref name="options"/> gives the class, seed, steps and the rest;
-        /// its InitImage, Mask, Strength and Seamless are set here. Pixel-space packages (as <see cref="GenerationOptions.InitImage"/>).
+        /// its InitImage, Mask, Strength and Seamless are set here. Latent packages need a VAE encoder and a circular-padding
+        /// decoder (<see cref="SupportsInitImage"/>, `dit export --vae ... --vae-circular`).
         /// </summary>
         public GeneratedImage MakeSeamless(SourceImage texture, GenerationOptions options, double bandFraction = 0.125)
         {
@@ -351,8 +373,9 @@ namespace DiTPlugin
                 if (options.Mask != null) throw new ArgumentException("Mask needs an InitImage: the texture whose masked part is regenerated.", nameof(options));
                 return;
             }
-            if (Manifest.Input.Space == InputSpace.Latent)
-                throw new NotSupportedException($"Package '{Name}' is a latent model: starting from a texture needs its VAE encoder, which packages do not carry yet. Pixel-space packages support InitImage.");
+            if (!SupportsInitImage)
+                throw new NotSupportedException($"Package '{Name}' is a latent model without a VAE encoder (formatVersion {Manifest.FormatVersion}): starting from a texture " +
+                                                "needs one. Export the package again with `dit export --vae ...` (which adds vae_encoder.onnx, formatVersion 4).");
             if (init.Width != o.Width || init.Height != o.Height)
                 throw new ArgumentException($"InitImage is {init.Width}x{init.Height}; package '{Name}' makes {o.Width}x{o.Height} images. Resize the texture to {o.Width}x{o.Height}.", nameof(options));
             if (!(options.Strength >= 0 && options.Strength <= 1))
@@ -410,6 +433,7 @@ namespace DiTPlugin
             Graph.Dispose();
             Decoder?.Dispose();
             if (_seamlessDecoder is { IsValueCreated: true }) _seamlessDecoder.Value.Dispose();
+            if (_encoder is { IsValueCreated: true }) _encoder.Value.Dispose();
         }
     }
 }

@@ -30,6 +30,7 @@ namespace DiTPlugin
         private readonly int _channels, _size;
         private readonly bool _clip;
         private readonly ImageStart? _start;                    // InitImage: SDEdit start and inpainting
+        private readonly (float[] Texture, float[] Mask)? _blendBack;   // latent inpainting: the texture and per-pixel mask, blended back after decoding
         private readonly int _stepsPerChunk;                    // Steps, or fewer when starting from an image
         private readonly int _takes;                            // inpainting's resampling: takes of every step but the last
         private int _take;                                      // the current step's take, 0-based
@@ -108,11 +109,22 @@ namespace DiTPlugin
                 }
             }
             _stepsPerChunk = chain.Steps;
-            if (options.InitImage is { } init)   // checked by DiT.CreateJob: a pixel-space package, its output size
+            if (options.InitImage is { } init)   // checked by DiT.CreateJob: the package's output size, an encoder for latent models
             {
                 var o = dit.Manifest.Output;
-                var x0 = ImageConverter.FromRgba8(init.Rgba8, o.Width, o.Height, _channels, o.ColorSpace);
-                _start = new ImageStart(x0, options.Mask, _channels, options.Strength, chain);
+                var pixels = ImageConverter.FromRgba8(init.Rgba8, o.Width, o.Height, o.Channels, o.ColorSpace);
+                var x0 = pixels;
+                var mask = options.Mask;
+                if (dit.Manifest.Latent is { } latent)
+                {
+                    x0 = dit.Encoder.Encode(pixels);
+                    if (mask != null)
+                    {
+                        _blendBack = (pixels, mask);
+                        mask = LatentMask.FromPixels(mask, o.Width, o.Height, latent.Downsample);
+                    }
+                }
+                _start = new ImageStart(x0, mask, _channels, options.Strength, chain);
                 _stepsPerChunk = _start.StartIndex + 1;
             }
             _takes = options.Mask != null ? options.Resampling : 1;
@@ -296,6 +308,11 @@ namespace DiTPlugin
                 for (int j = 0; j < count; j++) _start.Finish(_x.AsSpan(j * _perImage, _perImage));
             bool wantImage = (_options.Outputs & GenerationOutputs.Image) != 0, wantSample = (_options.Outputs & GenerationOutputs.Sample) != 0;
             var images = wantImage ? Decode(_x) : null;
+            if (images != null && _blendBack is { } blend)
+            {
+                int size = blend.Texture.Length;
+                for (int j = 0; j < count; j++) LatentMask.BlendBack(images.AsSpan(j * size, size), blend.Texture, blend.Mask);
+            }
             for (int j = 0; j < count; j++)
             {
                 var sample = wantSample ? _x.AsSpan(j * _perImage, _perImage).ToArray() : null;

@@ -59,7 +59,8 @@ namespace DiTPlugin
         /// <summary>
         /// Start from this texture instead of noise (variations, SDEdit): it is noised to the step that
         /// <see cref="Strength"/> selects and denoised from there, toward the requested classes. Its size must be the
-        /// package's output size. Pixel-space packages only, for now (a latent package would need its VAE encoder).
+        /// package's output size. Latent packages need their VAE encoder (<see cref="DiT.SupportsInitImage"/>); their
+        /// strength 0 gives the VAE's reconstruction of the texture.
         /// </summary>
         public SourceImage? InitImage { get; set; }
 

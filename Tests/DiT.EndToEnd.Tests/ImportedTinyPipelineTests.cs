@@ -131,4 +131,67 @@ public class ImportedTinyPipelineTests
         }
         finally { Directory.Delete(dir, true); }
     }
+    [Test]
+    public void TheExportedEncoderLetsThePluginStartFromATexture()
+    {
+        var dir = Directory.CreateTempSubdirectory("dit-encoder-tiny-").FullName;
+        try
+        {
+            var (model, vae) = ImportFixtures();
+            using var _m = model;
+            using var _v = vae;
+            var vaeConfig = vae.Config;
+            var path = Path.Combine(dir, "with-encoder");
+            var manifest = ModelPackageWriter.Write(path, new ModelPackageRequest
+            {
+                Config = model.Config,
+                Weights = model.state_dict(),
+                Name = "encoder-tiny",
+                ClassNames = Enumerable.Range(0, 10).Select(i => $"texture {i}").ToList(),
+                License = new LicenseInfo { Id = "CC-BY-NC-4.0", Text = "non-commercial", Attribution = "reference" },
+                LatentScale = vaeConfig.ScalingFactor,
+                LatentDownsample = vaeConfig.DownsampleFactor,
+                VaeDecoders = new[] { new VaeDecoderGraph(VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes(), Precision.Fp32) },
+                VaeEncoders = new[] { new VaeEncoderGraph(VaeEncoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes(), Precision.Fp32) },
+            });
+            Assert.That(manifest.FormatVersion, Is.EqualTo(PackageFormat.VaeEncoderVersion));
+            Assert.That(manifest.Graphs.Last().Role, Is.EqualTo(GraphRole.VaeEncoder));
+            Assert.That(manifest.Graphs.Last().Batch, Is.EqualTo(1));
+
+            using var plugin = DiT.Load(path);
+            var texture = plugin.Generate(new GenerationOptions { ClassIds = new[] { 4 }, Steps = 10, Seed = 8 })[0];
+            var source = SourceImage.From(texture);
+
+            // Strength 0: the VAE's reconstruction, decode(mean(encode(x))), which TorchSharp computes independently.
+            var kept = plugin.Generate(new GenerationOptions { ClassIds = new[] { 4 }, Steps = 10, Seed = 8, InitImage = source, Strength = 0f })[0];
+            using (TorchSharp.torch.no_grad())
+            {
+                using var x = TorchSharp.torch.tensor(Enumerable.Range(0, 3 * 256).Select(k => texture.Rgba8[4 * (k % 256) + k / 256] / 127.5f - 1f).ToArray(), new long[] { 1, 3, 16, 16 });
+                var (mean, logvar) = vae.Encode(x);
+                using var _l = logvar;
+                using var decoded = vae.Decode(mean).clamp(-1, 1);
+                mean.Dispose();
+                var want = decoded.data<float>().ToArray();
+                int worst = 0;
+                for (int k = 0; k < want.Length; k++)
+                {
+                    int expected = (int)System.Math.Round((want[k] + 1) * 127.5);
+                    worst = System.Math.Max(worst, System.Math.Abs(expected - kept.Rgba8[4 * (k % 256) + k / 256]));
+                }
+                TestContext.Out.WriteLine($"strength 0 against TorchSharp's reconstruction: worst {worst} levels");
+                Assert.That(worst, Is.LessThanOrEqualTo(1), "within one 8-bit level");
+            }
+
+            // Inpainting the left half: the right half is the texture within one level (exactly, blended back in pixels).
+            var mask = Enumerable.Range(0, 256).Select(p => p % 16 < 8 ? 1f : 0f).ToArray();
+            var painted = plugin.Generate(new GenerationOptions { ClassIds = new[] { 7 }, Steps = 10, Seed = 9, InitImage = source, Strength = 1f, Mask = mask })[0];
+            int worstKept = Enumerable.Range(0, 256).Where(p => mask[p] == 0)
+                .Max(p => Enumerable.Range(0, 3).Max(c => System.Math.Abs(painted.Rgba8[4 * p + c] - texture.Rgba8[4 * p + c])));
+            double changed = Enumerable.Range(0, 256).Where(p => mask[p] == 1).Average(p => System.Math.Abs(painted.Rgba8[4 * p] - texture.Rgba8[4 * p]));
+            TestContext.Out.WriteLine($"inpainting: kept half worst {worstKept} levels; regenerated half mean |diff| {changed:F1} levels");
+            Assert.That(worstKept, Is.LessThanOrEqualTo(1));
+            Assert.That(changed, Is.GreaterThan(2), "the masked half is regenerated");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

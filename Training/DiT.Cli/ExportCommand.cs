@@ -42,13 +42,19 @@ internal static class ExportCommand
         var vaeTile = new Option<int?>("--vae-tile") { Description = "Export the decoder for latent tiles of this side (the Plugin decodes larger latents tile by tile, bounding memory)." }.InRange(1, 1024);
         var vaeTileOverlap = new Option<int?>("--vae-tile-overlap") { Description = "Latent pixels shared by neighbouring tiles (default tile/4)." }.InRange(0, 1024);
         var vaeCircular = new Option<bool>("--vae-circular") { Description = "Also export the decoder with circular padding (whole latents), so the Plugin can make seamless, tiling textures." };
+        var vaeEncoder = new Option<bool>("--vae-encoder")
+        {
+            Description = "With --vae: also export the VAE encoder (vae_encoder.onnx, fp32), so the Plugin can start from existing textures " +
+                          "(variations, inpainting, seam repair). The package is then formatVersion 4; 'false' keeps it readable by older plugins.",
+            DefaultValueFactory = _ => true,
+        };
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (not visible in the weights' shapes; SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
             ckpt, outPath, batch, fp16, fp16Only, int8, externalData, guided, clip, name, description, licenseId, licenseText, attribution, commercial, dataset,
-            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular,
+            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular, vaeEncoder,
         };
         cmd.SetAction(r =>
         {
@@ -62,9 +68,9 @@ internal static class ExportCommand
             string colorSpaceWord = r.GetValue(colorSpace)!;
             if (!ColorSpaces.TryParse(colorSpaceWord, out var outputColorSpace))
                 throw new ArgumentException($"--color-space '{colorSpaceWord}' must be {ColorSpaces.Expected}.");
-            var (decoders, vaeConfig) = r.GetValue(vaeWeights) is { } vaePath
-                ? VaeDecoders(vaePath, r.GetValue(vaeKey), r.GetValue(vaeGroups), c.Config, r.GetValue(batch), r.GetValue(vaeTile), fp16Wanted, r.GetValue(vaeCircular))
-                : (new List<VaeDecoderGraph>(), null);
+            var (decoders, encoders, vaeConfig) = r.GetValue(vaeWeights) is { } vaePath
+                ? VaeGraphs(vaePath, r.GetValue(vaeKey), r.GetValue(vaeGroups), c.Config, r.GetValue(batch), r.GetValue(vaeTile), fp16Wanted, r.GetValue(vaeCircular), r.GetValue(vaeEncoder))
+                : (new List<VaeDecoderGraph>(), new List<VaeEncoderGraph>(), null);
             if (r.GetValue(vaeLicense) is { } vl)
                 license = license with { Text = (license.Text + $"\nVAE decoder weights ({Path.GetFileName(r.GetValue(vaeWeights))}): {vl}.").Trim() };
             if (!license.CommercialUse)
@@ -91,6 +97,7 @@ internal static class ExportCommand
                 LatentScale = vaeConfig is null || r.GetResult(latentScale) is { Implicit: false } ? r.GetValue(latentScale) : vaeConfig.ScalingFactor,
                 LatentDownsample = vaeConfig?.DownsampleFactor ?? 8,
                 VaeDecoders = decoders,
+                VaeEncoders = encoders,
                 TileOverlap = r.GetValue(vaeTileOverlap),
             };
             var output = r.GetValue(outPath)!;
@@ -106,8 +113,12 @@ internal static class ExportCommand
         return cmd;
     }
 
-    /// <summary>The SD VAE decoder as ONNX for this DiT's latent side (or a tile of it): fp32, and fp16 when asked.</summary>
-    private static (List<VaeDecoderGraph>, VaeConfig) VaeDecoders(string path, string? key, int groups, DiTConfig config, int batch, int? tile, bool fp16, bool circular)
+    /// <summary>
+    /// The SD VAE decoder as ONNX for this DiT's latent side (or a tile of it): fp32, and fp16 when asked; and the
+    /// encoder (fp32, whole textures) when asked.
+    /// </summary>
+    private static (List<VaeDecoderGraph>, List<VaeEncoderGraph>, VaeConfig) VaeGraphs(string path, string? key, int groups, DiTConfig config, int batch, int? tile,
+        bool fp16, bool circular, bool encoder)
     {
         using var weights = StateDictFile.Load(path, key);
         string what = weights.Description;
@@ -127,7 +138,13 @@ internal static class ExportCommand
             var wrapped = VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { Batch = batch, LatentSize = config.InputSize, Fp16 = half, CircularPadding = true });
             list.Add(new VaeDecoderGraph(wrapped.ToBytes(), wrapped.Precision, null, Circular: true));
         }
-        return (list, vae.Config);
+        var encoders = new List<VaeEncoderGraph>();
+        if (encoder)
+        {
+            var graph = VaeEncoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = config.InputSize });
+            encoders.Add(new VaeEncoderGraph(graph.ToBytes(), graph.Precision));
+        }
+        return (list, encoders, vae.Config);
     }
 
     /// <summary>The loss logged at or before <paramref name="step"/> in the run's loss.csv, when there is one.</summary>

@@ -73,12 +73,12 @@ namespace DiTPlugin.Contract.Package
         /// <summary>
         /// The elements of a graph's largest tensor, which <see cref="MaxTensorElements"/> bounds: the DiT's x/eps/v
         /// [B, C, S, S]; a decoder's latent [B, C, t, t] or its image [B, outputChannels, t·f, t·f], t the tile side
-        /// (the whole latent side S without one). Computed in long, so no size a manifest can state overflows it.
+        /// (the whole latent side S without one); a VAE encoder's the same two. Computed in long, so no size a manifest can state overflows it.
         /// </summary>
         public static long LargestTensorElements(GraphRole role, int batch, int channels, int size, int? tileSize, int downsample, int outputChannels)
         {
             long b = batch, c = channels, s = size;
-            if (role != GraphRole.VaeDecoder) return b * c * s * s;
+            if (role == GraphRole.DiT) return b * c * s * s;   // a VAE encoder's tensors are a decoder's, the other way round
             long t = tileSize ?? size, side = t * downsample;
             return Math.Max(b * c * t * t, b * outputChannels * side * side);
         }

@@ -32,17 +32,25 @@ namespace DiTPlugin.Contract.Package
         /// </summary>
         public const int UnconditionalLabelVersion = 3;
 
-        /// <summary>The newest <c>formatVersion</c> the Plugin reads: the highest any feature needs.</summary>
-        public const int NewestVersion = UnconditionalLabelVersion > Int8Version && UnconditionalLabelVersion > ExternalDataVersion ? UnconditionalLabelVersion
-            : Int8Version > ExternalDataVersion ? Int8Version : ExternalDataVersion;
+        /// <summary>
+        /// The <c>formatVersion</c> of a latent package with a VAE encoder graph (role <c>vae_encoder</c>). A version-3
+        /// reader would refuse the role word and with it the whole package; the higher version makes it say "update the
+        /// plugin" instead. Packages without an encoder keep their lower version.
+        /// </summary>
+        public const int VaeEncoderVersion = 4;
+
+        /// <summary>The newest <c>formatVersion</c> the Plugin reads: the highest any feature needs (each feature's version is above the last).</summary>
+        public const int NewestVersion = VaeEncoderVersion;
 
         /// <summary>
         /// The <c>formatVersion</c> a package with these graph precisions (and data files, if any) needs: the lowest that
         /// can describe them, so packages without either stay readable by every reader since version 1.
         /// </summary>
-        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions, bool externalData = false, bool unconditionalLabelInput = false)
+        public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions, bool externalData = false, bool unconditionalLabelInput = false,
+            bool vaeEncoder = false)
         {
             int version = Version;
+            if (vaeEncoder) version = System.Math.Max(version, VaeEncoderVersion);
             if (unconditionalLabelInput) version = System.Math.Max(version, UnconditionalLabelVersion);
             if (System.Linq.Enumerable.Contains(graphPrecisions, Precision.Int8)) version = System.Math.Max(version, Int8Version);
             if (externalData) version = System.Math.Max(version, ExternalDataVersion);
@@ -78,9 +86,14 @@ namespace DiTPlugin.Contract.Package
         public const string DecoderFp16 = "vae_decoder_fp16.onnx";
         public const string CircularDecoder = "vae_decoder_circular.onnx";
         public const string CircularDecoderFp16 = "vae_decoder_circular_fp16.onnx";
+        public const string Encoder = "vae_encoder.onnx";
+        public const string EncoderFp16 = "vae_encoder_fp16.onnx";
 
         /// <summary>The DiT graph's file of a precision.</summary>
         public static string DiTGraph(Precision precision) => precision == Precision.Fp16 ? DiTFp16 : precision == Precision.Int8 ? DiTInt8 : DiT;
+
+        /// <summary>The VAE encoder graph's file of a precision.</summary>
+        public static string EncoderGraph(Precision precision) => precision == Precision.Fp16 ? EncoderFp16 : Encoder;
 
         /// <summary>A VAE decoder graph's file of a precision and padding.</summary>
         public static string DecoderGraph(Precision precision, Padding padding) =>

@@ -24,6 +24,8 @@ namespace DiTPlugin.Contract.Package
         DiT,
         /// <summary>A VAE decoder of a latent model.</summary>
         VaeDecoder,
+        /// <summary>A VAE encoder of a latent model (image → latent mean), for starting from an existing texture; formatVersion 4.</summary>
+        VaeEncoder,
     }
 
     /// <summary>graphs[].padding of a vae_decoder graph.</summary>
@@ -80,7 +82,8 @@ namespace DiTPlugin.Contract.Package
     {
         public const string DiT = "dit";
         public const string VaeDecoder = "vae_decoder";
-        private static readonly Spellings<GraphRole> S = new Spellings<GraphRole>("graphs[].role", (GraphRole.DiT, DiT), (GraphRole.VaeDecoder, VaeDecoder));
+        public const string VaeEncoder = "vae_encoder";
+        private static readonly Spellings<GraphRole> S = new Spellings<GraphRole>("graphs[].role", (GraphRole.DiT, DiT), (GraphRole.VaeDecoder, VaeDecoder), (GraphRole.VaeEncoder, VaeEncoder));
         public static IReadOnlyList<string> All => S.Words;
         public static string Expected => S.Expected;
         public static string ToJson(this GraphRole value) => S.Format(value);

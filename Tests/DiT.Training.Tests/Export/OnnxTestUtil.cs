@@ -2,6 +2,7 @@ using DiTPlugin.Contract.Package;
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiT.Training.Export;
 using DiT.Training.Model;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
@@ -107,6 +108,9 @@ internal static class OnnxTestUtil
         for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs((double)a[i] - b[i]));
         return m;
     }
+
+    /// <summary>Same graph input or output: name, element type and static shape.</summary>
+    public static bool SameSpec(OnnxValue a, OnnxValue b) => a.Name == b.Name && a.Type == b.Type && a.Shape.SequenceEqual(b.Shape);
 
     public static double MaxAbs(float[] a) => a.Length == 0 ? 0 : a.Max(v => Math.Abs((double)v));
 }

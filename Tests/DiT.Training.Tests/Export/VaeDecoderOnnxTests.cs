@@ -163,8 +163,6 @@ public class VaeDecoderOnnxTests
         Assert.That(img.All(float.IsFinite));
     }
 
-    private static bool SameSpec(OnnxValue a, OnnxValue b) => a.Name == b.Name && a.Type == b.Type && a.Shape.SequenceEqual(b.Shape);
-
     /// <summary>The real SD decoder (random weights) at an 8x8 latent → 64x64 image: built once for both precisions.</summary>
     public class StableDiffusionSize
     {

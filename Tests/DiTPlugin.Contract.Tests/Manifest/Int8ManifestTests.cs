@@ -42,7 +42,9 @@ public class Int8ManifestTests
     {
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Fp16 }), Is.EqualTo(1), "old packages keep version 1: every reader takes them");
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Int8 }), Is.EqualTo(2));
-        Assert.That(ModelManifest.SupportedFormatVersion, Is.EqualTo(3), "version 3: the y_uncond input (UnconditionalLabelManifestTests)");
+        Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32 }, unconditionalLabelInput: true), Is.EqualTo(3), "the y_uncond input (UnconditionalLabelManifestTests)");
+        Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Int8 }, unconditionalLabelInput: true, vaeEncoder: true), Is.EqualTo(4), "a VAE encoder graph");
+        Assert.That(ModelManifest.SupportedFormatVersion, Is.EqualTo(4), "version 4: the vae_encoder role (ManifestValidationTests)");
         Assert.That(PackageFiles.DiTGraph(Precision.Int8), Is.EqualTo("dit_int8.onnx"));
     }
 }

@@ -76,10 +76,16 @@ public class ManifestRoundTripTests
             Assert.That(SampleManifests.Json(named)["schedule"]!["kind"]!.GetValue<string>(), Is.EqualTo(kind.ToJson()));
             Assert.That(Reread(named).Schedule.Kind, Is.EqualTo(kind));
         }
-        // The graph words: the latent sample has both roles, both precisions and both paddings.
+        // The graph words: the latent sample has the DiT and decoder roles, both precisions and both paddings; an
+        // encoder entry (formatVersion 4) shows the third role.
         var graphs = Reread(latent).Graphs;
         Assert.That(graphs.Select(g => (g.Role, g.Precision, g.Padding)), Is.EqualTo(latent.Graphs.Select(g => (g.Role, g.Precision, g.Padding))));
-        Assert.That(graphs.Select(g => g.Role).Distinct(), Is.EquivalentTo(Enum.GetValues<GraphRole>()));
+        var withEncoder = latent with
+        {
+            FormatVersion = PackageFormat.VaeEncoderVersion,
+            Graphs = latent.Graphs.Append(latent.Graphs[2] with { Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Batch = 1, TileSize = null, Sha256 = SampleManifests.Sha(8) }).ToArray(),
+        };
+        Assert.That(Reread(withEncoder).Graphs.Select(g => g.Role).Distinct(), Is.EquivalentTo(Enum.GetValues<GraphRole>()));
         // int8 is a DiT graph precision only; the sample has fp32 and fp16 DiT graphs, so one more entry shows it.
         var withInt8 = latent with { FormatVersion = PackageFormat.Int8Version, Graphs = latent.Graphs.Append(latent.Graphs[0] with { File = PackageFiles.DiTInt8, Precision = Precision.Int8, Sha256 = SampleManifests.Sha(9) }).ToArray() };
         Assert.That(Reread(withInt8).Graphs.Select(g => g.Precision).Distinct(), Is.EquivalentTo(Enum.GetValues<Precision>()));

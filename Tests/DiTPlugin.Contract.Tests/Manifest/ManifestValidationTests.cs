@@ -27,6 +27,11 @@ public class ManifestValidationTests
         Assert.DoesNotThrow(() => Latent.Validate());
         Assert.DoesNotThrow(() => Pixel.Validate());
         Assert.That(Latent.Problems(), Is.Empty);
+        var encoder = new GraphInfo { Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Precision = Precision.Fp32, Batch = 1, Opset = 17, Sha256 = SampleManifests.Sha(7) };
+        var withEncoder = Latent with { FormatVersion = PackageFormat.VaeEncoderVersion, Graphs = Latent.Graphs.Append(encoder).ToArray() };
+        Assert.That(withEncoder.Problems(), Is.Empty);
+        Assert.That(withEncoder.EncoderGraph(preferFp16: true), Is.EqualTo(encoder), "fp32 when there is no fp16 encoder");
+        Assert.That(Latent.EncoderGraph(false), Is.Null);
     }
 
     private static IEnumerable<TestCaseData> Breaks()
@@ -73,6 +78,21 @@ public class ManifestValidationTests
             "model.json: latent.decoderSha256 differs from graphs[2].sha256 for the same file 'vae_decoder.onnx'.");
         yield return Case("latent.decoder a zero-padded decoder", Latent with { Latent = Latent.Latent! with { Decoder = PackageFiles.CircularDecoder, DecoderSha256 = SampleManifests.Sha(5) } },
             "model.json: latent.decoder 'vae_decoder_circular.onnx' is not among the graphs with role 'vae_decoder'.");
+        var encoder = new GraphInfo
+        {
+            Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Precision = Precision.Fp32, Batch = 1, Opset = 17, Sha256 = SampleManifests.Sha(7),
+        };
+        var withEncoder = Latent with { FormatVersion = PackageFormat.VaeEncoderVersion, Graphs = Latent.Graphs.Append(encoder).ToArray() };
+        yield return Case("encoder in a pixel model", Pixel with { FormatVersion = 4, Graphs = Pixel.Graphs.Append(encoder).ToArray() },
+            "vae_encoder.onnx: is a vae_encoder but input.space is not 'latent'.");
+        yield return Case("encoder before version 4", withEncoder with { FormatVersion = 3 },
+            "vae_encoder.onnx: role 'vae_encoder' needs formatVersion 4 or later (the manifest says 3); older readers do not know the role.");
+        yield return Case("encoder batch", WithGraph(withEncoder, withEncoder.Graphs.Count - 1, g => g with { Batch = 2 }),
+            "vae_encoder.onnx: batch 2: a vae_encoder encodes one texture, so its batch is 1.");
+        yield return Case("encoder tiles", WithGraph(withEncoder, withEncoder.Graphs.Count - 1, g => g with { TileSize = 4 }),
+            "vae_encoder.onnx: a vae_encoder encodes whole textures: it has no tileSize.");
+        yield return Case("two encoders", withEncoder with { Graphs = withEncoder.Graphs.Append(encoder with { File = "second.onnx", Sha256 = SampleManifests.Sha(8) }).ToArray() },
+            "model.json: graphs has more than one 'vae_encoder' of the same precision; readers would not know which to run.");
         yield return Case("tile overlap", Latent with { Latent = Latent.Latent! with { TileOverlap = 4 } }, "model.json: latent.tileOverlap 4 must be in 0..tileSize-1.");
         var huge = Pixel with { Input = new InputInfo { Size = 8192, Channels = 4 }, Output = new OutputInfo { Width = 8192, Height = 8192, Channels = 4 }, Guidance = new GuidanceInfo { GuidedChannels = 4 } };
         yield return Case("tensor elements", WithGraph(huge, 0, g => g with { Batch = 2 }),

@@ -26,6 +26,9 @@ public sealed class LoadedPackage : IDisposable
     /// <summary>The hand-encoded tiny pixel package (<see cref="TinyOnnxModel"/>).</summary>
     public static LoadedPackage Tiny(DiTOptions? options = null) => new LoadedPackage(d => TinyOnnxModel.WritePackage(d), options);
 
+    /// <summary>A package that <paramref name="write"/> puts in a fresh folder.</summary>
+    public static LoadedPackage Custom(Action<string> write, DiTOptions? options = null) => new LoadedPackage(write, options);
+
     /// <summary>The tiny graph with ImageNet's 1000 classes (<see cref="ImageNetTinyPackage"/>).</summary>
     public static LoadedPackage ImageNet(DiTOptions? options = null) => new LoadedPackage(ImageNetTinyPackage.Write, options);
 

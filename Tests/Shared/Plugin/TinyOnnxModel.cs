@@ -130,6 +130,57 @@ public static class TinyOnnxModel
         });
     }
 
+    /// <summary>
+    /// A "VAE encoder" for <see cref="BuildDecoderGraph"/>'s packages: latent = E · (mean of each 8x8 block of the image),
+    /// E a fixed 4x3 matrix, as one 8x8 stride-8 convolution with weights E[c, k]/64. Batch 1.
+    /// </summary>
+    public static byte[] BuildEncoderGraph(int size)
+    {
+        var kernel = new float[4 * 3 * 64];
+        for (int c = 0; c < 4; c++)
+            for (int k = 0; k < 3; k++)
+                for (int p = 0; p < 64; p++) kernel[(c * 3 + k) * 64 + p] = EncoderWeight(c, k) / 64f;
+        var graph = new List<byte[]>
+        {
+            Node("Conv", new[] { "image", "we" }, "latent", IntsAttribute("strides", 8, 8)),
+        }.Select(n => Field(1, n)).ToList();
+        graph.Add(Field(2, Encoding.UTF8.GetBytes("tiny_encoder")));
+        graph.Add(Field(5, FloatTensorN("we", new long[] { 4, 3, 8, 8 }, kernel)));
+        graph.Add(Field(11, ValueInfo("image", 1, new long[] { 1, 3, size * 8, size * 8 })));
+        graph.Add(Field(12, ValueInfo("latent", 1, new long[] { 1, 4, size, size })));
+        return Concat(new List<byte[]>
+        {
+            VarintField(1, 8), Field(2, Encoding.UTF8.GetBytes("DiTPlugin.Tests")), Field(7, Concat(graph)),
+            Field(8, Concat(new List<byte[]> { Field(1, Array.Empty<byte>()), VarintField(2, 17) })),
+        });
+    }
+
+    /// <summary>The 4x3 matrix of <see cref="BuildEncoderGraph"/>, for computing its output by hand.</summary>
+    public static float EncoderWeight(int latentChannel, int imageChannel) =>
+        new float[] { 0.6f, 0.3f, -0.2f, -0.4f, 0.5f, 0.1f, 0.2f, 0.2f, 0.7f, 0.3f, -0.3f, 0.25f }[latentChannel * 3 + imageChannel];
+
+    /// <summary>
+    /// Adds <see cref="BuildEncoderGraph"/> to a package written by <see cref="WriteLatentPackage(string, int, (string, string, int?, float)[])"/>
+    /// as vae_encoder.onnx (role vae_encoder, batch 1), with formatVersion 4 and the contentHash over all graphs.
+    /// </summary>
+    public static JsonObject AddEncoder(string folder, JsonObject manifest)
+    {
+        int size = (int)manifest["input"]!["size"]!;
+        var bytes = BuildEncoderGraph(size);
+        File.WriteAllBytes(Path.Combine(folder, "vae_encoder.onnx"), bytes);
+        var graphs = (JsonArray)manifest["graphs"]!;
+        graphs.Add(new JsonObject
+        {
+            ["role"] = "vae_encoder", ["file"] = "vae_encoder.onnx", ["precision"] = "fp32", ["batch"] = 1, ["opset"] = 17,
+            ["sha256"] = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(),
+        });
+        manifest["formatVersion"] = 4;
+        var shas = graphs.Select(g => (string)g!["sha256"]!);
+        manifest["contentHash"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", shas)))).ToLowerInvariant();
+        WriteManifest(folder, manifest);
+        return manifest;
+    }
+
     /// <summary>The 3x4 matrix of <see cref="BuildDecoderGraph"/>, for computing its output by hand.</summary>
     public static float DecoderWeight(int outChannel, int inChannel) =>
         new float[] { 0.5f, -0.25f, 0.1f, 0.2f, -0.3f, 0.4f, 0.05f, -0.1f, 0.2f, 0.2f, -0.2f, 0.3f }[outChannel * 4 + inChannel];
@@ -181,6 +232,14 @@ public static class TinyOnnxModel
         parts.Add(Field(3, Encoding.UTF8.GetBytes(op + "_" + output)));
         parts.Add(Field(4, Encoding.UTF8.GetBytes(op)));
         if (attribute != null) parts.Add(Field(5, attribute));
+        return Concat(parts);
+    }
+
+    private static byte[] IntsAttribute(string name, params long[] values)
+    {
+        var parts = new List<byte[]> { Field(1, Encoding.UTF8.GetBytes(name)) };
+        parts.AddRange(values.Select(v => VarintField(8, (ulong)v)));
+        parts.Add(VarintField(20, 7));
         return Concat(parts);
     }
 

@@ -51,6 +51,11 @@ public sealed record ModelPackageRequest
     public string? VaeDecoderPath { get; init; }
     /// <summary>For latent models: decoder graphs built here (e.g. by VaeDecoderOnnxExporter), at most one per precision.</summary>
     public IReadOnlyList<VaeDecoderGraph> VaeDecoders { get; init; } = Array.Empty<VaeDecoderGraph>();
+    /// <summary>
+    /// For latent models: VAE encoder graphs (VaeEncoderOnnxExporter, batch 1), at most one per precision. With one the
+    /// Plugin can start from an existing texture (variations, inpainting, seam repair); the package is then formatVersion 4.
+    /// </summary>
+    public IReadOnlyList<VaeEncoderGraph> VaeEncoders { get; init; } = Array.Empty<VaeEncoderGraph>();
     /// <summary>Latent pixels shared by neighbouring tiles when a decoder has a tile size (null: the reader's default, tile/4).</summary>
     public int? TileOverlap { get; init; }
     public double LatentScale { get; init; } = 0.18215;
@@ -79,6 +84,9 @@ public sealed record ModelPackageRequest
 /// <paramref name="Circular"/> marks a graph exported with circular padding (seamless textures; whole latents only).
 /// </summary>
 public sealed record VaeDecoderGraph(byte[] Onnx, Precision Precision, int? TileSize = null, bool Circular = false);
+
+/// <summary>A VAE encoder ONNX graph for a package (batch 1, whole textures).</summary>
+public sealed record VaeEncoderGraph(byte[] Onnx, Precision Precision);
 
 /// <summary>
 /// Writes a model package (docs/model-package.md): a folder, or a .zip of the same files when the path ends in
@@ -312,7 +320,11 @@ public static class ModelPackageWriter
         var decoders = r.VaeDecoders.Select(d => (Graph: d, Make: (Func<byte[]>)(() => d.Onnx))).ToList();
         if (r.VaeDecoderPath is { } path)
             decoders.Insert(0, (new VaeDecoderGraph(Array.Empty<byte>(), Precision.Fp32), () => File.ReadAllBytes(path)));
-        if (decoders.Count == 0) return plan;
+        if (decoders.Count == 0)
+        {
+            if (r.VaeEncoders.Count > 0) throw new ArgumentException("A VAE encoder belongs in a latent package: give the VAE decoder too.");
+            return plan;
+        }
         var graphs = decoders.Select(d => d.Graph).ToList();
         if (graphs.GroupBy(d => (d.Precision, d.Circular)).Any(g => g.Count() > 1) || graphs.Any(d => !Enum.IsDefined(d.Precision)))
             throw new ArgumentException("VAE decoders must be at most one fp32 and one fp16 graph (each also once with circular padding), got " +
@@ -328,6 +340,10 @@ public static class ModelPackageWriter
             var padding = d.Circular ? Padding.Circular : Padding.Zeros;
             plan.Add((Entry(GraphRole.VaeDecoder, d.Precision, PackageFiles.DecoderGraph(d.Precision, padding), d.TileSize, padding), make));
         }
+        if (r.VaeEncoders.GroupBy(e => e.Precision).Any(g => g.Count() > 1) || r.VaeEncoders.Any(e => e.Precision == Precision.Int8 || !Enum.IsDefined(e.Precision)))
+            throw new ArgumentException("VAE encoders must be at most one fp32 and one fp16 graph, got " + string.Join(", ", r.VaeEncoders.Select(e => (int)e.Precision)) + ".");
+        foreach (var e in r.VaeEncoders.OrderBy(e => e.Precision == Precision.Fp32 ? 0 : 1))
+            plan.Add((Entry(GraphRole.VaeEncoder, e.Precision, PackageFiles.EncoderGraph(e.Precision)) with { Batch = 1 }, () => e.Onnx));
         return plan;
     }
 
@@ -348,7 +364,8 @@ public static class ModelPackageWriter
         return new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null), UncondInput(r, cfg) || r.ClassMixInput),
+            FormatVersion = PackageFormat.VersionFor(graphs.Select(g => g.Precision), graphs.Any(g => g.DataFile != null), UncondInput(r, cfg) || r.ClassMixInput,
+                vaeEncoder: graphs.Any(g => g.Role == GraphRole.VaeEncoder)),
             Name = r.Name,
             Description = r.Description,
             License = r.License,

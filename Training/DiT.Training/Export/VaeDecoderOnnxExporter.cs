@@ -63,7 +63,7 @@ public static class VaeDecoderOnnxExporter
         if (options.LatentSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"LatentSize must be >= 1, got {options.LatentSize}.");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return new Emitter(config.Validate(), VaeStateDict.Normalize(weights), options).Build();
+        return Emit(config.Validate(), VaeStateDict.Normalize(weights), options);
     }
 
     public static VaeDecoderExport Build(AutoencoderKL vae, VaeExportOptions? options = null) => Build(vae.Config, vae.state_dict(), options);
@@ -77,172 +77,41 @@ public static class VaeDecoderOnnxExporter
         return export;
     }
 
-    private sealed class Emitter
+    private static VaeDecoderExport Emit(VaeConfig cfg, IReadOnlyDictionary<string, Tensor> weights, VaeExportOptions o)
     {
-        private readonly VaeConfig cfg;
-        private readonly IReadOnlyDictionary<string, Tensor> w;
-        private readonly VaeExportOptions o;
-        private readonly GraphBuilder g = new("VaeDecoder");
-        private readonly OnnxType ct;                  // compute type
-        private readonly Dictionary<(OnnxType, float), OnnxValue> scalars = new();
-        private long parameters;
+        var ops = new VaeGraphOps("VaeDecoder", cfg, weights, o.Fp16, o.CircularPadding);
+        var g = ops.G;
+        int s = o.LatentSize, f = cfg.DownsampleFactor, blocks = cfg.BlockOutChannels.Count;
+        var latent = g.Input(InputName, OnnxType.Float, o.Batch, cfg.LatentChannels, s, s);
 
-        public Emitter(VaeConfig config, IReadOnlyDictionary<string, Tensor> weights, VaeExportOptions options)
+        var h = ops.Conv(g.Cast(latent, ops.Compute, "latent_compute"), "post_quant_conv");
+        h = ops.Conv(h, "decoder.conv_in");
+        h = ops.MidBlock(h, "decoder.mid_block");
+        for (int i = 0; i < blocks; i++)
         {
-            cfg = config;
-            w = weights;
-            o = options;
-            ct = options.Fp16 ? OnnxType.Float16 : OnnxType.Float;
+            for (int j = 0; j <= cfg.LayersPerBlock; j++) h = ops.Resnet(h, $"decoder.up_blocks.{i}.resnets.{j}");
+            if (i < blocks - 1)
+                h = ops.Conv(g.ResizeNearest(h, 2, $"decoder.up_blocks.{i}.upsamplers.0.nearest"), $"decoder.up_blocks.{i}.upsamplers.0.conv");
         }
+        h = ops.SiLU(ops.GroupNorm(h, "decoder.conv_norm_out"), "decoder.act_out");
+        h = ops.Conv(h, "decoder.conv_out");
+        var image = g.Cast(h, OnnxType.Float, "image_fp32");
+        if (o.ClipOutput) image = g.Clip(image, ops.Scalar(-1f, OnnxType.Float), ops.Scalar(1f, OnnxType.Float), "image_clipped");
+        if (image.Dim(2) != (long)s * f) throw new InvalidOperationException($"Decoder output {image} is not {s * f} pixels wide.");
+        var output = g.Output(image, OutputName);
 
-        private Tensor Weight(string key) => w.TryGetValue(key, out var t) ? t
-            : throw new InvalidDataException($"The VAE weights have no '{key}'; do they belong to {cfg}?");
-
-        private OnnxValue Param(string key, OnnxType type, Func<Tensor, Tensor>? view = null)
-        {
-            var t = Weight(key);
-            parameters += t.numel();
-            return g.Initializer(key, view is null ? t : view(t), type);
-        }
-
-        private OnnxValue Scalar(float v, OnnxType type)
-        {
-            if (!scalars.TryGetValue((type, v), out var s))
-                scalars[(type, v)] = s = g.Scalar(FormattableString.Invariant($"const_{v:R}_{type}"), v, type);
-            return s;
-        }
-
-        private OnnxValue Conv(OnnxValue x, string prefix, int stride = 1)
-        {
-            var wt = Param(prefix + ".weight", ct);
-            long k = wt.Dim(2), p = (k - 1) / 2;
-            if (o.CircularPadding && p > 0)
-                return g.Conv(WrapPad(x, p, prefix), wt, Param(prefix + ".bias", ct), stride, new long[] { 0, 0, 0, 0 }, prefix);
-            return g.Conv(x, wt, Param(prefix + ".bias", ct), stride, new[] { p, p, p, p }, prefix);
-        }
-
-        /// <summary>
-        /// Circular padding by p on H and W as Slice + Concat: opset 17 Pad has no "wrap" mode (it came in opset 19),
-        /// and DirectML wants opset ≤ 17. Rows first, then columns, so the corners come from the opposite corner.
-        /// </summary>
-        private OnnxValue WrapPad(OnnxValue x, long p, string prefix)
-        {
-            for (int axis = 2; axis <= 3; axis++)
-            {
-                long n = x.Dim(axis);
-                if (p > n) throw new InvalidOperationException($"{prefix}: circular padding {p} exceeds the side {n}.");
-                var head = g.Slice(x, axis, n - p, n, $"{prefix}.wrap{axis}_head");
-                var tail = g.Slice(x, axis, 0, p, $"{prefix}.wrap{axis}_tail");
-                x = g.Concat(new[] { head, x, tail }, axis, $"{prefix}.wrap{axis}");
-            }
-            return x;
-        }
-
-        /// <summary>nn.Linear on (B, N, C) as MatMul with the weight stored transposed ([in, out]) plus Add bias.</summary>
-        private OnnxValue Linear(OnnxValue x, string prefix)
-        {
-            var mm = g.MatMul(x, Param(prefix + ".weight", ct, t => t.t()), prefix + ".matmul");
-            return g.Add(mm, Param(prefix + ".bias", ct), prefix + ".out");
-        }
-
-        private OnnxValue SiLU(OnnxValue x, string hint) => g.Mul(x, g.Unary("Sigmoid", x, hint + ".sigmoid"), hint + ".silu");
-
-        /// <summary>
-        /// GroupNorm(G, C, eps) in primitive ops, always in float32: the fp16 graph casts around it because fp16
-        /// variance overflows in the SD VAE's 512-channel blocks (a squared deviation passes float16's max of
-        /// 65504 once an activation is ~256 away from its group mean, and the mean of squares over C/G·H·W values
-        /// is then inf, so every normalised value collapses to 0). PyTorch's fp16 GroupNorm accumulates in float32
-        /// as well. The affine is applied in float32 too, then the result is cast back to the compute type.
-        /// </summary>
-        private OnnxValue GroupNorm(OnnxValue x, string prefix)
-        {
-            long b = x.Dim(0), c = x.Dim(1), h = x.Dim(2), wd = x.Dim(3), groups = cfg.NormGroups;
-            var x32 = g.Cast(x, OnnxType.Float, prefix + ".to_fp32");
-            var grouped = g.Reshape(x32, new[] { b, groups, c / groups * h * wd }, prefix + ".grouped");
-            var mean = g.ReduceMean(grouped, new long[] { 2 }, prefix + ".mean");
-            var dev = g.Sub(grouped, mean, prefix + ".dev");
-            var variance = g.ReduceMean(g.Mul(dev, dev, prefix + ".dev2"), new long[] { 2 }, prefix + ".var");
-            var std = g.Unary("Sqrt", g.Add(variance, Scalar((float)cfg.NormEps, OnnxType.Float), prefix + ".var_eps"), prefix + ".std");
-            var normed = g.Reshape(g.Div(dev, std, prefix + ".normed"), new[] { b, c, h, wd }, prefix + ".ungrouped");
-            var gamma = Param(prefix + ".weight", OnnxType.Float, t => t.reshape(c, 1, 1));
-            var beta = Param(prefix + ".bias", OnnxType.Float, t => t.reshape(c, 1, 1));
-            var y = g.Add(g.Mul(normed, gamma, prefix + ".scaled"), beta, prefix + ".affine");
-            return g.Cast(y, ct, prefix + ".to_compute");
-        }
-
-        private OnnxValue Resnet(OnnxValue x, string prefix)
-        {
-            var h = Conv(SiLU(GroupNorm(x, prefix + ".norm1"), prefix + ".act1"), prefix + ".conv1");
-            h = Conv(SiLU(GroupNorm(h, prefix + ".norm2"), prefix + ".act2"), prefix + ".conv2");
-            var skip = w.ContainsKey(prefix + ".conv_shortcut.weight") ? Conv(x, prefix + ".conv_shortcut") : x;
-            return g.Add(skip, h, prefix + ".out");
-        }
-
-        /// <summary>
-        /// Single-head self-attention over the H·W positions (head dim C) plus the input. In the fp16 graph the
-        /// scores q·kᵀ/√C and the softmax are computed in float32 (q and k cast up): with C = 512 and unnormalised
-        /// projections the logits can leave float16's range, and softmax needs the precision; p·v goes back to fp16.
-        /// </summary>
-        private OnnxValue Attention(OnnxValue x, string prefix)
-        {
-            long b = x.Dim(0), c = x.Dim(1), h = x.Dim(2), wd = x.Dim(3), n = h * wd;
-            var norm = GroupNorm(x, prefix + ".group_norm");
-            var tokens = g.Transpose(g.Reshape(norm, new[] { b, c, n }, prefix + ".flat"), new long[] { 0, 2, 1 }, prefix + ".tokens");   // (B, N, C)
-            var q = Linear(tokens, prefix + ".to_q");
-            var k = Linear(tokens, prefix + ".to_k");
-            var v = Linear(tokens, prefix + ".to_v");
-            var q32 = g.Cast(q, OnnxType.Float, prefix + ".q_fp32");
-            var k32 = g.Cast(k, OnnxType.Float, prefix + ".k_fp32");
-            var qs = g.Mul(q32, Scalar((float)(1.0 / Math.Sqrt(c)), OnnxType.Float), prefix + ".q_scaled");
-            var scores = g.MatMul(qs, g.Transpose(k32, new long[] { 0, 2, 1 }, prefix + ".k_t"), prefix + ".scores");   // (B, N, N)
-            var probs = g.Cast(g.Softmax(scores, prefix + ".softmax"), ct, prefix + ".probs");
-            var ctx = g.MatMul(probs, v, prefix + ".context");                                                           // (B, N, C)
-            var outp = Linear(ctx, prefix + ".to_out.0");
-            var map = g.Reshape(g.Transpose(outp, new long[] { 0, 2, 1 }, prefix + ".channels_first"), new[] { b, c, h, wd }, prefix + ".map");
-            return g.Add(map, x, prefix + ".residual");
-        }
-
-        private OnnxValue MidBlock(OnnxValue x, string prefix)
-        {
-            var h = Resnet(x, prefix + ".resnets.0");
-            h = Attention(h, prefix + ".attentions.0");
-            return Resnet(h, prefix + ".resnets.1");
-        }
-
-        public VaeDecoderExport Build()
-        {
-            int s = o.LatentSize, f = cfg.DownsampleFactor, blocks = cfg.BlockOutChannels.Count;
-            var latent = g.Input(InputName, OnnxType.Float, o.Batch, cfg.LatentChannels, s, s);
-
-            var h = Conv(g.Cast(latent, ct, "latent_compute"), "post_quant_conv");
-            h = Conv(h, "decoder.conv_in");
-            h = MidBlock(h, "decoder.mid_block");
-            for (int i = 0; i < blocks; i++)
-            {
-                for (int j = 0; j <= cfg.LayersPerBlock; j++) h = Resnet(h, $"decoder.up_blocks.{i}.resnets.{j}");
-                if (i < blocks - 1)
-                    h = Conv(g.ResizeNearest(h, 2, $"decoder.up_blocks.{i}.upsamplers.0.nearest"), $"decoder.up_blocks.{i}.upsamplers.0.conv");
-            }
-            h = SiLU(GroupNorm(h, "decoder.conv_norm_out"), "decoder.act_out");
-            h = Conv(h, "decoder.conv_out");
-            var image = g.Cast(h, OnnxType.Float, "image_fp32");
-            if (o.ClipOutput) image = g.Clip(image, Scalar(-1f, OnnxType.Float), Scalar(1f, OnnxType.Float), "image_clipped");
-            if (image.Dim(2) != (long)s * f) throw new InvalidOperationException($"Decoder output {image} is not {s * f} pixels wide.");
-            var output = g.Output(image, OutputName);
-
-            var precision = o.Fp16 ? Precision.Fp16 : Precision.Fp32;
-            var model = g.ToModel($"AutoencoderKL decoder (post_quant_conv + decoder), blocks [{string.Join(", ", cfg.BlockOutChannels)}], " +
-                                  $"latent {cfg.LatentChannels}x{s}x{s} (already divided by the scaling factor) -> image " +
-                                  $"{cfg.OutChannels}x{s * f}x{s * f}{(o.ClipOutput ? " in [-1, 1]" : " (not clipped)")} ({precision.ToJson()}). " +
-                                  "See docs/model-package.md.");
-            void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-            Meta("ditplugin.format", $"{PackageFormat.Name}/{PackageFormat.Version}");
-            Meta("ditplugin.role", GraphRoles.VaeDecoder);
-            Meta("ditplugin.precision", precision.ToJson());
-            Meta("ditplugin.padding", (o.CircularPadding ? Padding.Circular : Padding.Zeros).ToJson());
-            Meta("ditplugin.latentScale", cfg.ScalingFactor.ToString("R", CultureInfo.InvariantCulture));
-            Meta("ditplugin.downsample", f.ToString(CultureInfo.InvariantCulture));
-            return new VaeDecoderExport(model, model.CalculateSize(), latent, output, precision, model.Graph.Node.Count, parameters);
-        }
+        var precision = o.Fp16 ? Precision.Fp16 : Precision.Fp32;
+        var model = g.ToModel($"AutoencoderKL decoder (post_quant_conv + decoder), blocks [{string.Join(", ", cfg.BlockOutChannels)}], " +
+                              $"latent {cfg.LatentChannels}x{s}x{s} (already divided by the scaling factor) -> image " +
+                              $"{cfg.OutChannels}x{s * f}x{s * f}{(o.ClipOutput ? " in [-1, 1]" : " (not clipped)")} ({precision.ToJson()}). " +
+                              "See docs/model-package.md.");
+        void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        Meta("ditplugin.format", $"{PackageFormat.Name}/{PackageFormat.Version}");
+        Meta("ditplugin.role", GraphRoles.VaeDecoder);
+        Meta("ditplugin.precision", precision.ToJson());
+        Meta("ditplugin.padding", (o.CircularPadding ? Padding.Circular : Padding.Zeros).ToJson());
+        Meta("ditplugin.latentScale", cfg.ScalingFactor.ToString("R", CultureInfo.InvariantCulture));
+        Meta("ditplugin.downsample", f.ToString(CultureInfo.InvariantCulture));
+        return new VaeDecoderExport(model, model.CalculateSize(), latent, output, precision, model.Graph.Node.Count, ops.Parameters);
     }
 }

@@ -32,6 +32,15 @@ namespace DiTPlugin.Contract.Package
                     throw InGraph(file, $"role {Show(g.RoleWord)} is not {GraphRoles.Expected}.");
                 if (role == GraphRole.VaeDecoder && space != InputSpace.Latent)
                     Report(InGraph(file, $"is a {GraphRoles.VaeDecoder} but input.space is not '{InputSpaces.Latent}'."));
+                if (role == GraphRole.VaeEncoder)
+                {
+                    if (space != InputSpace.Latent)
+                        Report(InGraph(file, $"is a {GraphRoles.VaeEncoder} but input.space is not '{InputSpaces.Latent}'."));
+                    if (m.FormatVersion < PackageFormat.VaeEncoderVersion)
+                        Report(InGraph(file, $"role '{GraphRoles.VaeEncoder}' needs formatVersion {PackageFormat.VaeEncoderVersion} or later (the manifest says {m.FormatVersion}); older readers do not know the role."));
+                    if (g.Batch != 1) Report(InGraph(file, $"batch {g.Batch}: a {GraphRoles.VaeEncoder} encodes one texture, so its batch is 1."));
+                    if (g.TileSize != null) Report(InGraph(file, $"a {GraphRoles.VaeEncoder} encodes whole textures: it has no tileSize."));
+                }
                 if (g.TileSize is int tile && (tile < 1 || tile > input.Size))
                     Report(InGraph(file, $"tileSize {tile} must be in 1..input.size ({input.Size})."));
                 if (!Paddings.TryParse(g.PaddingText, out var padding))
@@ -62,6 +71,11 @@ namespace DiTPlugin.Contract.Package
                 && shaByFile.TryGetValue(latent.Decoder, out var listed) && !string.Equals(listed.Sha, latent.DecoderSha256, StringComparison.OrdinalIgnoreCase))
                 Report(Bad($"latent.decoderSha256 differs from graphs[{listed.Index}].sha256 for the same file '{latent.Decoder}'."));
             // Every word is known from here on.
+            var encoders = graphs.Where(g => g.Role == GraphRole.VaeEncoder).ToList();
+            if (encoders.GroupBy(g => g.Precision).Any(p => p.Count() > 1))
+                Report(Bad($"graphs has more than one '{GraphRoles.VaeEncoder}' of the same precision; readers would not know which to run."));
+            if (encoders.Count > 0 && !graphs.Any(g => g.Role == GraphRole.VaeDecoder) && latent is null)
+                Report(Bad($"graphs has a '{GraphRoles.VaeEncoder}' but the package has no VAE decoder to decode what it encodes."));
             var decoders = graphs.Where(g => g.Role == GraphRole.VaeDecoder).ToList();
             if (decoders.Count > 0 && latent != null)
             {
@@ -82,7 +96,7 @@ namespace DiTPlugin.Contract.Package
             var m = _m;
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             string shape = $"[{b}, {c}, {s}, {s}]";
-            bool decoder = role == GraphRole.VaeDecoder;
+            bool decoder = role == GraphRole.VaeDecoder || role == GraphRole.VaeEncoder;
             long elements = ManifestLimits.LargestTensorElements(role, g.Batch, m.Input.Channels, m.Input.Size, g.TileSize, m.Latent?.Downsample ?? 1, m.Output.Channels);
             if (decoder)
             {

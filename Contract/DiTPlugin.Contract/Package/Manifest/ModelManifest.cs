@@ -103,6 +103,18 @@ namespace DiTPlugin.Contract.Package
             };
         }
 
+        /// <summary>
+        /// The VAE encoder graph to run (image → latent mean, for starting from a texture): the preferred precision's,
+        /// else the other; null for pixel models and latent packages exported without one (formatVersion below 4).
+        /// </summary>
+        public GraphInfo? EncoderGraph(bool preferFp16)
+        {
+            if (Input.Space != InputSpace.Latent || Latent is null) return null;
+            var want = preferFp16 ? Precision.Fp16 : Precision.Fp32;
+            var encoders = Graphs.Where(g => g.Role == GraphRole.VaeEncoder).ToList();
+            return encoders.FirstOrDefault(g => g.Precision == want) ?? encoders.FirstOrDefault();
+        }
+
         /// <summary>The decoder graphs with circular padding (seamless textures), or the ordinary zero-padded ones.</summary>
         public IReadOnlyList<GraphInfo> DecoderGraphs(bool circular) =>
             DecoderGraphs().Where(g => (g.Padding == Padding.Circular) == circular).ToList();
