@@ -368,6 +368,10 @@ namespace DiTPlugin
                 throw new ArgumentOutOfRangeException(nameof(options), options.Resampling, "Resampling must be in 1..100 (1 = each step once).");
             if (options.Resampling > 1 && options.Mask is null)
                 throw new ArgumentException("Resampling is for inpainting: give a Mask (and an InitImage) with it.", nameof(options));
+            if (options.ResamplingJump < 1 || options.ResamplingJump > 1000)
+                throw new ArgumentOutOfRangeException(nameof(options), options.ResamplingJump, "ResamplingJump must be in 1..1000 (1 = noise back one step at a time).");
+            if (options.ResamplingJump > 1 && options.Resampling < 2)
+                throw new ArgumentException("ResamplingJump is the length of RePaint's jumps: set Resampling to 2 or more with it.", nameof(options));
             if (options.InitImage is not { } init)
             {
                 if (options.Mask != null) throw new ArgumentException("Mask needs an InitImage: the texture whose masked part is regenerated.", nameof(options));

@@ -32,8 +32,9 @@ namespace DiTPlugin
         private readonly ImageStart? _start;                    // InitImage: SDEdit start and inpainting
         private readonly (float[] Texture, float[] Mask)? _blendBack;   // latent inpainting: the texture and per-pixel mask, blended back after decoding
         private readonly int _stepsPerChunk;                    // Steps, or fewer when starting from an image
-        private readonly int _takes;                            // inpainting's resampling: takes of every step but the last
-        private int _take;                                      // the current step's take, 0-based
+        private readonly int _takes;                            // inpainting's resampling: takes of every jumped-over step
+        private readonly int _jump;                             // RePaint's jump length (1: one step back at a time)
+        private int[] _jumpsAt = Array.Empty<int>();            // jumps made so far from each chain index, this chunk
         private readonly (ITextureTarget Target, TextureLayout Layout, byte[] Encoded)?[] _targets;   // per image; Encoded is reused
         private readonly long[] _y;
         private readonly long[]? _yUncond;                      // the unconditional half's labels, when the graph takes them
@@ -128,9 +129,12 @@ namespace DiTPlugin
                 _stepsPerChunk = _start.StartIndex + 1;
             }
             _takes = options.Mask != null ? options.Resampling : 1;
+            _jump = _takes > 1 ? options.ResamplingJump : 1;
             int chunks = (classIds.Length + _batch - 1) / _batch;
-            // Graph runs: every step once, and the steps above index 0 (_stepsPerChunk − 1 of them) again per extra take.
-            TotalSteps = chunks * (_stepsPerChunk + (_takes - 1) * Math.Max(0, _stepsPerChunk - 1));
+            // Graph runs: every step once, and per jump point (a multiple of the jump length, a whole jump below the
+            // start) the jump's steps again per extra take. Jumps of 1 retake every step above index 0.
+            int top = _stepsPerChunk - 1, jumpPoints = top >= _jump ? (top - _jump) / _jump + 1 : 0;
+            TotalSteps = chunks * (_stepsPerChunk + (_takes - 1) * _jump * jumpPoints);
             Progress = new GenerationProgress(0, TotalSteps, 0, null);
         }
 
@@ -223,19 +227,18 @@ namespace DiTPlugin
                 _sampler.Step(_x, eps, v, i, noise, _x);
                 if (_options.OnStep is { } observe)
                     for (int j = 0; j < count; j++) observe(first + j, i, _x.AsSpan(j * _perImage, _perImage));
-                if (i > 0 && _take < _takes - 1)
+                int landed = i - 1;
+                if (_takes > 1 && landed >= 0 && landed % _jump == 0 && landed + _jump <= _stepsPerChunk - 1 && _jumpsAt[landed] < _takes - 1)
                 {
-                    // RePaint: back to index i and the same step again; a multistep sampler's history no longer fits.
+                    // RePaint: noise forward a jump's length and take those steps again; a multistep sampler's history no longer fits.
                     for (int j = 0; j < count; j++)
-                        _start!.Renoise(_x.AsSpan(j * _perImage, _perImage), i, _take, _options.Seed, ImageIndex(first + j), _noise.AsSpan(j * _perImage, _perImage));
+                        _start!.Renoise(_x.AsSpan(j * _perImage, _perImage), landed + _jump, _jump, _jumpsAt[landed], _options.Seed, ImageIndex(first + j),
+                            _noise.AsSpan(j * _perImage, _perImage));
                     _sampler.Reset();
-                    _take++;
+                    _jumpsAt[landed]++;
+                    _index = landed + _jump;
                 }
-                else
-                {
-                    _take = 0;
-                    _index = i - 1;
-                }
+                else _index = landed;
                 _stepsDone++;
                 if (_index < 0) FinishChunk(first, count);
                 EndTiming(start);
@@ -300,6 +303,7 @@ namespace DiTPlugin
                 for (int j = 0; j < count; j++) _start.Start(_x.AsSpan(j * _perImage, _perImage));
             _sampler.Reset();
             _index = _stepsPerChunk - 1;
+            if (_takes > 1) _jumpsAt = new int[_stepsPerChunk];
         }
 
         private void FinishChunk(int first, int count)
@@ -394,6 +398,7 @@ namespace DiTPlugin
             MaskSha256 = _options.InitImage != null && _options.Mask is { } mask ? Recipe.MaskHash(mask) : null,
             NegativeClassId = _negative,
             Resampling = _takes > 1 ? _takes : (int?)null,
+            ResamplingJump = _jump > 1 ? _jump : (int?)null,
             MixClassId = _mixClass,
             Mix = _mixClass is null ? (float?)null : _options.Mix,
         };

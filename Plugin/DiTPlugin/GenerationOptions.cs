@@ -83,6 +83,14 @@ namespace DiTPlugin
         /// </summary>
         public int Resampling { get; set; } = 1;
 
+        /// <summary>
+        /// The length of RePaint's jumps, with <see cref="Resampling"/> above 1: at every chain index that is a multiple of
+        /// this length, the sample is noised forward this many steps at once and those steps are taken again
+        /// (Resampling − 1 times per such index). 1 (the default) is the step-by-step resampling; RePaint used 10 of 250
+        /// steps. Longer jumps let the new region settle its large structure against the kept one. At most 1000. Part of the recipe.
+        /// </summary>
+        public int ResamplingJump { get; set; } = 1;
+
         /// <summary>The noise each ancestral step adds (DDPM, DDIM with η &gt; 0), instead of Philox noise.</summary>
         public StepNoiseSource? StepNoise { get; set; }
 
@@ -133,6 +141,7 @@ namespace DiTPlugin
             Strength = recipe.Strength ?? 0.5f,
             NegativeClassId = recipe.NegativeClassId,
             Resampling = recipe.Resampling ?? 1,
+            ResamplingJump = recipe.ResamplingJump ?? 1,
             MixClassId = recipe.MixClassId,
             Mix = recipe.Mix ?? 0.5f,
             ClassIds = new[] { recipe.ClassId },

@@ -38,6 +38,9 @@ namespace DiTPlugin
         /// <summary>The inpainting's resampling count (GenerationOptions.Resampling); null when 1.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? Resampling { get; set; }
+        /// <summary>The length of its resampling jumps (GenerationOptions.ResamplingJump); null when 1.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? ResamplingJump { get; set; }
         /// <summary>The class guidance moved away from (negative guidance); null for plain classifier-free guidance.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? NegativeClassId { get; set; }

@@ -177,6 +177,42 @@ public class InitImageTests
     }
 
     [Test]
+    public void ResamplingJumpsGoBackAJumpsLengthAtEveryMultipleOfIt([Values(SamplerKind.Ddim, SamplerKind.DpmSolverPlusPlus2M)] SamplerKind sampler)
+    {
+        using var pkg = LoadedPackage.Tiny();
+        var texture = new SourceImage(Texture(8, 5), 8, 8);
+        var mask = Enumerable.Range(0, 64).Select(p => p / 8 < 4 ? 1f : 0f).ToArray();   // regenerate the top half
+        var indices = new List<int>();
+        var options = new GenerationOptions
+        {
+            ClassIds = new[] { 0 }, Seed = 2, Steps = 8, Sampler = sampler, InitImage = texture, Strength = 1f, Mask = mask,
+            Resampling = 2, ResamplingJump = 3, OnStep = (_, i, _) => indices.Add(i),
+        };
+        var job = pkg.Dit.CreateJob(options);
+        while (!job.IsCompleted) job.Step();
+        // Chain indices 7..0, jumps of 3 from the multiples of 3 that are a whole jump below the start (3 and 0), once each.
+        Assert.That(indices, Is.EqualTo(new[] { 7, 6, 5, 4, /* landed at 3: back to 6 */ 6, 5, 4, 3, 2, 1, /* landed at 0: back to 3 */ 3, 2, 1, 0 }));
+        Assert.That(job.TotalSteps, Is.EqualTo(indices.Count));
+        var img = job.Result[0];
+        for (int p = 32; p < 64; p++) Assert.That(img.Rgba8.AsSpan(4 * p, 4).SequenceEqual(texture.Rgba8.AsSpan(4 * p, 4)), Is.True, $"kept pixel {p}");
+        Assert.That(img.Recipe.ResamplingJump, Is.EqualTo(3));
+        var again = pkg.Dit.Generate(GenerationOptions.FromRecipe(Recipe.FromJson(img.Recipe.ToJson()), texture, mask))[0];
+        Assert.That(again.Rgba8, Is.EqualTo(img.Rgba8), "the recipe regenerates it");
+        var stepwise = options.Clone();
+        stepwise.ResamplingJump = 1;
+        stepwise.OnStep = null;
+        Assert.That(pkg.Dit.Generate(stepwise)[0].Rgba8, Is.Not.EqualTo(img.Rgba8));
+        Assert.That(pkg.Dit.Generate(stepwise)[0].Recipe.ResamplingJump, Is.Null, "jumps of 1 are not written");
+
+        var bad = options.Clone();
+        bad.Resampling = 1;
+        Assert.That(Assert.Throws<ArgumentException>(() => pkg.Dit.CreateJob(bad))!.Message, Does.Contain("set Resampling to 2 or more"));
+        bad = options.Clone();
+        bad.ResamplingJump = 0;
+        Assert.Throws<ArgumentOutOfRangeException>(() => pkg.Dit.CreateJob(bad));
+    }
+
+    [Test]
     public void BadTexturesStrengthsAndMasksAreNamed()
     {
         using var pkg = LoadedPackage.Tiny();

@@ -63,13 +63,14 @@ namespace DiTPlugin.Sampling
         }
 
         /// <summary>
-        /// RePaint's resampling: the sample after the step at <paramref name="index"/> (at index − 1) noised forward
-        /// one step, back to <paramref name="index"/>: x_i = √(ᾱ_i/ᾱ_{i−1})·x_{i−1} + √(1 − ᾱ_i/ᾱ_{i−1})·z.
+        /// RePaint's resampling: the sample at chain index <paramref name="index"/> − <paramref name="jump"/> noised forward
+        /// <paramref name="jump"/> steps, back to <paramref name="index"/>: x_i = √(ᾱ_i/ᾱ_{i−j})·x_{i−j} + √(1 − ᾱ_i/ᾱ_{i−j})·z,
+        /// z the draw of (index, repeat).
         /// </summary>
-        public void Renoise(Span<float> x, int index, int repeat, ulong seed, uint imageIndex, Span<float> scratch)
+        public void Renoise(Span<float> x, int index, int jump, int repeat, ulong seed, uint imageIndex, Span<float> scratch)
         {
             GaussianNoise.Fill(seed, imageIndex, GaussianNoise.ResampleDraw(index, repeat), scratch);
-            double ratio = _chain.AlphasCumprod[index] / _chain.AlphasCumprod[index - 1];
+            double ratio = _chain.AlphasCumprod[index] / _chain.AlphasCumprod[index - jump];
             double a = Math.Sqrt(ratio), s = Math.Sqrt(1.0 - ratio);
             for (int k = 0; k < x.Length; k++) x[k] = (float)(a * x[k] + s * scratch[k]);
         }
