@@ -42,7 +42,7 @@ public class InitImageTests
     [TestCase(0.04f, 25, 0)]   // one step
     [TestCase(0.6f, 10, 5)]    // 6 steps exactly, not 7 from 0.6·10 rounding up
     public void StrengthSelectsTheShareOfStepsThatRun(float strength, int steps, int startIndex) =>
-        Assert.That(ImageStart.StartIndexFor(strength, steps), Is.EqualTo(startIndex));
+        Assert.That(DiTPlugin.Contract.Sampling.StrengthSteps.StartIndex(strength, steps), Is.EqualTo(startIndex));
 
     /// <summary>
     /// With the exact ε for a point mass at x0* (the oracle), a chain started by SDEdit from another image keeps

@@ -1,4 +1,5 @@
 using System;
+using DiTPlugin.Contract.Sampling;
 using DiTPlugin.Noise;
 
 namespace DiTPlugin.Sampling
@@ -24,19 +25,13 @@ namespace DiTPlugin.Sampling
         {
             _x0 = x0;
             _chain = chain;
-            StartIndex = StartIndexFor(strength, chain.Steps);
+            StartIndex = StrengthSteps.StartIndex(strength, chain.Steps);
             if (mask is null) return;
             int plane = x0.Length / channels;
             _keep = new float[x0.Length];
             for (int c = 0; c < channels; c++)
                 for (int p = 0; p < plane; p++) _keep[c * plane + p] = 1f - mask[p];
         }
-
-        /// <summary>
-        /// Steps that a strength runs out of a chain of <paramref name="steps"/>: ⌈strength·steps⌉, as an index. The
-        /// 1e-4 absorbs float's rounding of the strength (0.6f·10 is 6.0000002, which means 6 steps, not 7).
-        /// </summary>
-        public static int StartIndexFor(float strength, int steps) => (int)Math.Ceiling(strength * (double)steps - 1e-4) - 1;
 
         /// <summary><paramref name="x"/> holds the initial draw z; it becomes the chain's starting point.</summary>
         public void Start(Span<float> x)

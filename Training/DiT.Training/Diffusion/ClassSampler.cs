@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.Contract.Sampling;
@@ -19,11 +20,12 @@ public static class ClassSampler
     /// <see cref="SamplingConvention"/>), and then the raw latents are returned for the decoder.
     /// <paramref name="diffusionSteps"/> is the length T of the chain the model was trained on (its
     /// <see cref="TrainOptions.DiffusionSteps"/>): the schedule and the respacing are built over T steps, so passing the
-    /// wrong T samples with the wrong noise levels.
+    /// wrong T samples with the wrong noise levels. <paramref name="edit"/> starts every sample from an existing image
+    /// (variations, inpainting; see <see cref="ImageEdit"/>).
     /// </summary>
     public static Tensor Sample(DiTModel model, int[] labels, string respacing, double cfgScale, long seed,
         string schedule = ScheduleKinds.Linear, int diffusionSteps = 1000, int? guidedChannels = null, bool clipDenoised = true, Action<int, int>? progress = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, ImageEdit? edit = null)
     {
         var cfg = model.Config;
         foreach (var l in labels)
@@ -34,6 +36,15 @@ public static class ClassSampler
             throw new ArgumentOutOfRangeException(nameof(guidedChannels), $"Guided channels must be in 1..{cfg.InChannels} (the model's channels), got {gc}.");
         if (diffusionSteps is < 1 or > GaussianDiffusion.MaxTimesteps)
             throw new ArgumentOutOfRangeException(nameof(diffusionSteps), $"The diffusion steps must be in 1..{GaussianDiffusion.MaxTimesteps}, got {diffusionSteps}.");
+        if (edit is not null)
+        {
+            var want = new long[] { cfg.InChannels, cfg.InputSize, cfg.InputSize };
+            if (!edit.Image.shape.AsSpan().SequenceEqual(want))
+                throw new ArgumentException($"The image to start from is [{string.Join(", ", edit.Image.shape)}]; this model samples [{string.Join(", ", want)}].", nameof(edit));
+            if (edit.Mask is { } m && !m.shape.AsSpan().SequenceEqual(want.AsSpan(1)))
+                throw new ArgumentException($"The mask is [{string.Join(", ", m.shape)}]; this model needs [{cfg.InputSize}, {cfg.InputSize}] (1 = regenerate).", nameof(edit));
+            StrengthSteps.StartIndex(edit.Strength, 1);   // refuses a strength outside [0, 1]
+        }
         var spec = SamplerSpec.Parse(respacing, diffusionSteps);
         bool wasTraining = model.training;
         model.eval();
@@ -49,11 +60,15 @@ public static class ClassSampler
             var shape = new long[] { n, cfg.InChannels, cfg.InputSize, cfg.InputSize };
             using var g = new Generator((ulong)seed);
             using var z = randn(new long[] { labels.Length, cfg.InChannels, cfg.InputSize, cfg.InputSize }, generator: g);
-            using var noise = guided ? cat(new[] { z, z }, 0) : z.alias();
-            using var samples = ddim
-                ? diffusion.DdimSampleLoop(fn, shape, eta: 0.0, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel)
-                : dpm ? diffusion.DpmSolverSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel)
-                : diffusion.PSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel);
+            var abar = diffusion.Schedule.AlphasCumprod.ToArray();
+            using var start = edit is null ? z.alias() : edit.Start(z, abar);
+            using var noise = guided ? cat(new[] { start, start }, 0) : start.alias();
+            var hooks = edit?.Hooks(abar, g);
+            using var chain = ddim
+                ? diffusion.DdimSampleLoop(fn, shape, eta: 0.0, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel, hooks: hooks)
+                : dpm ? diffusion.DpmSolverSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel, hooks: hooks)
+                : diffusion.PSampleLoop(fn, shape, generator: g, noise: noise, clipDenoised: clipDenoised, progress: progress, cancellationToken: cancel, hooks: hooks);
+            using var samples = edit is null ? chain.alias() : edit.Finish(chain);
             // NaN or Inf here means broken weights (or an overflow): say so rather than write black images.
             using (var finite = isfinite(samples).all())
                 if (!finite.item<bool>())

@@ -152,16 +152,17 @@ public partial class GaussianDiffusion
             x = Noise(shape, like, generator);
         }
         x.DetachFromDisposeScope();
-        int total = NumTimesteps;
+        int first = Math.Min(hooks?.StartIndex ?? NumTimesteps - 1, NumTimesteps - 1), total = first + 1;
         try
         {
-            for (int i = total - 1; i >= 0; i--)
+            for (int i = first; i >= 0; i--)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using (var scope = NewDisposeScope())
                 {
                     var t = full(new[] { shape[0] }, (long)i, dtype: ScalarType.Int64, device: device);
-                    var next = step(x, t, i).MoveToOuterDisposeScope();
+                    var input = hooks?.BeforeStep is { } before ? before(i, x) : x;
+                    var next = step(input, t, i).MoveToOuterDisposeScope();
                     x.Dispose();
                     x = next;
                     x.DetachFromDisposeScope();

@@ -15,6 +15,18 @@ public sealed class SamplingHooks
     /// </summary>
     public Func<int, long[], Tensor>? StepNoise { get; init; }
 
+    /// <summary>
+    /// The first chain index to step, for a chain that starts part-way (SDEdit: the loop's noise argument is then the
+    /// image noised to that index); null = the whole chain. −1 runs no step and returns the noise argument.
+    /// </summary>
+    public int? StartIndex { get; init; }
+
+    /// <summary>
+    /// Replaces x before the step at chain index i (inpainting: the kept region becomes the image noised to i). What it
+    /// returns belongs to the step's dispose scope.
+    /// </summary>
+    public Func<int, Tensor, Tensor>? BeforeStep { get; init; }
+
     /// <summary>Sees x_{i−1} after the step at chain index i (the final sample after i = 0). Valid only during the call.</summary>
     public Action<int, Tensor>? OnStep { get; init; }
 }
