@@ -27,7 +27,10 @@ internal static class SampleCommand
         var vae = new Option<string?>("--vae") { Description = "For latent models (e.g. imported DiT-XL/2): SD VAE weights to decode the latents into images." };
         var guided = new Option<int?>("--guided-channels") { Description = "Channels guidance acts on (default: the checkpoint's convention; all, or 3 for imported official DiTs)." }.InRange(1, 64);
         var clip = ModelOptions.ClipDenoisedOption();
-        var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae, guided, clip };
+        var init = new Option<string?>("--init") { Description = "Start every sample from this image (variations, SDEdit): the model's image size; latent models also need --vae." };
+        var strength = new Option<float>("--strength") { Description = "With --init: the share of the chain that runs, 0 (the image) .. 1 (ignore it).", DefaultValueFactory = _ => 0.5f };
+        var mask = new Option<string?>("--mask") { Description = "With --init: inpaint; a grayscale image of the same size, white = regenerate, black = keep." };
+        var cmd = new Command("sample", "Draw a per-class sample grid from a checkpoint.") { ckpt, outPath, classes, perClass, sampler, cfg, seed, raw, vae, guided, clip, init, strength, mask };
         cmd.SetAction(r =>
         {
             OutputPaths.Check(r.GetValue(outPath)!, "--out");
@@ -39,9 +42,17 @@ internal static class SampleCommand
             using var model = c.CreateModel(ema: !r.GetValue(raw));
             using var decoder = r.GetValue(vae) is { } vaePath ? AutoencoderKL.FromFile(vaePath) : null;
             SamplingChecks.RequireDecodable(c, decoder);
+            if (r.GetValue(init) is null && (r.GetValue(mask) is not null || r.GetResult(strength) is { Implicit: false }))
+                throw new ArgumentException("--strength and --mask need --init: the image to start from.");
+            float s = r.GetValue(strength);
+            if (!(s >= 0 && s <= 1)) throw new ArgumentException($"--strength {s} must be in [0, 1] (0 = the image unchanged, 1 = ignore it).");
+            using var start = r.GetValue(init) is { } initPath ? EditImages.Load(initPath, r.GetValue(mask), c.Config, decoder) : null;
+            var edit = start is null ? null : decoder is null ? new ImageEdit(start.Pixels, s, start.Mask) : LatentImageEdit.Encode(decoder, start.Pixels, start.Mask, s);
             int rows = r.GetValue(perClass);
             var labels = Enumerable.Range(0, rows).SelectMany(_ => ids).ToArray();
             var steps = r.GetValue(sampler)!;
+            if (edit is not null)
+                AnsiConsole.MarkupLineInterpolated($"Starting from {r.GetValue(init)} at strength {s}{(start!.Mask is null ? "" : $", inpainting where {r.GetValue(mask)} is white")}");
             AnsiConsole.MarkupLineInterpolated($"Sampling {labels.Length} images ({string.Join(", ", ids.Select(i => catalog.Entries[i].Name))}) with {steps}, cfg {r.GetValue(cfg)}, from step {c.Step}");
             var started = DateTime.UtcNow;
             AnsiConsole.Progress().Start(ctx =>
@@ -49,12 +60,13 @@ internal static class SampleCommand
                 var task = ctx.AddTask("denoising");
                 using var images = ClassSampler.Sample(model, labels, steps, r.GetValue(cfg), r.GetValue(seed), c.Options.Schedule, c.Options.DiffusionSteps,
                     r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels, r.GetValue(clip) ?? c.SamplingDefaults.ResolveClipDenoised(),
-                    progress: (done, total) => { task.MaxValue = total; task.Value = done; });
+                    progress: (done, total) => { task.MaxValue = total; task.Value = done; }, edit: edit);
                 if (decoder is null) ImageGrid.SaveGrid(r.GetValue(outPath)!, images, cols: ids.Length);
                 else
                 {
                     using var _ = TorchSharp.torch.no_grad();
-                    using var pixels = decoder.DecodeScaled(images).clamp(-1, 1);
+                    using var decoded = decoder.DecodeScaled(images).clamp(-1, 1);
+                    using var pixels = start?.Mask is { } m ? LatentImageEdit.BlendBack(decoded, start.Pixels, m) : decoded.alias();
                     ImageGrid.SaveGrid(r.GetValue(outPath)!, pixels, cols: ids.Length);
                 }
             });

@@ -104,6 +104,52 @@ public class CliBadInputTests : TempDirectoryTest
     }
 
     [Test]
+    public void SampleStartsFromAnImageAndInpaintsWithAMask()
+    {
+        string ckpt = Checkpoint("t.ckpt");
+        string source = Path.Combine(Dir, "source.png"), kept = Path.Combine(Dir, "kept.png"), painted = Path.Combine(Dir, "painted.png");
+        var rng = new Random(3);
+        var texture = new byte[64];
+        rng.NextBytes(texture);
+        using (var f = File.Create(source))
+            new StbImageWriteSharp.ImageWriter().WritePng(texture, 8, 8, StbImageWriteSharp.ColorComponents.Grey, f);
+        // The output is a one-cell grid: the 8x8 image inside the grid's border.
+        byte[] Pixels(string png)
+        {
+            var img = StbImageSharp.ImageResult.FromMemory(File.ReadAllBytes(png), StbImageSharp.ColorComponents.Grey);
+            int pad = (img.Width - 8) / 2;
+            return Enumerable.Range(0, 64).Select(p => img.Data[(pad + p / 8) * img.Width + pad + p % 8]).ToArray();
+        }
+        (int Exit, string Output) r;
+
+        r = Dit("sample", "--checkpoint", ckpt, "--classes", "1", "--per-class", "1", "--sampler", "ddim4", "--init", source, "--strength", "0", "--out", kept);
+        Assert.That(r.Exit, Is.EqualTo(0), r.Output);
+        Assert.That(r.Output, Does.Contain("Starting from").And.Contain("at strength 0"));
+        Assert.That(Pixels(kept), Is.EqualTo(texture), "strength 0 returns the image");
+
+        string mask = Path.Combine(Dir, "mask.png");
+        var white = Enumerable.Range(0, 64).Select(p => (byte)(p % 8 < 4 ? 255 : 0)).ToArray();   // regenerate the left half
+        using (var f = File.Create(mask))
+            new StbImageWriteSharp.ImageWriter().WritePng(white, 8, 8, StbImageWriteSharp.ColorComponents.Grey, f);
+        r = Dit("sample", "--checkpoint", ckpt, "--classes", "2", "--per-class", "1", "--sampler", "ddim4", "--init", source, "--strength", "1", "--mask", mask, "--out", painted);
+        Assert.That(r.Exit, Is.EqualTo(0), r.Output);
+        var a = texture;
+        var b = Pixels(painted);
+        Assert.That(Enumerable.Range(0, 64).Where(p => p % 8 >= 4).Select(p => b[p]), Is.EqualTo(Enumerable.Range(0, 64).Where(p => p % 8 >= 4).Select(p => a[p])), "the kept half");
+        Assert.That(Enumerable.Range(0, 64).Where(p => p % 8 < 4).Count(p => b[p] != a[p]), Is.GreaterThan(8), "the regenerated half");
+
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--mask", mask, "--out", Path.Combine(Dir, "x.png")), "--strength and --mask need --init");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--init", source, "--strength", "2", "--out", Path.Combine(Dir, "x.png")), "--strength 2 must be in [0, 1]");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--init", Path.Combine(Dir, "none.png"), "--out", Path.Combine(Dir, "x.png")), "--init");
+        string big = Path.Combine(Dir, "big.png");
+        using (var f = File.Create(big))
+            new StbImageWriteSharp.ImageWriter().WritePng(new byte[16 * 16], 16, 16, StbImageWriteSharp.ColorComponents.Grey, f);
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--init", big, "--out", Path.Combine(Dir, "x.png")), "is 16x16; this model makes 8x8 images");
+        OneClearLine(Dit("sample", "--checkpoint", ckpt, "--init", source, "--mask", big, "--out", Path.Combine(Dir, "x.png")), "--mask");
+        Assert.That(File.Exists(Path.Combine(Dir, "x.png")), Is.False);
+    }
+
+    [Test]
     public void OptionValuesOutOfRangeAreNamedWithTheValidRange()
     {
         string ckpt = Checkpoint("t.ckpt");
