@@ -309,6 +309,20 @@ namespace DiTPlugin
         /// </summary>
         public GeneratedImage MakeSeamless(SourceImage texture, GenerationOptions options, double bandFraction = 0.125)
         {
+            var o = SeamRepairOptions(texture, options, bandFraction);
+            var images = Generate(o);
+            if (images.Count != 1) throw new ArgumentException($"MakeSeamless repairs one texture: give one class, not {images.Count}.", nameof(options));
+            return images[0];
+        }
+
+        /// <summary>
+        /// The options <see cref="MakeSeamless"/> generates with: a copy of <paramref name="options"/> with the texture as
+        /// InitImage, a mask of the band along the wrap edges (<paramref name="bandFraction"/> of each side), strength 1
+        /// and the seamless sampler. For running the repair as a job (<see cref="CreateJob(GenerationOptions)"/>), e.g. to
+        /// stream its steps in an editor; the recipe of the result records all of it.
+        /// </summary>
+        public static GenerationOptions SeamRepairOptions(SourceImage texture, GenerationOptions options, double bandFraction = 0.125)
+        {
             if (texture is null) throw new ArgumentNullException(nameof(texture));
             if (options is null) throw new ArgumentNullException(nameof(options));
             if (!(bandFraction > 0 && bandFraction < 0.5))
@@ -324,9 +338,7 @@ namespace DiTPlugin
             o.Mask = mask;
             o.Strength = 1f;
             o.Seamless = true;
-            var images = Generate(o);
-            if (images.Count != 1) throw new ArgumentException($"MakeSeamless repairs one texture: give one class, not {images.Count}.", nameof(options));
-            return images[0];
+            return o;
         }
 
         /// <summary>The class guidance moves away from (NegativeClassId or NegativeClassName), or null for the null class.</summary>

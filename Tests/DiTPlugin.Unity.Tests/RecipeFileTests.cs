@@ -85,7 +85,7 @@ public class RecipeFileTests
     [TestCase("not json {", "is not valid JSON")]
     [TestCase("[1,2]", "not a JSON object")]
     [TestCase("{\"format\":\"something-else\",\"formatVersion\":1,\"recipe\":{}}", "format is 'something-else'")]
-    [TestCase("{\"format\":\"ditplugin-texture-recipe\",\"formatVersion\":2,\"recipe\":{}}", "formatVersion 2 is not supported")]
+    [TestCase("{\"format\":\"ditplugin-texture-recipe\",\"formatVersion\":3,\"recipe\":{}}", "formatVersion 3 is not supported")]
     [TestCase("{\"format\":\"ditplugin-texture-recipe\",\"formatVersion\":1}", "'recipe' is missing")]
     public void CorruptFilesGiveClearErrors(string json, string message)
     {

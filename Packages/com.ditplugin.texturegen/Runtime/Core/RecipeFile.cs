@@ -22,7 +22,12 @@ namespace DiTPlugin.TextureGen
     public sealed class RecipeFile
     {
         public const string Format = "ditplugin-texture-recipe";
-        public const int FormatVersion = 1;
+        /// <summary>
+        /// The newest version read. A recipe is written as version 1 unless it uses what version 2 added (a start from a
+        /// texture, inpainting, negative guidance, class mixing): a version-1 reader would ignore those fields and
+        /// regenerate a different image, so such recipes say 2 and older readers ask for an update instead.
+        /// </summary>
+        public const int FormatVersion = 2;
         public const string Extension = ".recipe.json";
 
         public Recipe Recipe { get; }
@@ -37,6 +42,13 @@ namespace DiTPlugin.TextureGen
         public int Height { get; set; }
         /// <summary>The PNG's file name (in the same folder).</summary>
         public string? Texture { get; set; }
+        /// <summary>The asset path of the texture it was made from (variations, inpainting, seam repair); regeneration reads it.</summary>
+        public string? Source { get; set; }
+        /// <summary>The file name (in the same folder) of the inpainting mask, a grayscale PNG (white = regenerated).</summary>
+        public string? MaskFile { get; set; }
+
+        /// <summary>Whether the recipe uses any field of version 2.</summary>
+        private bool UsesVersion2 => Recipe.InitImageSha256 != null || Recipe.NegativeClassId != null || Recipe.MixClassId != null;
 
         public RecipeFile(Recipe recipe) => Recipe = recipe ?? throw new ArgumentNullException(nameof(recipe));
 
@@ -56,7 +68,7 @@ namespace DiTPlugin.TextureGen
             {
                 w.WriteStartObject();
                 w.WriteString("format", Format);
-                w.WriteNumber("formatVersion", FormatVersion);
+                w.WriteNumber("formatVersion", UsesVersion2 ? 2 : 1);
                 w.WriteStartObject("recipe");
                 w.WriteString("modelHash", r.ModelHash);
                 w.WriteNumber("classId", r.ClassId);
@@ -71,6 +83,15 @@ namespace DiTPlugin.TextureGen
                 // Only when set: absent means the package's own default (and older readers ignore the field).
                 if (r.ClipDenoised is bool clip) w.WriteBoolean("clipDenoised", clip);
                 if (r.ExternalNoise) w.WriteBoolean("externalNoise", true);
+                // Version 2: starting from a texture, inpainting, negative guidance, class mixing. Only when used.
+                if (r.InitImageSha256 != null) w.WriteString("initImageSha256", r.InitImageSha256);
+                if (r.Strength is float strength) w.WriteNumber("strength", strength);
+                if (r.MaskSha256 != null) w.WriteString("maskSha256", r.MaskSha256);
+                if (r.Resampling is int resampling) w.WriteNumber("resampling", resampling);
+                if (r.ResamplingJump is int jump) w.WriteNumber("resamplingJump", jump);
+                if (r.NegativeClassId is int negative) w.WriteNumber("negativeClassId", negative);
+                if (r.MixClassId is int mixClass) w.WriteNumber("mixClassId", mixClass);
+                if (r.Mix is float mix) w.WriteNumber("mix", mix);
                 w.WriteEndObject();
                 if (ModelName != null) w.WriteString("modelName", ModelName);
                 if (LicenseId != null) w.WriteString("license", LicenseId);
@@ -78,6 +99,8 @@ namespace DiTPlugin.TextureGen
                 if (Width > 0) w.WriteNumber("width", Width);
                 if (Height > 0) w.WriteNumber("height", Height);
                 if (Texture != null) w.WriteString("texture", Texture);
+                if (Source != null) w.WriteString("source", Source);
+                if (MaskFile != null) w.WriteString("maskFile", MaskFile);
                 w.WriteEndObject();
             }
             return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
@@ -156,6 +179,17 @@ namespace DiTPlugin.TextureGen
                     clipDenoised = cd.ValueKind == JsonValueKind.True;
                 }
                 bool externalNoise = r.TryGetProperty("externalNoise", out var en) && en.ValueKind == JsonValueKind.True;
+                string? initSha = OptStr(r, "initImageSha256"), maskSha = OptStr(r, "maskSha256");
+                float? strength = OptFloat(r, "strength", source);
+                if (strength is float st && !(st >= 0 && st <= 1)) throw Bad(source, $"recipe.strength {st} must be in [0, 1]");
+                if ((strength != null || maskSha != null) && initSha == null) throw Bad(source, "recipe.strength and recipe.maskSha256 need recipe.initImageSha256 (the texture it started from)");
+                int? resampling = OptInt(r, "resampling", source), jump = OptInt(r, "resamplingJump", source);
+                if (resampling is int rs && (rs < 1 || rs > 100)) throw Bad(source, $"recipe.resampling {rs} must be in 1..100");
+                if (jump is int j && (j < 1 || j > 1000)) throw Bad(source, $"recipe.resamplingJump {j} must be in 1..1000");
+                int? negative = OptInt(r, "negativeClassId", source), mixClass = OptInt(r, "mixClassId", source);
+                if (negative < 0 || mixClass < 0) throw Bad(source, "recipe.negativeClassId and recipe.mixClassId must be >= 0");
+                float? mix = OptFloat(r, "mix", source);
+                if (mix is float mx && !(mx >= 0 && mx <= 1)) throw Bad(source, $"recipe.mix {mx} must be in [0, 1]");
 
                 var recipe = new Recipe
                 {
@@ -170,6 +204,14 @@ namespace DiTPlugin.TextureGen
                     Seamless = seamless,
                     ClipDenoised = clipDenoised,
                     ExternalNoise = externalNoise,
+                    InitImageSha256 = initSha,
+                    Strength = strength,
+                    MaskSha256 = maskSha,
+                    Resampling = resampling,
+                    ResamplingJump = jump,
+                    NegativeClassId = negative,
+                    MixClassId = mixClass,
+                    Mix = mix,
                 };
                 return new RecipeFile(recipe)
                 {
@@ -180,6 +222,8 @@ namespace DiTPlugin.TextureGen
                     Width = root.TryGetProperty("width", out var wd) && wd.TryGetInt32(out int wv) ? wv : 0,
                     Height = root.TryGetProperty("height", out var hg) && hg.TryGetInt32(out int hv) ? hv : 0,
                     Texture = OptStr(root, "texture"),
+                    Source = OptStr(root, "source"),
+                    MaskFile = OptStr(root, "maskFile"),
                 };
             }
         }
@@ -199,6 +243,9 @@ namespace DiTPlugin.TextureGen
                 throw new RecipeFileException($"The recipe's class id {r.ClassId} is not a class of the model (0..{classNames.Count - 1}).");
             if (r.ClassName.Length > 0 && r.ClassName != classNames[r.ClassId])
                 throw new RecipeFileException($"The recipe's class {r.ClassId} is '{r.ClassName}', but the model calls it '{classNames[r.ClassId]}'.");
+            foreach (var (what, id) in new[] { ("negative class", r.NegativeClassId), ("mixed-in class", r.MixClassId) })
+                if (id is int c && c >= classNames.Count)
+                    throw new RecipeFileException($"The recipe's {what} {c} is not a class of the model (0..{classNames.Count - 1}).");
         }
 
         private static string Short(string hash) => hash.Length > 12 ? hash.Substring(0, 12) + "…" : hash;
@@ -216,6 +263,14 @@ namespace DiTPlugin.TextureGen
 
         private static string? OptStr(JsonElement o, string name) =>
             o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static int? OptInt(JsonElement o, string name, string source) =>
+            !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? (int?)null
+            : v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : throw Bad(source, $"'{name}' is not an integer");
+
+        private static float? OptFloat(JsonElement o, string name, string source) =>
+            !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? (float?)null
+            : v.ValueKind == JsonValueKind.Number && v.TryGetSingle(out float f) ? f : throw Bad(source, $"'{name}' is not a number");
 
         private static int Int(JsonElement o, string name, string source) =>
             Prop(o, name, source) is var v && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : throw Bad(source, $"'{name}' is not an integer");
