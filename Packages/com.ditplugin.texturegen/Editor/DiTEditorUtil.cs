@@ -55,6 +55,32 @@ namespace DiTPlugin.TextureGen.Editor
             return material.HasProperty("_BaseMap") ? "_BaseMap" : "_MainTex";
         }
 
+        /// <summary>
+        /// An image file (PNG or JPG) as RGBA8 rows top to bottom, decoded by Unity from the file itself, so a texture
+        /// asset's import settings (compression, size limit) do not change the pixels a generation starts from.
+        /// </summary>
+        public static (byte[] Rgba8, int Width, int Height) ReadRgba8(string fullPath)
+        {
+            var tex = new Texture2D(2, 2);
+            try
+            {
+                if (!ImageConversion.LoadImage(tex, File.ReadAllBytes(fullPath)))
+                    throw new InvalidDataException($"{fullPath} is not a PNG or JPG image Unity can read.");
+                var pixels = tex.GetPixels32();                   // rows bottom to top
+                int w = tex.width, h = tex.height;
+                var bottomUp = new byte[pixels.Length * 4];
+                for (int i = 0; i < pixels.Length; i++)
+                {
+                    bottomUp[4 * i] = pixels[i].r;
+                    bottomUp[4 * i + 1] = pixels[i].g;
+                    bottomUp[4 * i + 2] = pixels[i].b;
+                    bottomUp[4 * i + 3] = pixels[i].a;
+                }
+                return (SourceTextures.FromBottomUp(bottomUp, w, h, w, h).Rgba8, w, h);
+            }
+            finally { UnityEngine.Object.DestroyImmediate(tex); }
+        }
+
         /// <summary>Asset path ("Assets/…") of a full path inside the project, or null.</summary>
         public static string? ToAssetPath(string fullPath)
         {

@@ -14,9 +14,10 @@ namespace DiTPlugin.TextureGen.Editor
     /// tiled view for seamless textures), make variations (seeds) or a batch (several classes), save PNGs with recipe
     /// sidecars (and height / normal / roughness maps) into Assets/, and apply a result to the selected object's
     /// material slot with Undo. The model loads on a worker thread with a progress bar; the editor never waits for it.
-    /// Shows the model's licence and warns when it does not allow commercial use.
+    /// Shows the model's licence and warns when it does not allow commercial use. Starting from an existing texture
+    /// (variations of it, a mask painted over it, seam repair) and negative / mixed classes: DiTTextureWindow.Editing.cs.
     /// </summary>
-    public sealed class DiTTextureWindow : EditorWindow
+    public sealed partial class DiTTextureWindow : EditorWindow
     {
         private const int PreviewSize = 256;
 
@@ -89,6 +90,7 @@ namespace DiTPlugin.TextureGen.Editor
             if (_tiled != null) DestroyImmediate(_tiled);
             _preview = null;
             _tiled = null;
+            DisposeEditing();
         }
 
         private void OnGUI()
@@ -105,7 +107,9 @@ namespace DiTPlugin.TextureGen.Editor
             {
                 ClassSection(_model);
                 OptionsSection();
+                GuidanceSection(_model);
                 ButtonsSection(_model);
+                EditSection(_model);
                 PreviewSection();
                 ResultsSection(_model);
             }
@@ -263,16 +267,21 @@ namespace DiTPlugin.TextureGen.Editor
             outputFolder = EditorGUILayout.TextField(new GUIContent("Save to", "A folder under Assets/."), outputFolder);
         }
 
-        private GenerationOptions Options(int id, long s) => new GenerationOptions
+        private GenerationOptions Options(int id, long s)
         {
-            ClassIds = new[] { id },
-            Seed = unchecked((ulong)s),
-            Steps = steps,
-            Sampler = sampler,
-            CfgScale = cfgScale,
-            Seamless = seamless,
-            PreviewEvery = previewEvery,
-        };
+            var o = new GenerationOptions
+            {
+                ClassIds = new[] { id },
+                Seed = unchecked((ulong)s),
+                Steps = steps,
+                Sampler = sampler,
+                CfgScale = cfgScale,
+                Seamless = seamless,
+                PreviewEvery = previewEvery,
+            };
+            ApplyGuidance(o);
+            return o;
+        }
 
         private void ButtonsSection(DiT model)
         {
@@ -468,7 +477,8 @@ namespace DiTPlugin.TextureGen.Editor
             {
                 if (_saved.TryGetValue(image, out var already)) return already;
                 if (model.License.CommercialUseWarning is { } warning) Debug.LogWarning($"Saving a texture made with '{model.Name}': {warning}");
-                var saved = TextureSaving.Save(image, DiTEditorUtil.ProjectRoot, outputFolder, model);
+                var (source, mask) = EditInputsOf(image);
+                var saved = TextureSaving.Save(image, DiTEditorUtil.ProjectRoot, outputFolder, model, source, mask);
                 SavedMaps? maps = saveMaps ? MaterialMapFiles.Save(image, DiTEditorUtil.ProjectRoot, saved.AssetPath) : null;
                 DiTEditorUtil.ImportSaved(saved, image.Recipe.Seamless, maps);
                 var asset = AssetDatabase.LoadAssetAtPath<Texture2D>(saved.AssetPath);
@@ -526,7 +536,10 @@ namespace DiTPlugin.TextureGen.Editor
                 sampler = r.Sampler;
                 cfgScale = r.CfgScale;
                 seamless = r.Seamless;
-                var options = GenerationOptions.FromRecipe(r);
+                var o = model.Manifest.Output;
+                var (source, mask) = TextureSaving.EditInputs(recipe, path, DiTEditorUtil.ProjectRoot, o.Width, o.Height, DiTEditorUtil.ReadRgba8);
+                if (source != null) Remember(source, recipe.Source, mask);
+                var options = GenerationOptions.FromRecipe(r, source, mask);
                 options.PreviewEvery = previewEvery;
                 Enqueue(new[] { options });
                 _status = $"Regenerating {r}.";

@@ -70,6 +70,8 @@ namespace UnityEditor
         public static int IntSlider(string label, int value, int leftValue, int rightValue, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static int IntSlider(GUIContent label, int value, int leftValue, int rightValue, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static float Slider(string label, float value, float leftValue, float rightValue, params GUILayoutOption[] options) => throw new NotImplementedException();
+        public static float Slider(GUIContent label, float value, float leftValue, float rightValue, params GUILayoutOption[] options) => throw new NotImplementedException();
+        public static bool Toggle(string label, bool value, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static Enum EnumPopup(string label, Enum selected, params GUILayoutOption[] options) => throw new NotImplementedException();
         public static bool Toggle(GUIContent label, bool value, params GUILayoutOption[] options) => throw new NotImplementedException();
     }
@@ -98,6 +100,7 @@ namespace UnityEditor
     public sealed class Selection
     {
         public static GameObject activeGameObject { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public static Object activeObject { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
     }
 
     public sealed class MenuCommand
@@ -125,6 +128,7 @@ namespace UnityEditor
         public static void Refresh() => throw new NotImplementedException();
         public static bool IsValidFolder(string path) => throw new NotImplementedException();
         public static T LoadAssetAtPath<T>(string assetPath) where T : Object => throw new NotImplementedException();
+        public static string GetAssetPath(Object assetObject) => throw new NotImplementedException();
         public static string[] GetDependencies(string[] pathNames, bool recursive) => throw new NotImplementedException();
         public static string[] FindAssets(string filter) => throw new NotImplementedException();
         public static string GUIDToAssetPath(string guid) => throw new NotImplementedException();

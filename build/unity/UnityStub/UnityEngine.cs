@@ -94,7 +94,10 @@ namespace UnityEngine
 
         public TextureFormat format => _format;
         public bool isDataSRGB => !_linear;
+        public Texture2D(int width, int height) : this(width, height, TextureFormat.RGBA32, true, false) { }
+
         public void LoadRawTextureData(byte[] data) => _data = (byte[])data.Clone();
+        public Color32[] GetPixels32() => throw new NotImplementedException();
         public byte[] GetRawTextureData() => (byte[])_data.Clone();
         public void Apply(bool updateMipmaps = true, bool makeNoLongerReadable = false) { }
     }
@@ -151,6 +154,33 @@ namespace UnityEngine
     public struct Rect
     {
         public Rect(float x, float y, float width, float height) => throw new NotImplementedException();
+        public float x { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public float y { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public float width { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public float height { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public bool Contains(Vector2 point) => throw new NotImplementedException();
+    }
+
+    public struct Color32
+    {
+        public byte r, g, b, a;
+        public Color32(byte r, byte g, byte b, byte a) { this.r = r; this.g = g; this.b = b; this.a = a; }
+    }
+
+    public static class ImageConversion
+    {
+        public static bool LoadImage(Texture2D tex, byte[] data) => throw new NotImplementedException();
+    }
+
+    public enum EventType { MouseDown = 0, MouseUp = 1, MouseMove = 2, MouseDrag = 3, KeyDown = 4, KeyUp = 5, ScrollWheel = 6, Repaint = 7, Layout = 8 }
+
+    public sealed class Event
+    {
+        public static Event current { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public EventType type { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public Vector2 mousePosition { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public bool shift { get => throw new NotImplementedException(); set => throw new NotImplementedException(); }
+        public void Use() => throw new NotImplementedException();
     }
 
     public class GUIContent
