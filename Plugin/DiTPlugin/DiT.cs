@@ -391,7 +391,7 @@ namespace DiTPlugin
             }
             if (!SupportsInitImage)
                 throw new NotSupportedException($"Package '{Name}' is a latent model without a VAE encoder (formatVersion {Manifest.FormatVersion}): starting from a texture " +
-                                                "needs one. Export the package again with `dit export --vae ...` (which adds vae_encoder.onnx, formatVersion 4).");
+                                                "needs one. Add it with `dit upgrade --package <folder> --vae <the VAE weights>`, or export the package again with `dit export --vae ...` (formatVersion 4).");
             if (init.Width != o.Width || init.Height != o.Height)
                 throw new ArgumentException($"InitImage is {init.Width}x{init.Height}; package '{Name}' makes {o.Width}x{o.Height} images. Resize the texture to {o.Width}x{o.Height}.", nameof(options));
             if (!(options.Strength >= 0 && options.Strength <= 1))

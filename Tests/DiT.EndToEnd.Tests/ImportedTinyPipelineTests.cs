@@ -238,4 +238,47 @@ public class ImportedTinyPipelineTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Test]
+    public void UpgradeAddsTheEncoderOfTheVaeThePackageDecodesWith()
+    {
+        var dir = Directory.CreateTempSubdirectory("dit-upgrade-encoder-").FullName;
+        try
+        {
+            var (model, vae) = ImportFixtures();
+            using var _m = model;
+            using var _v = vae;
+            var path = Path.Combine(dir, "old");
+            var before = ModelPackageWriter.Write(path, new ModelPackageRequest
+            {
+                Config = model.Config, Weights = model.state_dict(), Name = "old-latent",
+                ClassNames = Enumerable.Range(0, 10).Select(i => $"texture {i}").ToList(),
+                License = new LicenseInfo { Id = "CC-BY-NC-4.0", Text = "non-commercial", Attribution = "reference" },
+                LatentScale = vae.Config.ScalingFactor, LatentDownsample = vae.Config.DownsampleFactor,
+                VaeDecoders = new[] { new VaeDecoderGraph(VaeDecoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes(), Precision.Fp32) },
+            });
+            Assert.That(before.FormatVersion, Is.EqualTo(PackageFormat.UnconditionalLabelVersion), "no encoder: version 3 as before");
+            using (var old = DiT.Load(path)) Assert.That(old.SupportsInitImage, Is.False);
+
+            // Another VAE of the same shape is refused: its latents are not the package's.
+            using (var other = AutoencoderKL.Load(vae.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value * 1.01f), vae.Config))
+            {
+                var e = Assert.Throws<InvalidDataException>(() => VaeEncoderUpgrade.Apply(path, other, "other.safetensors"));
+                Assert.That(e!.Message, Does.Contain("is not the one package"));
+            }
+            var after = VaeEncoderUpgrade.Apply(path, vae, "vae_tiny_reference.safetensors");
+            ModelPackageWriter.ReadAndVerify(path);
+            Assert.That(after.FormatVersion, Is.EqualTo(PackageFormat.VaeEncoderVersion));
+            Assert.That(after.Graphs.Take(before.Graphs.Count), Is.EqualTo(before.Graphs), "the other graphs are untouched");
+            Assert.That(File.ReadAllBytes(Path.Combine(path, PackageFiles.Encoder)),
+                Is.EqualTo(VaeEncoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = 8 }).ToBytes()), "what an export writes");
+            using var upgraded = DiT.Load(path);
+            Assert.That(upgraded.SupportsInitImage, Is.True);
+            var texture = upgraded.Generate(new GenerationOptions { ClassIds = new[] { 1 }, Steps = 6, Seed = 2 })[0];
+            var variation = upgraded.Generate(new GenerationOptions { ClassIds = new[] { 1 }, Steps = 6, Seed = 3, InitImage = SourceImage.From(texture), Strength = 0.5f })[0];
+            Assert.That(variation.Recipe.InitImageSha256, Is.EqualTo(SourceImage.From(texture).Sha256));
+            Assert.Throws<ArgumentException>(() => VaeEncoderUpgrade.Apply(path, vae, "again"), "a second encoder is refused");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

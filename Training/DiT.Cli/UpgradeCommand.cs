@@ -1,19 +1,43 @@
 using System.CommandLine;
+using System.IO;
 using DiT.Training.Export;
+using DiT.Training.Formats;
+using DiT.Training.Vae;
+using DiTPlugin.Contract.Package;
 using Spectre.Console;
 
 namespace DiT.Cli;
 
-/// <summary>`dit upgrade`: give an older package's DiT graphs the y_uncond input (negative guidance), no checkpoint needed.</summary>
+/// <summary>
+/// `dit upgrade`: give an older package's DiT graphs the formatVersion-3 inputs (negative guidance, class mixing), or
+/// with --vae a latent package its VAE encoder (formatVersion 4); no checkpoint needed.
+/// </summary>
 internal static class UpgradeCommand
 {
     public static Command Create()
     {
         var package = new Option<string>("--package") { Description = "A model package folder written before negative guidance (formatVersion 1 or 2).", Required = true };
-        var cmd = new Command("upgrade", "Give a package's DiT graphs the formatVersion-3 inputs: unconditional labels (negative guidance) and class mixing.") { package };
+        var vae = new Option<string?>("--vae") { Description = "Instead: add the VAE encoder to a latent package, from these SD VAE weights (the ones it was exported with; checked against its decoder)." };
+        var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
+        var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
+        var cmd = new Command("upgrade", "Give a package's DiT graphs the formatVersion-3 inputs (negative guidance, class mixing), or with --vae a latent package its VAE encoder.")
+        {
+            package, vae, vaeKey, vaeGroups,
+        };
         cmd.SetAction(r =>
         {
             var folder = r.GetValue(package)!;
+            if (!File.Exists(Path.Combine(folder, "model.json"))) throw new FileNotFoundException($"--package {folder} is not a model package folder (no model.json).");
+            if (r.GetValue(vae) is { } vaePath)
+            {
+                using var weights = StateDictFile.Load(vaePath, r.GetValue(vaeKey));
+                using var model = AutoencoderKL.Load(weights.Tensors,
+                    VaeStateDict.InferConfig(VaeStateDict.Normalize(weights.Tensors), VaeConfig.StableDiffusion with { NormGroups = r.GetValue(vaeGroups) }));
+                var withEncoder = VaeEncoderUpgrade.Apply(folder, model, Path.GetFileName(vaePath));
+                ModelPackageWriter.ReadAndVerify(folder);
+                AnsiConsole.MarkupLineInterpolated($"{folder}: added {PackageFiles.Encoder}; formatVersion {withEncoder.FormatVersion}, contentHash {withEncoder.ContentHash[..16]}…; it can start from textures");
+                return 0;
+            }
             var manifest = GuidanceInputsUpgrade.Apply(folder);
             ModelPackageWriter.ReadAndVerify(folder);
             foreach (var g in manifest.Graphs)
