@@ -28,7 +28,7 @@ public sealed record TextureCropOptions
 
 /// <summary>
 /// Builds a class-labelled ImageFolder (train/&lt;class&gt;/*.png, test/&lt;class&gt;/*.png) of random crops from a texture
-/// pack. The test split comes from textures never used for training, so it measures generalisation, not recall of
+/// source (a texture pack, Doom WADs). The test split comes from textures never used for training, so it measures generalisation, not recall of
 /// crops. Game textures tile, so crops wrap around the edges: every position is a valid crop and the seams the
 /// textures were made to hide are sampled too. Each crop is box-filtered down to the output size.
 /// </summary>
@@ -37,7 +37,7 @@ public static class TextureCrops
     public sealed record Summary(IReadOnlyList<string> Classes, IReadOnlyList<int> TrainTextures, IReadOnlyList<int> TestTextures,
         int TrainImages, int TestImages);
 
-    public static Summary Build(TexturePack pack, string outDir, TextureCropOptions o)
+    public static Summary Build(ITextureSource pack, string outDir, TextureCropOptions o)
     {
         if (o.Classes.Count < 2) throw new ArgumentException("Give at least two materials (classes).");
         var unknown = o.Classes.Where(c => !pack.Materials.ContainsKey(c)).ToList();
@@ -47,7 +47,6 @@ public static class TextureCrops
         if (o.MinCrop <= 0 || o.MaxCrop > 1 || o.MinCrop > o.MaxCrop) throw new ArgumentException("Crop fractions must satisfy 0 < min <= max <= 1.");
 
         var rng = new Random(o.Seed);
-        using var zip = TexturePack.OpenZip(pack.Path);
         var trainCounts = new List<int>();
         var testCounts = new List<int>();
         int trainImages = 0, testImages = 0;
@@ -57,7 +56,7 @@ public static class TextureCrops
             foreach (var entry in pack.Materials[cls])
             {
                 PixelImage img;
-                try { img = pack.Load(zip, entry); }
+                try { img = pack.Load(entry); }
                 catch (InvalidDataException e) { o.Log?.Invoke($"skipped {entry}: {e.Message}"); continue; }
                 if (Math.Min(img.Width, img.Height) >= o.MinTextureSide) textures.Add((entry, img));
             }

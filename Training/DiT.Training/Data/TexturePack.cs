@@ -11,7 +11,7 @@ namespace DiT.Training.Data;
 /// A Quake-3-style texture pack (.pk3, a zip; e.g. Debian's openarena-081-textures): images under
 /// textures/&lt;material&gt;/…, where the material folder (base_wall, gothic_block, liquids, …) is the class.
 /// </summary>
-public sealed class TexturePack
+public sealed class TexturePack : ITextureSource
 {
     public static readonly string[] ImageExtensions = { ".jpg", ".jpeg", ".tga", ".png" };
 
@@ -36,6 +36,17 @@ public sealed class TexturePack
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(e => e.FullName).OrderBy(n => n, StringComparer.Ordinal).ToList());
         if (materials.Count == 0) throw new InvalidDataException($"'{path}' has no images under textures/<material>/; is it a texture pack (.pk3)?");
         return new TexturePack(path, materials);
+    }
+
+    private ZipArchive? _zip;
+
+    /// <summary>Decodes one entry as 8-bit RGB (alpha dropped: the generator makes opaque surfaces); the pack stays open until disposed.</summary>
+    public PixelImage Load(string entry) => Load(_zip ??= OpenZip(Path), entry);
+
+    public void Dispose()
+    {
+        _zip?.Dispose();
+        _zip = null;
     }
 
     /// <summary>Decodes one entry as 8-bit RGB (alpha dropped: the generator makes opaque surfaces).</summary>
