@@ -23,6 +23,7 @@ internal static class DatasetCommand
         var pk3 = new Option<string>("--pk3") { Description = "Texture pack (Debian: apt-get install openarena-081-textures).", DefaultValueFactory = _ => DebianOpenArena };
         var wad = new Option<string>("--wad") { Description = "Freedoom WAD (Debian: apt-get install freedoom).", DefaultValueFactory = _ => FreedoomTextures.DebianWad };
         var classes = new Option<string?>("--classes") { Description = "Comma-separated materials to use as classes (default: the source's own list)." };
+        var cropSide = new Option<int?>("--crop-side") { Description = "Crop squares of exactly this many texture pixels (wrapping), instead of 25-60% of the texture's side." }.InRange(8, 4096);
         var sheet = new Option<string?>("--sheet") { Description = "Also write a contact sheet PNG: one row of thumbnails per class." };
         var outDir = new Option<string?>("--out") { Description = "Output folder (train/ and test/ ImageFolders)." };
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 32 }.InRange(8, 4096);
@@ -31,7 +32,7 @@ internal static class DatasetCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var list = new Option<bool>("--list") { Description = "List the pack's materials and their texture counts, then exit." };
         var cmd = new Command("dataset", "Build a class-labelled dataset of random crops from a texture pack (held-out textures for test).")
-            { sourceKind, pk3, wad, classes, outDir, size, train, test, seed, list, sheet };
+            { sourceKind, pk3, wad, classes, outDir, size, train, test, seed, list, sheet, cropSide };
         cmd.SetAction(r =>
         {
             bool freedoom = r.GetValue(sourceKind) == "freedoom";
@@ -56,7 +57,7 @@ internal static class DatasetCommand
             var summary = TextureCrops.Build(pack, output, new TextureCropOptions
             {
                 Classes = chosen,
-                Size = r.GetValue(size), TrainPerClass = r.GetValue(train), TestPerClass = r.GetValue(test), Seed = r.GetValue(seed),
+                Size = r.GetValue(size), CropSide = r.GetValue(cropSide), TrainPerClass = r.GetValue(train), TestPerClass = r.GetValue(test), Seed = r.GetValue(seed),
                 Log = s => AnsiConsole.WriteLine(s),
             });
             AnsiConsole.MarkupLineInterpolated($"Wrote {summary.TrainImages} train and {summary.TestImages} test images to {output} in {(DateTime.UtcNow - started).TotalSeconds:F0} s.");

@@ -20,6 +20,11 @@ public sealed record TextureCropOptions
     /// <summary>Crop side as a fraction of the texture's shorter side, drawn uniformly from this range.</summary>
     public double MinCrop { get; init; } = 0.25;
     public double MaxCrop { get; init; } = 0.6;
+    /// <summary>
+    /// A fixed crop side in texture pixels instead of the fractions (wrapping around as textures tile): every crop then
+    /// shows the same texel scale, e.g. 128 texels box-filtered to a 32 px sample, which a 4x upscaler restores.
+    /// </summary>
+    public int? CropSide { get; init; }
     /// <summary>Textures whose shorter side is below this are skipped (thin trims and icons).</summary>
     public int MinTextureSide { get; init; } = 64;
     public int Seed { get; init; }
@@ -77,7 +82,7 @@ public static class TextureCrops
         var info = new
         {
             source = pack.Path, classes = o.Classes, size = o.Size, seed = o.Seed, trainTextures = trainCounts, testTextures = testCounts,
-            trainImages, testImages, crop = new { o.MinCrop, o.MaxCrop, wrap = true, filter = "box" },
+            trainImages, testImages, crop = o.CropSide is int cs ? (object)new { side = cs, wrap = true, filter = "box" } : new { o.MinCrop, o.MaxCrop, wrap = true, filter = "box" },
         };
         AtomicFileText(Path.Combine(outDir, "dataset.json"), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
         return summary;
@@ -91,7 +96,7 @@ public static class TextureCrops
         {
             var (name, img) = textures[i % textures.Count];     // round-robin: every texture contributes equally
             int side = (int)Math.Round(Math.Min(img.Width, img.Height) * (o.MinCrop + rng.NextDouble() * (o.MaxCrop - o.MinCrop)));
-            side = Math.Max(side, o.Size);
+            side = o.CropSide ?? Math.Max(side, o.Size);
             var crop = WrapCrop(img, rng.Next(img.Width), rng.Next(img.Height), side);
             var small = Resample.Resize(crop, o.Size, o.Size, ResampleFilter.Box, quantize: true);
             var bytes = new byte[small.Data.Length];
