@@ -62,6 +62,16 @@ namespace DiTPlugin
         internal LatentDecoder? Decoder { get; }
         private readonly Lazy<LatentDecoder>? _seamlessDecoder;
         private readonly Lazy<LatentEncoder>? _encoder;
+        private readonly Lazy<OnnxGraph>? _upscaler;
+
+        /// <summary>
+        /// How many times larger <see cref="GenerationOptions.Upscale"/> makes each side (the package's seam-aware
+        /// upscaler, formatVersion 5), or null when the package has none (`dit upgrade --package ... --upscaler ...`).
+        /// </summary>
+        public int? UpscaleFactor { get; }
+
+        /// <summary>The upscaler graph ([1, C, H, W] → [1, C, f·H, f·W] in [-1, 1]), opened on first use.</summary>
+        internal OnnxGraph Upscaler => _upscaler?.Value ?? throw new InvalidOperationException("This package has no upscaler.");
 
         /// <summary>The VAE encoder of a latent package (starting from a texture), opened on first use.</summary>
         internal LatentEncoder Encoder => _encoder?.Value ?? throw new InvalidOperationException("This package has no VAE encoder.");
@@ -143,6 +153,18 @@ namespace DiTPlugin
                         options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime, GraphKind.ConvolutionalDecoder), m.Latent.Scale),
                         LazyThreadSafetyMode.ExecutionAndPublication);
                 }
+            }
+            // The upscaler, for pixel and latent packages alike, also on first use (GenerationOptions.Upscale).
+            if (m.UpscalerGraph() is { Factor: int upFactor } ug)
+            {
+                var upscalerSource = package.GraphOf(ug.File);
+                long oc = m.Output.Channels, oh = m.Output.Height, ow = m.Output.Width;
+                UpscaleFactor = upFactor;
+                _upscaler = new Lazy<OnnxGraph>(() => new OnnxGraph(upscalerSource, ug.File,
+                    new[] { new TensorSpec(GraphTensors.Image, typeof(float), 1, oc, oh, ow) },
+                    new[] { new TensorSpec(GraphTensors.Upscaled, typeof(float), 1, oc, oh * upFactor, ow * upFactor) },
+                    options.ExecutionProvider, options.Log, options.DeviceId, options.ProviderRuntime, GraphKind.ConvolutionalDecoder),
+                    LazyThreadSafetyMode.ExecutionAndPublication);
             }
         }
 
@@ -282,6 +304,9 @@ namespace DiTPlugin
                         throw new ArgumentException($"InitialNoise[{k}] (image {k / perImage}) is {xT[k]}; x_T must be finite.", nameof(options));
             }
             CheckInitImage(options);
+            if (options.Upscale && UpscaleFactor is null)
+                throw new ArgumentException($"Upscale needs an upscaler, and package '{Name}' has none: add one with `dit upgrade --package <folder> --upscaler <file>`, " +
+                                            "or generate without Upscale.", nameof(options));
             int? negative = ResolveNegativeClass(options);
             int? mixClass = ResolveMixClass(options);
             var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
@@ -450,6 +475,7 @@ namespace DiTPlugin
             Decoder?.Dispose();
             if (_seamlessDecoder is { IsValueCreated: true }) _seamlessDecoder.Value.Dispose();
             if (_encoder is { IsValueCreated: true }) _encoder.Value.Dispose();
+            if (_upscaler is { IsValueCreated: true }) _upscaler.Value.Dispose();
         }
     }
 }

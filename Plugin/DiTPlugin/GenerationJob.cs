@@ -30,6 +30,7 @@ namespace DiTPlugin
         private readonly int _channels, _size;
         private readonly bool _clip;
         private readonly ImageStart? _start;                    // InitImage: SDEdit start and inpainting
+        private readonly int _factor, _outWidth, _outHeight;   // the upscaler's factor (1 without Upscale) and the finished images' size
         private readonly (float[] Texture, float[] Mask)? _blendBack;   // latent inpainting: the texture and per-pixel mask, blended back after decoding
         private readonly int _stepsPerChunk;                    // Steps, or fewer when starting from an image
         private readonly int _takes;                            // inpainting's resampling: takes of every jumped-over step
@@ -95,6 +96,9 @@ namespace DiTPlugin
                 _eps = new float[_x.Length];
                 _v = new float[_x.Length];
             }
+            _factor = options.Upscale ? dit.UpscaleFactor!.Value : 1;   // checked by DiT.CreateJob
+            _outWidth = dit.Manifest.Output.Width * _factor;
+            _outHeight = dit.Manifest.Output.Height * _factor;
             _targets = new (ITextureTarget, TextureLayout, byte[])?[classIds.Length];
             if (targets != null)
             {
@@ -104,7 +108,7 @@ namespace DiTPlugin
                 for (int k = 0; k < targets.Count; k++)
                 {
                     if (targets[k] is not { } target) continue;
-                    var layout = new TextureLayout(o.Width, o.Height, target.Settings);
+                    var layout = new TextureLayout(_outWidth, _outHeight, target.Settings);
                     target.Allocate(layout);
                     _targets[k] = (target, layout, new byte[layout.ByteSize]);
                 }
@@ -317,6 +321,7 @@ namespace DiTPlugin
                 int size = blend.Texture.Length;
                 for (int j = 0; j < count; j++) LatentMask.BlendBack(images.AsSpan(j * size, size), blend.Texture, blend.Mask);
             }
+            if (images != null && _factor > 1) images = Upscale(images, count);
             for (int j = 0; j < count; j++)
             {
                 var sample = wantSample ? _x.AsSpan(j * _perImage, _perImage).ToArray() : null;
@@ -343,11 +348,11 @@ namespace DiTPlugin
         private GeneratedImage ToImage(float[]? pixels, int slot, int imageNumber, float[]? sample = null)
         {
             var o = _dit.Manifest.Output;
-            int size = o.Channels * o.Width * o.Height;
+            int size = o.Channels * _outWidth * _outHeight;
             var shape = (_channels, _size, _size);
             if (pixels is null) return new GeneratedImage(Array.Empty<byte>(), 0, 0, MakeRecipe(imageNumber), sample, shape);
-            var rgba = ImageConverter.ToRgba8(pixels.AsSpan(slot * size, size), o.Channels, o.Width, o.Height, o.ColorSpace);
-            return new GeneratedImage(rgba, o.Width, o.Height, MakeRecipe(imageNumber), sample, shape);
+            var rgba = ImageConverter.ToRgba8(pixels.AsSpan(slot * size, size), o.Channels, _outWidth, _outHeight, o.ColorSpace);
+            return new GeneratedImage(rgba, _outWidth, _outHeight, MakeRecipe(imageNumber), sample, shape);
         }
 
         private static void CheckFinite(ReadOnlySpan<float> values, string what)
@@ -366,8 +371,37 @@ namespace DiTPlugin
             var x0 = new float[_x.Length];
             _chain.PredictX0(_x, eps, index, x0, _clip);
             var pixels = Decode(x0);
+            if (_factor > 1) pixels = Enlarge(pixels, count);   // previews at the finished size, without the upscaler's cost
             for (int j = 0; j < count; j++) Stream(pixels, j, first + j, done, isFinal: false);
             return ToImage(pixels, 0, first);
+        }
+
+        /// <summary>The package's upscaler over each of the first <paramref name="count"/> images (its graph takes one at a time).</summary>
+        private float[] Upscale(float[] pixels, int count)
+        {
+            var o = _dit.Manifest.Output;
+            int size = o.Channels * o.Width * o.Height, big = o.Channels * _outWidth * _outHeight;
+            var result = new float[count * big];
+            var one = new float[size];
+            for (int j = 0; j < count; j++)
+            {
+                Array.Copy(pixels, j * size, one, 0, size);
+                Array.Copy(_dit.Upscaler.Run(one)[0], 0, result, j * big, big);
+            }
+            return result;
+        }
+
+        /// <summary>Each pixel repeated factor x factor times (previews while an upscaled job runs).</summary>
+        private float[] Enlarge(float[] pixels, int count)
+        {
+            var o = _dit.Manifest.Output;
+            int w = o.Width, h = o.Height, f = _factor;
+            var result = new float[count * o.Channels * _outWidth * _outHeight];
+            for (int p = 0; p < count * o.Channels; p++)
+                for (int y = 0; y < _outHeight; y++)
+                    for (int x = 0; x < _outWidth; x++)
+                        result[(p * _outHeight + y) * _outWidth + x] = pixels[(p * h + y / f) * w + x / f];
+            return result;
         }
 
         /// <summary>Encodes slot <paramref name="slot"/> of decoded pixels into image <paramref name="imageNumber"/>'s target, if it has one.</summary>
@@ -375,7 +409,7 @@ namespace DiTPlugin
         {
             if (_targets[imageNumber] is not (var target, var layout, var bytes)) return;   // no target for this image
             var o = _dit.Manifest.Output;
-            int size = o.Channels * o.Width * o.Height;
+            int size = o.Channels * _outWidth * _outHeight;
             TextureEncoder.Encode(pixels.AsSpan(slot * size, size), o.Channels, o.ColorSpace, layout, bytes);
             target.Write(new TextureUpdate(layout, bytes, isFinal, done, _stepsPerChunk, MakeRecipe(imageNumber)));
         }
@@ -401,6 +435,7 @@ namespace DiTPlugin
             ResamplingJump = _jump > 1 ? _jump : (int?)null,
             MixClassId = _mixClass,
             Mix = _mixClass is null ? (float?)null : _options.Mix,
+            Upscale = _factor > 1 ? true : (bool?)null,
         };
     }
 }

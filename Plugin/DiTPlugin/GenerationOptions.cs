@@ -91,6 +91,13 @@ namespace DiTPlugin
         /// </summary>
         public int ResamplingJump { get; set; } = 1;
 
+        /// <summary>
+        /// Enlarge the finished images with the package's seam-aware upscaler (<see cref="DiT.UpscaleFactor"/> times each
+        /// side; a texture that tiles stays tiling). Texture targets receive the upscaled image; live previews are
+        /// enlarged by repeating pixels, which costs nothing. Part of the recipe.
+        /// </summary>
+        public bool Upscale { get; set; }
+
         /// <summary>The noise each ancestral step adds (DDPM, DDIM with η &gt; 0), instead of Philox noise.</summary>
         public StepNoiseSource? StepNoise { get; set; }
 
@@ -142,6 +149,7 @@ namespace DiTPlugin
             NegativeClassId = recipe.NegativeClassId,
             Resampling = recipe.Resampling ?? 1,
             ResamplingJump = recipe.ResamplingJump ?? 1,
+            Upscale = recipe.Upscale == true,
             MixClassId = recipe.MixClassId,
             Mix = recipe.Mix ?? 0.5f,
             ClassIds = new[] { recipe.ClassId },

@@ -41,6 +41,9 @@ namespace DiTPlugin
         /// <summary>The length of its resampling jumps (GenerationOptions.ResamplingJump); null when 1.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? ResamplingJump { get; set; }
+        /// <summary>Whether the package's upscaler enlarged the image (GenerationOptions.Upscale); null when not.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public bool? Upscale { get; set; }
         /// <summary>The class guidance moved away from (negative guidance); null for plain classifier-free guidance.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? NegativeClassId { get; set; }

@@ -48,13 +48,14 @@ internal static class ExportCommand
                           "(variations, inpainting, seam repair). The package is then formatVersion 4; 'false' keeps it readable by older plugins.",
             DefaultValueFactory = _ => true,
         };
+        var upscaler = new Option<string?>("--upscaler") { Description = "Also put this upscaler (dit train-upscaler's .safetensors) in the package (formatVersion 5)." };
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (not visible in the weights' shapes; SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
             ckpt, outPath, batch, fp16, fp16Only, int8, externalData, guided, clip, name, description, licenseId, licenseText, attribution, commercial, dataset,
-            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular, vaeEncoder,
+            finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular, vaeEncoder, upscaler,
         };
         cmd.SetAction(r =>
         {
@@ -103,6 +104,11 @@ internal static class ExportCommand
             var output = r.GetValue(outPath)!;
             var started = DateTime.UtcNow;
             var manifest = ModelPackageWriter.Write(output, request);
+            if (r.GetValue(upscaler) is { } upscalerPath)
+            {
+                using var up = DiT.Training.Upscale.UpscalerFile.Load(upscalerPath);
+                manifest = DiT.Training.Upscale.UpscalerPackaging.AddTo(output, up);
+            }
             ModelPackageWriter.ReadAndVerify(output);
             foreach (var g in manifest.Graphs)
                 AnsiConsole.MarkupLineInterpolated($"  {g.File}  {g.Precision.ToJson()}  batch {g.Batch}  opset {g.Opset}  sha256 {g.Sha256[..16]}…");

@@ -17,6 +17,7 @@ root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(QuantizeCommand.Create());
 root.Subcommands.Add(UpgradeCommand.Create());
 root.Subcommands.Add(TrainClassifierCommand.Create());
+root.Subcommands.Add(TrainUpscalerCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(SampleNpzCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

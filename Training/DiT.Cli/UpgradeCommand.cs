@@ -19,15 +19,24 @@ internal static class UpgradeCommand
         var package = new Option<string>("--package") { Description = "A model package folder written before negative guidance (formatVersion 1 or 2).", Required = true };
         var vae = new Option<string?>("--vae") { Description = "Instead: add the VAE encoder to a latent package, from these SD VAE weights (the ones it was exported with; checked against its decoder)." };
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
+        var upscaler = new Option<string?>("--upscaler") { Description = "Instead: add this upscaler (dit train-upscaler's .safetensors) to the package (formatVersion 5)." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
         var cmd = new Command("upgrade", "Give a package's DiT graphs the formatVersion-3 inputs (negative guidance, class mixing), or with --vae a latent package its VAE encoder.")
         {
-            package, vae, vaeKey, vaeGroups,
+            package, vae, vaeKey, vaeGroups, upscaler,
         };
         cmd.SetAction(r =>
         {
             var folder = r.GetValue(package)!;
             if (!File.Exists(Path.Combine(folder, "model.json"))) throw new FileNotFoundException($"--package {folder} is not a model package folder (no model.json).");
+            if (r.GetValue(upscaler) is { } upscalerPath)
+            {
+                using var model = DiT.Training.Upscale.UpscalerFile.Load(upscalerPath);
+                var withUpscaler = DiT.Training.Upscale.UpscalerPackaging.AddTo(folder, model);
+                ModelPackageWriter.ReadAndVerify(folder);
+                AnsiConsole.MarkupLineInterpolated($"{folder}: added {PackageFiles.Upscaler} ({model.Config.Factor}x); formatVersion {withUpscaler.FormatVersion}, contentHash {withUpscaler.ContentHash[..16]}…");
+                return 0;
+            }
             if (r.GetValue(vae) is { } vaePath)
             {
                 using var weights = StateDictFile.Load(vaePath, r.GetValue(vaeKey));

@@ -35,5 +35,7 @@ namespace DiTPlugin.Contract.Package
         public const string Latent = "latent";
         /// <summary>VAE decoder output, the image in [−1, 1], float32 [B, channels, t·f, t·f].</summary>
         public const string Image = "image";
+        /// <summary>Upscaler output, the image f times larger in [−1, 1], float32 [1, channels, f·H, f·W] (its input is <see cref="Image"/>).</summary>
+        public const string Upscaled = "upscaled";
     }
 }

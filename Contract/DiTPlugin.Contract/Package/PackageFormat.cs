@@ -39,17 +39,24 @@ namespace DiTPlugin.Contract.Package
         /// </summary>
         public const int VaeEncoderVersion = 4;
 
+        /// <summary>
+        /// The <c>formatVersion</c> of a package with an upscaler graph (role <c>upscaler</c>). A version-4 reader would
+        /// refuse the role word; the higher version makes it say "update the plugin". Packages without one keep their version.
+        /// </summary>
+        public const int UpscalerVersion = 5;
+
         /// <summary>The newest <c>formatVersion</c> the Plugin reads: the highest any feature needs (each feature's version is above the last).</summary>
-        public const int NewestVersion = VaeEncoderVersion;
+        public const int NewestVersion = UpscalerVersion;
 
         /// <summary>
         /// The <c>formatVersion</c> a package with these graph precisions (and data files, if any) needs: the lowest that
         /// can describe them, so packages without either stay readable by every reader since version 1.
         /// </summary>
         public static int VersionFor(System.Collections.Generic.IEnumerable<Precision> graphPrecisions, bool externalData = false, bool unconditionalLabelInput = false,
-            bool vaeEncoder = false)
+            bool vaeEncoder = false, bool upscaler = false)
         {
             int version = Version;
+            if (upscaler) version = System.Math.Max(version, UpscalerVersion);
             if (vaeEncoder) version = System.Math.Max(version, VaeEncoderVersion);
             if (unconditionalLabelInput) version = System.Math.Max(version, UnconditionalLabelVersion);
             if (System.Linq.Enumerable.Contains(graphPrecisions, Precision.Int8)) version = System.Math.Max(version, Int8Version);
@@ -88,6 +95,7 @@ namespace DiTPlugin.Contract.Package
         public const string CircularDecoderFp16 = "vae_decoder_circular_fp16.onnx";
         public const string Encoder = "vae_encoder.onnx";
         public const string EncoderFp16 = "vae_encoder_fp16.onnx";
+        public const string Upscaler = "upscaler.onnx";
 
         /// <summary>The DiT graph's file of a precision.</summary>
         public static string DiTGraph(Precision precision) => precision == Precision.Fp16 ? DiTFp16 : precision == Precision.Int8 ? DiTInt8 : DiT;

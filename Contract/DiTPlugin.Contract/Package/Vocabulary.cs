@@ -26,6 +26,8 @@ namespace DiTPlugin.Contract.Package
         VaeDecoder,
         /// <summary>A VAE encoder of a latent model (image → latent mean), for starting from an existing texture; formatVersion 4.</summary>
         VaeEncoder,
+        /// <summary>A seam-aware super-resolution network applied to finished images (formatVersion 5).</summary>
+        Upscaler,
     }
 
     /// <summary>graphs[].padding of a vae_decoder graph.</summary>
@@ -83,7 +85,9 @@ namespace DiTPlugin.Contract.Package
         public const string DiT = "dit";
         public const string VaeDecoder = "vae_decoder";
         public const string VaeEncoder = "vae_encoder";
-        private static readonly Spellings<GraphRole> S = new Spellings<GraphRole>("graphs[].role", (GraphRole.DiT, DiT), (GraphRole.VaeDecoder, VaeDecoder), (GraphRole.VaeEncoder, VaeEncoder));
+        public const string Upscaler = "upscaler";
+        private static readonly Spellings<GraphRole> S = new Spellings<GraphRole>("graphs[].role", (GraphRole.DiT, DiT), (GraphRole.VaeDecoder, VaeDecoder),
+            (GraphRole.VaeEncoder, VaeEncoder), (GraphRole.Upscaler, Upscaler));
         public static IReadOnlyList<string> All => S.Words;
         public static string Expected => S.Expected;
         public static string ToJson(this GraphRole value) => S.Format(value);

@@ -306,12 +306,33 @@ public sealed class GraphBuilder
     public OnnxValue LayerNorm(OnnxValue a, OnnxValue scale, OnnxValue bias, float eps, string hint) =>
         Node1("LayerNormalization", new[] { a, scale, bias }, a.Shape, a.Type, hint, Attr("axis", -1L), Attr("epsilon", eps));
 
-    public OnnxValue DepthToSpace(OnnxValue a, int block, string hint)
+    /// <summary>
+    /// DepthToSpace; <paramref name="mode"/> "DCR" (depth-column-row, the DiT unpatchify's order) or "CRD" (torch's
+    /// pixel_shuffle order).
+    /// </summary>
+    public OnnxValue DepthToSpace(OnnxValue a, int block, string hint, string mode = "DCR")
     {
         var s = a.Shape;
         if (s.Length != 4 || s[1] % (block * block) != 0) throw new InvalidOperationException($"DepthToSpace {hint}: bad input {a}.");
         return Node1("DepthToSpace", new[] { a }, new[] { s[0], s[1] / (block * block), s[2] * block, s[3] * block }, a.Type, hint,
-            Attr("blocksize", (long)block), Attr("mode", "DCR"));
+            Attr("blocksize", (long)block), Attr("mode", mode));
+    }
+
+    /// <summary>
+    /// Circular padding by p on H and W as Slice + Concat: opset 17 Pad has no "wrap" mode (it came in opset 19),
+    /// and DirectML wants opset ≤ 17. Rows first, then columns, so the corners come from the opposite corner.
+    /// </summary>
+    public OnnxValue CircularPad(OnnxValue x, long p, string hint)
+    {
+        for (int axis = 2; axis <= 3; axis++)
+        {
+            long n = x.Dim(axis);
+            if (p > n) throw new InvalidOperationException($"{hint}: circular padding {p} exceeds the side {n}.");
+            var head = Slice(x, axis, n - p, n, $"{hint}.wrap{axis}_head");
+            var tail = Slice(x, axis, 0, p, $"{hint}.wrap{axis}_tail");
+            x = Concat(new[] { head, x, tail }, axis, $"{hint}.wrap{axis}");
+        }
+        return x;
     }
 
     /// <summary>2-D convolution with kernel = stride = k, no padding.</summary>

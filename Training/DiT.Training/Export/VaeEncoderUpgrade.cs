@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using DiT.Training.Formats;
 using DiT.Training.Vae;
 using DiTPlugin.Contract.Package;
 
@@ -11,14 +10,13 @@ namespace DiT.Training.Export;
 /// `dit upgrade --vae`: gives a latent package exported before formatVersion 4 its VAE encoder (vae_encoder.onnx), so
 /// the Plugin can start from textures, without the DiT checkpoint. The VAE must be the one the package decodes with:
 /// its decoder, exported as the package's fp32 decoder was, must have the same sha256. model.json changes only where it
-/// must: the new graph entry, formatVersion and contentHash.
+/// must (<see cref="PackageAmendment"/>).
 /// </summary>
 public static class VaeEncoderUpgrade
 {
     public static ModelManifest Apply(string folder, AutoencoderKL vae, string vaeName)
     {
-        string manifestPath = Path.Combine(folder, PackageFiles.Manifest);
-        var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
+        var manifest = PackageAmendment.ReadManifest(folder);
         if (manifest.Input.Space != InputSpace.Latent || manifest.Latent is null)
             throw new ArgumentException($"{folder} is a pixel-space package: it starts from textures without a VAE encoder.");
         if (manifest.Graphs.Any(g => g.Role == GraphRole.VaeEncoder))
@@ -29,23 +27,8 @@ public static class VaeEncoderUpgrade
         CheckSameDecoder(folder, manifest, vae, vaeName);
 
         var encoder = VaeEncoderOnnxExporter.Build(vae, new VaeExportOptions { LatentSize = manifest.Input.Size }).ToBytes();
-        var entry = new GraphInfo
-        {
-            Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Precision = Precision.Fp32, Batch = 1, Opset = PackageFormat.Opset,
-            Sha256 = ModelPackageWriter.Sha256Hex(encoder),
-        };
-        var graphs = manifest.Graphs.Append(entry).ToList();
-        var upgraded = manifest with
-        {
-            FormatVersion = Math.Max(manifest.FormatVersion, PackageFormat.VaeEncoderVersion),
-            Graphs = graphs,
-            ContentHash = ModelManifest.ContentHashOf(graphs),
-        };
-        upgraded.Validate();
-        // The graph first, model.json last: an interrupted upgrade leaves a package that reads as before.
-        AtomicFile.Write(Path.Combine(folder, entry.File), s => s.Write(encoder));
-        AtomicFile.Write(manifestPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(upgraded.ToJson())));
-        return upgraded;
+        var entry = new GraphInfo { Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Precision = Precision.Fp32, Batch = 1, Opset = PackageFormat.Opset };
+        return PackageAmendment.AddGraph(folder, manifest, entry, encoder, PackageFormat.VaeEncoderVersion);
     }
 
     /// <summary>

@@ -70,25 +70,8 @@ internal sealed class VaeGraphOps
         var wt = Param(prefix + ".weight", ct);
         long k = wt.Dim(2), p = (k - 1) / 2;
         if (circular && p > 0)
-            return g.Conv(WrapPad(x, p, prefix), wt, Param(prefix + ".bias", ct), stride, new long[] { 0, 0, 0, 0 }, prefix);
+            return g.Conv(g.CircularPad(x, p, prefix), wt, Param(prefix + ".bias", ct), stride, new long[] { 0, 0, 0, 0 }, prefix);
         return g.Conv(x, wt, Param(prefix + ".bias", ct), stride, new[] { p, p, p, p }, prefix);
-    }
-
-    /// <summary>
-    /// Circular padding by p on H and W as Slice + Concat: opset 17 Pad has no "wrap" mode (it came in opset 19),
-    /// and DirectML wants opset ≤ 17. Rows first, then columns, so the corners come from the opposite corner.
-    /// </summary>
-    private OnnxValue WrapPad(OnnxValue x, long p, string prefix)
-    {
-        for (int axis = 2; axis <= 3; axis++)
-        {
-            long n = x.Dim(axis);
-            if (p > n) throw new InvalidOperationException($"{prefix}: circular padding {p} exceeds the side {n}.");
-            var head = g.Slice(x, axis, n - p, n, $"{prefix}.wrap{axis}_head");
-            var tail = g.Slice(x, axis, 0, p, $"{prefix}.wrap{axis}_tail");
-            x = g.Concat(new[] { head, x, tail }, axis, $"{prefix}.wrap{axis}");
-        }
-        return x;
     }
 
     /// <summary>nn.Linear on (B, N, C) as MatMul with the weight stored transposed ([in, out]) plus Add bias.</summary>

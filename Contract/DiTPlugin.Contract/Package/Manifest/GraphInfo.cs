@@ -48,6 +48,13 @@ namespace DiTPlugin.Contract.Package
         public int? TileSize { get; init; }
 
         /// <summary>
+        /// upscaler graphs only: how many times larger each side of its output is than its input (2..8; 4 for the
+        /// exporter's upscaler). Required for upscaler graphs.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? Factor { get; init; }
+
+        /// <summary>
         /// vae_decoder graphs only: how its convolutions pad, zeros (the trained decoder) or circular (wrap-around,
         /// for textures that tile seamlessly; such a graph decodes whole latents, no tileSize).
         /// </summary>

@@ -41,6 +41,16 @@ namespace DiTPlugin.Contract.Package
                     if (g.Batch != 1) Report(InGraph(file, $"batch {g.Batch}: a {GraphRoles.VaeEncoder} encodes one texture, so its batch is 1."));
                     if (g.TileSize != null) Report(InGraph(file, $"a {GraphRoles.VaeEncoder} encodes whole textures: it has no tileSize."));
                 }
+                if (role == GraphRole.Upscaler)
+                {
+                    if (m.FormatVersion < PackageFormat.UpscalerVersion)
+                        Report(InGraph(file, $"role '{GraphRoles.Upscaler}' needs formatVersion {PackageFormat.UpscalerVersion} or later (the manifest says {m.FormatVersion}); older readers do not know the role."));
+                    if (g.Factor is not int factor) Report(InGraph(file, $"is an {GraphRoles.Upscaler} without a factor (2..8)."));
+                    else if (factor < 2 || factor > 8) Report(InGraph(file, $"factor {factor} is not in 2..8."));
+                    if (g.Batch != 1) Report(InGraph(file, $"batch {g.Batch}: an {GraphRoles.Upscaler} upscales one image, so its batch is 1."));
+                    if (g.TileSize != null) Report(InGraph(file, $"an {GraphRoles.Upscaler} takes whole images: it has no tileSize."));
+                }
+                else if (g.Factor != null) Report(InGraph(file, $"factor is for '{GraphRoles.Upscaler}' graphs only."));
                 if (g.TileSize is int tile && (tile < 1 || tile > input.Size))
                     Report(InGraph(file, $"tileSize {tile} must be in 1..input.size ({input.Size})."));
                 if (!Paddings.TryParse(g.PaddingText, out var padding))
@@ -71,6 +81,8 @@ namespace DiTPlugin.Contract.Package
                 && shaByFile.TryGetValue(latent.Decoder, out var listed) && !string.Equals(listed.Sha, latent.DecoderSha256, StringComparison.OrdinalIgnoreCase))
                 Report(Bad($"latent.decoderSha256 differs from graphs[{listed.Index}].sha256 for the same file '{latent.Decoder}'."));
             // Every word is known from here on.
+            if (graphs.Count(g => g.Role == GraphRole.Upscaler) > 1)
+                Report(Bad($"graphs has more than one '{GraphRoles.Upscaler}'; readers would not know which to run."));
             var encoders = graphs.Where(g => g.Role == GraphRole.VaeEncoder).ToList();
             if (encoders.GroupBy(g => g.Precision).Any(p => p.Count() > 1))
                 Report(Bad($"graphs has more than one '{GraphRoles.VaeEncoder}' of the same precision; readers would not know which to run."));
@@ -97,6 +109,13 @@ namespace DiTPlugin.Contract.Package
             long b = g.Batch, c = m.Input.Channels, s = m.Input.Size;
             string shape = $"[{b}, {c}, {s}, {s}]";
             bool decoder = role == GraphRole.VaeDecoder || role == GraphRole.VaeEncoder;
+            if (role == GraphRole.Upscaler)
+            {
+                long side = (long)m.Output.Width * (g.Factor ?? 1), up = (long)m.Output.Channels * side * ((long)m.Output.Height * (g.Factor ?? 1));
+                if (up > ManifestLimits.MaxTensorElements)
+                    Report(InGraph(file, $"its output [1, {m.Output.Channels}, {m.Output.Height * (g.Factor ?? 1)}, {side}] has {up} values, more than {ManifestLimits.MaxTensorElements} (2^28)."));
+                return;
+            }
             long elements = ManifestLimits.LargestTensorElements(role, g.Batch, m.Input.Channels, m.Input.Size, g.TileSize, m.Latent?.Downsample ?? 1, m.Output.Channels);
             if (decoder)
             {

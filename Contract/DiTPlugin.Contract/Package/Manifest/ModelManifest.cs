@@ -115,6 +115,9 @@ namespace DiTPlugin.Contract.Package
             return encoders.FirstOrDefault(g => g.Precision == want) ?? encoders.FirstOrDefault();
         }
 
+        /// <summary>The upscaler graph (a super-resolution network for finished images), or null; formatVersion 5.</summary>
+        public GraphInfo? UpscalerGraph() => Graphs.FirstOrDefault(g => g.Role == GraphRole.Upscaler);
+
         /// <summary>The decoder graphs with circular padding (seamless textures), or the ordinary zero-padded ones.</summary>
         public IReadOnlyList<GraphInfo> DecoderGraphs(bool circular) =>
             DecoderGraphs().Where(g => (g.Padding == Padding.Circular) == circular).ToList();

@@ -1,0 +1,39 @@
+using System;
+using System.IO;
+using System.Linq;
+using DiT.Training.Formats;
+using DiTPlugin.Contract.Package;
+
+namespace DiT.Training.Export;
+
+/// <summary>
+/// Adding a graph to an existing package folder without its checkpoint (`dit upgrade --vae`, `--upscaler`): the graph
+/// file is written first and model.json last, each atomically, so an interrupted upgrade leaves a package that reads as
+/// before. model.json changes only where it must: the new entry, formatVersion (raised to what the graph needs) and
+/// contentHash.
+/// </summary>
+public static class PackageAmendment
+{
+    public static ModelManifest ReadManifest(string folder)
+    {
+        string path = Path.Combine(folder, PackageFiles.Manifest);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{folder} is not a model package folder (no {PackageFiles.Manifest}).", path);
+        return ModelManifest.Parse(File.ReadAllBytes(path));
+    }
+
+    public static ModelManifest AddGraph(string folder, ModelManifest manifest, GraphInfo entry, byte[] bytes, int formatVersion)
+    {
+        if (manifest.Graphs.Any(g => g.File == entry.File)) throw new ArgumentException($"{folder} has a graph '{entry.File}' already.");
+        var graphs = manifest.Graphs.Append(entry with { Sha256 = ModelPackageWriter.Sha256Hex(bytes) }).ToList();
+        var amended = manifest with
+        {
+            FormatVersion = Math.Max(manifest.FormatVersion, formatVersion),
+            Graphs = graphs,
+            ContentHash = ModelManifest.ContentHashOf(graphs),
+        };
+        amended.Validate();
+        AtomicFile.Write(Path.Combine(folder, entry.File), s => s.Write(bytes));
+        AtomicFile.Write(Path.Combine(folder, PackageFiles.Manifest), s => s.Write(System.Text.Encoding.UTF8.GetBytes(amended.ToJson())));
+        return amended;
+    }
+}
