@@ -16,7 +16,7 @@ public class PackageVocabularyTests
     public void SpellingsAreTheFormatsWords()
     {
         Assert.That(InputSpaces.All, Is.EqualTo(new[] { "pixel", "latent" }));
-        Assert.That(GraphRoles.All, Is.EqualTo(new[] { "dit", "vae_decoder", "vae_encoder" }));
+        Assert.That(GraphRoles.All, Is.EqualTo(new[] { "dit", "vae_decoder", "vae_encoder", "upscaler" }));
         Assert.That(Paddings.All, Is.EqualTo(new[] { "zeros", "circular" }));
         Assert.That(Precisions.All, Is.EqualTo(new[] { "fp32", "fp16", "int8" }));
         Assert.That(ColorSpaces.All, Is.EqualTo(new[] { "sRGB", "linear" }));
@@ -65,7 +65,7 @@ public class PackageVocabularyTests
     [Test]
     public void ExpectedNamesTheWordsForMessages() =>
         Assert.That((GraphRoles.Expected, Paddings.Expected, ScheduleKinds.Expected),
-            Is.EqualTo(("'dit', 'vae_decoder' or 'vae_encoder'", "'zeros' or 'circular'", "'linear' or 'cosine'")));
+            Is.EqualTo(("'dit', 'vae_decoder', 'vae_encoder' or 'upscaler'", "'zeros' or 'circular'", "'linear' or 'cosine'")));
 
     [Test]
     public void ClipDenoisedDefaultsToClippingPixelModelsOnly()

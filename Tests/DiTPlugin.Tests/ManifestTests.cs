@@ -39,7 +39,7 @@ public class ManifestTests
 
     [Test]
     public void FormatVersionTooNew() =>
-        Assert.That(OpenFails((m, _) => m["formatVersion"] = 5).Message, Does.Contain("formatVersion 5 is newer than this plugin reads (4)"));
+        Assert.That(OpenFails((m, _) => m["formatVersion"] = 6).Message, Does.Contain("formatVersion 6 is newer than this plugin reads (5)"));
 
     [Test]
     public void UnsupportedOpset()

@@ -44,7 +44,8 @@ public class Int8ManifestTests
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Int8 }), Is.EqualTo(2));
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32 }, unconditionalLabelInput: true), Is.EqualTo(3), "the y_uncond input (UnconditionalLabelManifestTests)");
         Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32, Precision.Int8 }, unconditionalLabelInput: true, vaeEncoder: true), Is.EqualTo(4), "a VAE encoder graph");
-        Assert.That(ModelManifest.SupportedFormatVersion, Is.EqualTo(4), "version 4: the vae_encoder role (ManifestValidationTests)");
+        Assert.That(PackageFormat.VersionFor(new[] { Precision.Fp32 }, upscaler: true), Is.EqualTo(5), "an upscaler graph");
+        Assert.That(ModelManifest.SupportedFormatVersion, Is.EqualTo(5), "version 5: the upscaler role (ManifestValidationTests)");
         Assert.That(PackageFiles.DiTGraph(Precision.Int8), Is.EqualTo("dit_int8.onnx"));
     }
 }

@@ -46,10 +46,10 @@ public class ManifestReaderTests
     {
         Assert.That(Refused("[1, 2]"), Is.EqualTo("model.json: is not a JSON object."));
         Assert.That(Refused("{\"name\": 5}"), Is.EqualTo("model.json: unknown format '(missing)' (expected 'ditplugin-model-package')."));
-        Assert.That(Refused(Json.Replace("\"formatVersion\": 1", "\"formatVersion\": 5")),
-            Is.EqualTo("model.json: formatVersion 5 is newer than this plugin reads (4); update the plugin."));
+        Assert.That(Refused(Json.Replace("\"formatVersion\": 1", "\"formatVersion\": 6")),
+            Is.EqualTo("model.json: formatVersion 6 is newer than this plugin reads (5); update the plugin."));
         Assert.That(Refused(Json.Replace("\"formatVersion\": 1", "\"formatVersion\": 0")),
-            Is.EqualTo("model.json: formatVersion 0 is not valid (expected 1..4)."));
+            Is.EqualTo("model.json: formatVersion 0 is not valid (expected 1..5)."));
         Assert.That(Refused("{ not json"), Does.StartWith("model.json: invalid JSON: "));
     }
 

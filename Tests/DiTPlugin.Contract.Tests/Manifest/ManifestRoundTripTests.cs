@@ -83,8 +83,10 @@ public class ManifestRoundTripTests
         var withEncoder = latent with
         {
             FormatVersion = PackageFormat.VaeEncoderVersion,
-            Graphs = latent.Graphs.Append(latent.Graphs[2] with { Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Batch = 1, TileSize = null, Sha256 = SampleManifests.Sha(8) }).ToArray(),
+            Graphs = latent.Graphs.Append(latent.Graphs[2] with { Role = GraphRole.VaeEncoder, File = PackageFiles.Encoder, Batch = 1, TileSize = null, Sha256 = SampleManifests.Sha(8) })
+                .Append(latent.Graphs[2] with { Role = GraphRole.Upscaler, File = PackageFiles.Upscaler, Batch = 1, TileSize = null, Factor = 4, Sha256 = SampleManifests.Sha(7) }).ToArray(),
         };
+        withEncoder = withEncoder with { FormatVersion = PackageFormat.UpscalerVersion };
         Assert.That(Reread(withEncoder).Graphs.Select(g => g.Role).Distinct(), Is.EquivalentTo(Enum.GetValues<GraphRole>()));
         // int8 is a DiT graph precision only; the sample has fp32 and fp16 DiT graphs, so one more entry shows it.
         var withInt8 = latent with { FormatVersion = PackageFormat.Int8Version, Graphs = latent.Graphs.Append(latent.Graphs[0] with { File = PackageFiles.DiTInt8, Precision = Precision.Int8, Sha256 = SampleManifests.Sha(9) }).ToArray() };

@@ -32,6 +32,10 @@ public class ManifestValidationTests
         Assert.That(withEncoder.Problems(), Is.Empty);
         Assert.That(withEncoder.EncoderGraph(preferFp16: true), Is.EqualTo(encoder), "fp32 when there is no fp16 encoder");
         Assert.That(Latent.EncoderGraph(false), Is.Null);
+        var up = new GraphInfo { Role = GraphRole.Upscaler, File = PackageFiles.Upscaler, Precision = Precision.Fp32, Batch = 1, Opset = 17, Factor = 4, Sha256 = SampleManifests.Sha(9) };
+        var withUp = Pixel with { FormatVersion = PackageFormat.UpscalerVersion, Graphs = Pixel.Graphs.Append(up).ToArray() };
+        Assert.That(withUp.Problems(), Is.Empty);
+        Assert.That(withUp.UpscalerGraph(), Is.EqualTo(up));
     }
 
     private static IEnumerable<TestCaseData> Breaks()
@@ -93,6 +97,16 @@ public class ManifestValidationTests
             "vae_encoder.onnx: a vae_encoder encodes whole textures: it has no tileSize.");
         yield return Case("two encoders", withEncoder with { Graphs = withEncoder.Graphs.Append(encoder with { File = "second.onnx", Sha256 = SampleManifests.Sha(8) }).ToArray() },
             "model.json: graphs has more than one 'vae_encoder' of the same precision; readers would not know which to run.");
+        var upscaler = new GraphInfo { Role = GraphRole.Upscaler, File = PackageFiles.Upscaler, Precision = Precision.Fp32, Batch = 1, Opset = 17, Factor = 4, Sha256 = SampleManifests.Sha(9) };
+        var withUpscaler = Pixel with { FormatVersion = PackageFormat.UpscalerVersion, Graphs = Pixel.Graphs.Append(upscaler).ToArray() };
+        yield return Case("upscaler before version 5", withUpscaler with { FormatVersion = 4 },
+            "upscaler.onnx: role 'upscaler' needs formatVersion 5 or later (the manifest says 4); older readers do not know the role.");
+        yield return Case("upscaler without factor", WithGraph(withUpscaler, withUpscaler.Graphs.Count - 1, g => g with { Factor = null }),
+            "upscaler.onnx: is an upscaler without a factor (2..8).");
+        yield return Case("upscaler factor", WithGraph(withUpscaler, withUpscaler.Graphs.Count - 1, g => g with { Factor = 16 }), "upscaler.onnx: factor 16 is not in 2..8.");
+        yield return Case("upscaler batch", WithGraph(withUpscaler, withUpscaler.Graphs.Count - 1, g => g with { Batch = 2 }),
+            "upscaler.onnx: batch 2: an upscaler upscales one image, so its batch is 1.");
+        yield return Case("factor on a DiT graph", WithGraph(Pixel, 0, g => g with { Factor = 4 }), "dit.onnx: factor is for 'upscaler' graphs only.");
         yield return Case("tile overlap", Latent with { Latent = Latent.Latent! with { TileOverlap = 4 } }, "model.json: latent.tileOverlap 4 must be in 0..tileSize-1.");
         var huge = Pixel with { Input = new InputInfo { Size = 8192, Channels = 4 }, Output = new OutputInfo { Width = 8192, Height = 8192, Channels = 4 }, Guidance = new GuidanceInfo { GuidedChannels = 4 } };
         yield return Case("tensor elements", WithGraph(huge, 0, g => g with { Batch = 2 }),

@@ -35,7 +35,7 @@ public class ManifestWordTests
             Assert.That(Refused(latent, j => { j["schedule"]!["kind"] = word; j["schedule"]!["betas"] = null; }).Message,
                 Is.EqualTo($"model.json: schedule.kind {shown} is not 'linear' or 'cosine'."));
             var role = Refused(latent, j => j["graphs"]![2]!["role"] = word);
-            Assert.That((role.File, role.Message), Is.EqualTo((PackageFiles.Decoder, $"vae_decoder.onnx: role {shown} is not 'dit', 'vae_decoder' or 'vae_encoder'.")));
+            Assert.That((role.File, role.Message), Is.EqualTo((PackageFiles.Decoder, $"vae_decoder.onnx: role {shown} is not 'dit', 'vae_decoder', 'vae_encoder' or 'upscaler'.")));
             Assert.That(Refused(latent, j => j["graphs"]![1]!["precision"] = word).Message,
                 Is.EqualTo($"dit_fp16.onnx: precision {shown} is not 'fp32', 'fp16' or 'int8'."));
             Assert.That(Refused(latent, j => j["graphs"]![3]!["padding"] = word).Message,

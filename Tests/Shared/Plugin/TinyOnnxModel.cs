@@ -181,6 +181,48 @@ public static class TinyOnnxModel
         return manifest;
     }
 
+    /// <summary>
+    /// A 4x "upscaler" for a package's images (role upscaler, batch 1): nearest-neighbour enlargement times
+    /// <paramref name="gain"/>, so its output is known exactly.
+    /// </summary>
+    public static byte[] BuildUpscalerGraph(int channels, int height, int width, float gain = 1f)
+    {
+        var graph = new List<byte[]>
+        {
+            Node("Resize", new[] { "image", "", "scales" }, "enlarged"),
+            Node("Mul", new[] { "enlarged", "gain" }, "upscaled"),
+        }.Select(n => Field(1, n)).ToList();
+        graph.Add(Field(2, Encoding.UTF8.GetBytes("tiny_upscaler")));
+        graph.Add(Field(5, FloatTensor("gain", gain)));
+        graph.Add(Field(5, FloatTensorN("scales", new long[] { 4 }, new[] { 1f, 1f, 4f, 4f })));
+        graph.Add(Field(11, ValueInfo("image", 1, new long[] { 1, channels, height, width })));
+        graph.Add(Field(12, ValueInfo("upscaled", 1, new long[] { 1, channels, height * 4, width * 4 })));
+        return Concat(new List<byte[]>
+        {
+            VarintField(1, 8), Field(2, Encoding.UTF8.GetBytes("DiTPlugin.Tests")), Field(7, Concat(graph)),
+            Field(8, Concat(new List<byte[]> { Field(1, Array.Empty<byte>()), VarintField(2, 17) })),
+        });
+    }
+
+    /// <summary>Adds <see cref="BuildUpscalerGraph"/> to a written package as upscaler.onnx (factor 4), with formatVersion 5.</summary>
+    public static JsonObject AddUpscaler(string folder, JsonObject manifest, float gain = 1f)
+    {
+        var output = manifest["output"]!;
+        var bytes = BuildUpscalerGraph((int)output["channels"]!, (int)output["height"]!, (int)output["width"]!, gain);
+        File.WriteAllBytes(Path.Combine(folder, "upscaler.onnx"), bytes);
+        var graphs = (JsonArray)manifest["graphs"]!;
+        graphs.Add(new JsonObject
+        {
+            ["role"] = "upscaler", ["file"] = "upscaler.onnx", ["precision"] = "fp32", ["batch"] = 1, ["opset"] = 17, ["factor"] = 4,
+            ["sha256"] = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(),
+        });
+        manifest["formatVersion"] = 5;
+        var shas = graphs.Select(g => (string)g!["sha256"]!);
+        manifest["contentHash"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", shas)))).ToLowerInvariant();
+        WriteManifest(folder, manifest);
+        return manifest;
+    }
+
     /// <summary>The 3x4 matrix of <see cref="BuildDecoderGraph"/>, for computing its output by hand.</summary>
     public static float DecoderWeight(int outChannel, int inChannel) =>
         new float[] { 0.5f, -0.25f, 0.1f, 0.2f, -0.3f, 0.4f, 0.05f, -0.1f, 0.2f, 0.2f, -0.2f, 0.3f }[outChannel * 4 + inChannel];
