@@ -35,6 +35,8 @@ namespace DiTPlugin.Samples.DemoScene
         public IReadOnlyList<string> Classes { get; set; } = Array.Empty<string>();
         /// <summary>Where the textures live and who draws them; <see cref="DemoBackendKind.Auto"/>: Vulkan where it works, else the CPU.</summary>
         public DemoBackendKind Backend { get; set; } = DemoBackendKind.Auto;
+        /// <summary>Enlarge the finished textures with the package's upscaler when it has one (--no-upscale turns it off).</summary>
+        public bool Upscale { get; set; } = true;
         /// <summary>Frames after the last texture completes (the scene keeps rendering, as a game would).</summary>
         public int TailFrames { get; set; } = 3;
     }

@@ -58,6 +58,8 @@ namespace DiTPlugin.Samples.DemoScene
                 {
                     ClassNames = new[] { s.ClassName }, Seed = o.Seed, FirstImageIndex = (uint)i, Steps = o.Steps,
                     CfgScale = o.CfgScale, PreviewEvery = o.PreviewEvery, Seamless = s.Seamless,
+                    // The upscaler is seam-aware, so seamless slots stay seamless at the larger size.
+                    Upscale = o.Upscale && dit.UpscaleFactor != null,
                 };
                 scheduler.Enqueue(s.Name, dit.CreateJob(options, new ITextureTarget?[] { i == 0 ? strip : targets[i] }));
                 log.WriteLine($"  queued {s.Name}: {s.ClassName}{(s.Seamless ? ", seamless" : "")}");

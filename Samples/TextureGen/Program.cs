@@ -8,11 +8,11 @@ using DiTPlugin.Contract.Package;
 using DiTPlugin.Samples;
 
 // texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
-//            [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]]
+//            [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]] [--no-upscale]
 // With no class names it makes one texture of every class of the model. --init starts from a texture (variations:
 // strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. --negative guides away
 // from a class instead of from the unconditional prediction; --mix blends another class's embedding in (weight 0.5
-// unless given). The default model is the one shipped in
+// unless given). Packages with an upscaler make textures 4x larger (--no-upscale: the model's own size). The default model is the one shipped in
 // models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
 var classes = new List<string>();
 string? model = null, outDir = "textures";
@@ -22,8 +22,8 @@ Precision? precision = null;   // null: the Plugin's choice (int8 on the CPU whe
 float cfg = 4f, strength = 0.5f;
 string? initPath = null, maskPath = null, negative = null, mixClass = null;
 float mixWeight = 0.5f;
-bool strengthGiven = false;
-const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]]";
+bool strengthGiven = false, noUpscale = false;
+const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]] [--no-upscale]";
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -42,6 +42,7 @@ try
             case "--strength": strength = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); strengthGiven = true; break;
             case "--mask": maskPath = Next(); break;
             case "--negative": negative = Next(); break;
+            case "--no-upscale": noUpscale = true; break;
             case "--mix":
                 var mixArg = Next();
                 int colon = mixArg.LastIndexOf(':');
@@ -63,6 +64,8 @@ try
     using var dit = DiT.Load(model, new DiTOptions { Log = m => Console.Error.WriteLine(m), Precision = precision });
     Console.WriteLine($"{dit.Name}: {dit.Classes.Count} classes ({string.Join(", ", dit.Classes)}); licence {dit.License}; loaded in {clock.Elapsed.TotalSeconds:F1} s on {dit.Provider}, {dit.Precision.ToJson()} graph");
     var names = classes.Count > 0 ? classes : dit.Classes.ToList();
+    // The upscaler enlarges finished textures; a texture to start from is given at the model's own size.
+    bool upscale = !noUpscale && dit.UpscaleFactor != null;
     if (initPath is null && (maskPath != null || strengthGiven)) throw new ArgumentException("--strength and --mask need --init (the texture to start from).");
     var init = initPath is null ? null : SourcePng.Read(initPath);
     // Inpainting regenerates the masked part from noise unless a strength is given.
@@ -75,7 +78,7 @@ try
         var images = dit.Generate(new GenerationOptions
         {
             ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, CfgScale = cfg,
-            InitImage = init, Strength = strength, Mask = mask, NegativeClassName = negative, MixClassName = mixClass, Mix = mixWeight,
+            InitImage = init, Strength = strength, Mask = mask, NegativeClassName = negative, MixClassName = mixClass, Mix = mixWeight, Upscale = upscale,
         });
         for (int k = 0; k < images.Count; k++)
         {

@@ -115,6 +115,9 @@ public class TextureEditingTests
         var orphan = new RecipeFile(plain).ToJson().Replace("\"cfgScale\"", "\"strength\": 0.5, \"cfgScale\"");
         Assert.That(Assert.Throws<RecipeFileException>(() => RecipeFile.Parse(orphan))!.Message, Does.Contain("need recipe.initImageSha256"));
         Assert.That(Assert.Throws<RecipeFileException>(() => back.CheckModel("ab", new[] { "a", "x" }))!.Message, Does.Contain("mixed-in class 2 is not a class of the model"));
+        var upscaled = new RecipeFile(new Recipe { ModelHash = "ab", ClassId = 1, ClassName = "x", Seed = 1, Steps = 3, Sampler = SamplerKind.Ddim, CfgScale = 2f, Upscale = true });
+        Assert.That(upscaled.ToJson(), Does.Contain("\"formatVersion\": 2").And.Contain("\"upscale\": true"));
+        Assert.That(RecipeFile.Parse(upscaled.ToJson()).Recipe.Upscale, Is.True);
         var future = mixed.ToJson().Replace("\"formatVersion\": 2", "\"formatVersion\": 3");
         Assert.That(Assert.Throws<RecipeFileException>(() => RecipeFile.Parse(future))!.Message, Does.Contain("formatVersion 3 is not supported (this package reads up to 2)"));
     }

@@ -31,6 +31,7 @@ namespace DiTPlugin.TextureGen.Editor
         [SerializeField] private SamplerKind sampler = SamplerKind.DpmSolverPlusPlus2M;
         [SerializeField] private float cfgScale = 4f;
         [SerializeField] private bool seamless = true;
+        [SerializeField] private bool upscale = true;
         [SerializeField] private int previewEvery = 2;
         [SerializeField] private int variations = 4;
         [SerializeField] private List<int> batch = new List<int>();
@@ -260,6 +261,8 @@ namespace DiTPlugin.TextureGen.Editor
             sampler = (SamplerKind)EditorGUILayout.EnumPopup("Sampler", sampler);
             cfgScale = EditorGUILayout.Slider("CFG scale", cfgScale, 0f, 15f);
             seamless = EditorGUILayout.Toggle(new GUIContent("Seamless", "Textures that tile without a seam (wrap mode Repeat)."), seamless);
+            if (_model!.UpscaleFactor is int factor)
+                upscale = EditorGUILayout.Toggle(new GUIContent($"Upscale {factor}x", "Enlarge finished textures with the model's seam-aware upscaler."), upscale);
             saveMaps = EditorGUILayout.Toggle(new GUIContent("Save maps", "Also save height, normal and roughness maps derived from the texture (_height, _normal, _roughness)."), saveMaps);
             materialSlot = EditorGUILayout.TextField(new GUIContent("Material slot", "The texture property Apply sets, e.g. _MainTex or _BaseMap (URP/HDRP). Empty: _BaseMap if the material has it, else _MainTex."), materialSlot);
             previewEvery = EditorGUILayout.IntSlider(new GUIContent("Preview every", "Steps between live previews (0: none)."), previewEvery, 0, 50);
@@ -278,6 +281,7 @@ namespace DiTPlugin.TextureGen.Editor
                 CfgScale = cfgScale,
                 Seamless = seamless,
                 PreviewEvery = previewEvery,
+                Upscale = upscale && _model!.UpscaleFactor != null,
             };
             ApplyGuidance(o);
             return o;
@@ -536,6 +540,7 @@ namespace DiTPlugin.TextureGen.Editor
                 sampler = r.Sampler;
                 cfgScale = r.CfgScale;
                 seamless = r.Seamless;
+                upscale = r.Upscale == true;
                 var o = model.Manifest.Output;
                 var (source, mask) = TextureSaving.EditInputs(recipe, path, DiTEditorUtil.ProjectRoot, o.Width, o.Height, DiTEditorUtil.ReadRgba8);
                 if (source != null) Remember(source, recipe.Source, mask);

@@ -36,6 +36,8 @@ namespace DiTPlugin.TextureGen
         [Tooltip("Make a texture that tiles without seams (wrap mode Repeat).")]
         // "Seamless" everywhere (GenerationOptions, Recipe, the window); scenes saved while the field was "tiling" keep their value.
         [FormerlySerializedAs("tiling")] [SerializeField] private bool seamless = true;
+        [Tooltip("Enlarge the texture with the model's seam-aware upscaler when it has one (4x each side).")]
+        [SerializeField] private bool upscale = true;
 
         [Header("Running")]
         [SerializeField] private bool generateOnStart = true;
@@ -138,6 +140,7 @@ namespace DiTPlugin.TextureGen
                     CfgScale = cfgScale,
                     Seamless = seamless,
                     PreviewEvery = previewEvery,
+                    Upscale = upscale && model.UpscaleFactor != null,
                 };
             };
             Pump();

@@ -25,7 +25,8 @@ namespace DiTPlugin.TextureGen
         /// <summary>
         /// The newest version read. A recipe is written as version 1 unless it uses what version 2 added (a start from a
         /// texture, inpainting, negative guidance, class mixing): a version-1 reader would ignore those fields and
-        /// regenerate a different image, so such recipes say 2 and older readers ask for an update instead.
+        /// regenerate a different image, so such recipes say 2 and older readers ask for an update instead. Version 2 also
+        /// carries "upscale" (the package's upscaler enlarged the image).
         /// </summary>
         public const int FormatVersion = 2;
         public const string Extension = ".recipe.json";
@@ -48,7 +49,7 @@ namespace DiTPlugin.TextureGen
         public string? MaskFile { get; set; }
 
         /// <summary>Whether the recipe uses any field of version 2.</summary>
-        private bool UsesVersion2 => Recipe.InitImageSha256 != null || Recipe.NegativeClassId != null || Recipe.MixClassId != null;
+        private bool UsesVersion2 => Recipe.InitImageSha256 != null || Recipe.NegativeClassId != null || Recipe.MixClassId != null || Recipe.Upscale == true;
 
         public RecipeFile(Recipe recipe) => Recipe = recipe ?? throw new ArgumentNullException(nameof(recipe));
 
@@ -92,6 +93,7 @@ namespace DiTPlugin.TextureGen
                 if (r.NegativeClassId is int negative) w.WriteNumber("negativeClassId", negative);
                 if (r.MixClassId is int mixClass) w.WriteNumber("mixClassId", mixClass);
                 if (r.Mix is float mix) w.WriteNumber("mix", mix);
+                if (r.Upscale == true) w.WriteBoolean("upscale", true);
                 w.WriteEndObject();
                 if (ModelName != null) w.WriteString("modelName", ModelName);
                 if (LicenseId != null) w.WriteString("license", LicenseId);
@@ -212,6 +214,7 @@ namespace DiTPlugin.TextureGen
                     NegativeClassId = negative,
                     MixClassId = mixClass,
                     Mix = mix,
+                    Upscale = r.TryGetProperty("upscale", out var up) && up.ValueKind == JsonValueKind.True ? true : (bool?)null,
                 };
                 return new RecipeFile(recipe)
                 {
