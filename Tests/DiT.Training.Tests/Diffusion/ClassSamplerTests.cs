@@ -12,10 +12,10 @@ namespace DiT.Training.Tests.Diffusion;
 /// <summary>ClassSampler samples over the chain the model was trained on (TrainOptions.DiffusionSteps), not a fixed 1000.</summary>
 public class ClassSamplerTests
 {
-    private static readonly DiTConfig Tiny = new() { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 2, InputSize = 4, InChannels = 1, NumClasses = 2 };
+    internal static readonly DiTConfig Tiny = new() { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 2, InputSize = 4, InChannels = 1, NumClasses = 2 };
 
     /// <summary>A tiny DiT with random weights everywhere (the adaLN-zero init would predict ε = 0 whatever the input).</summary>
-    private static DiTModel RandomModel()
+    internal static DiTModel RandomModel()
     {
         var model = new DiTModel(Tiny);
         var g = new Generator(21);

@@ -14,17 +14,9 @@ namespace DiT.Training.Tests.Diffusion;
 /// </summary>
 public class ImageEditSamplingTests
 {
-    private static readonly DiTConfig Tiny = new() { Depth = 1, HiddenSize = 16, NumHeads = 2, PatchSize = 2, InputSize = 4, InChannels = 1, NumClasses = 2 };
-
-    private static DiTModel RandomModel()
-    {
-        var model = new DiTModel(Tiny);
-        var g = new Generator(21);
-        using (no_grad())
-            foreach (var p in model.parameters())
-                p.copy_(randn(p.shape, generator: g) * 0.2f);
-        return model;
-    }
+    // The tiny random-weight DiT of ClassSamplerTests.
+    private static DiTConfig Tiny => ClassSamplerTests.Tiny;
+    private static DiTModel RandomModel() => ClassSamplerTests.RandomModel();
 
     private static bool Same(Tensor a, Tensor b)
     {

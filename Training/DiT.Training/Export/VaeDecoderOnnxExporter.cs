@@ -32,6 +32,14 @@ public sealed record VaeExportOptions
     /// with padding "circular".
     /// </summary>
     public bool CircularPadding { get; init; }
+
+    /// <summary>These options, after checking the sizes both VAE exporters need.</summary>
+    internal VaeExportOptions Checked()
+    {
+        if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), $"Batch must be >= 1, got {Batch}.");
+        if (LatentSize < 1) throw new ArgumentOutOfRangeException(nameof(LatentSize), $"LatentSize must be >= 1, got {LatentSize}.");
+        return this;
+    }
 }
 
 /// <summary>An exported decoder graph and what a reader needs to know about it.</summary>
@@ -58,9 +66,7 @@ public static class VaeDecoderOnnxExporter
 
     public static VaeDecoderExport Build(VaeConfig config, IReadOnlyDictionary<string, Tensor> weights, VaeExportOptions? options = null)
     {
-        options ??= new VaeExportOptions();
-        if (options.Batch < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Batch must be >= 1, got {options.Batch}.");
-        if (options.LatentSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"LatentSize must be >= 1, got {options.LatentSize}.");
+        options = (options ?? new VaeExportOptions()).Checked();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         return Emit(config.Validate(), VaeStateDict.Normalize(weights), options);

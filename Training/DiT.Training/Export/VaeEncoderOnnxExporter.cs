@@ -31,9 +31,7 @@ public static class VaeEncoderOnnxExporter
     /// <summary><paramref name="options"/>: Batch, LatentSize and Fp16 (ClipOutput does not apply; CircularPadding is refused).</summary>
     public static VaeEncoderExport Build(VaeConfig config, IReadOnlyDictionary<string, Tensor> weights, VaeExportOptions? options = null)
     {
-        options ??= new VaeExportOptions();
-        if (options.Batch < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Batch must be >= 1, got {options.Batch}.");
-        if (options.LatentSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"LatentSize must be >= 1, got {options.LatentSize}.");
+        options = (options ?? new VaeExportOptions()).Checked();
         if (options.CircularPadding) throw new ArgumentException("The VAE encoder is exported with zero padding only, as it was trained.", nameof(options));
         using var scope = NewDisposeScope();
         using var _ = no_grad();
