@@ -39,9 +39,9 @@ public sealed class FreedoomTextures : ITextureSource
         foreach (var t in textures)
         {
             string name = (t.IsFlat ? "flat/" : "wall/") + t.Name;
-            images[name] = t.Image;
             if (FreedoomClasses.Of(t.Name) is { } cls)
             {
+                images[name] = t.Image;   // only what a class can ask for is kept (the unclassified are most of the WAD)
                 if (!materials.TryGetValue(cls, out var list)) materials[cls] = list = new List<string>();
                 list.Add(name);
             }
