@@ -47,6 +47,16 @@ namespace DiTPlugin
         public bool ClipDenoised => Manifest.ClipDenoised;
 
         /// <summary>
+        /// The sampler a generation uses when <see cref="GenerationOptions.Sampler"/> is null: model.json's
+        /// sampling.sampler, chosen by the package's trainer by measurement, else DPM-Solver++(2M).
+        /// </summary>
+        public SamplerKind DefaultSampler => Manifest.DefaultSampler.Family.ToSamplerKind();
+        /// <summary>The step count used when <see cref="GenerationOptions.Steps"/> is null (sampling.sampler's, else 25).</summary>
+        public int DefaultSteps => Manifest.DefaultSampler.Steps;
+        /// <summary>The guidance scale used when <see cref="GenerationOptions.CfgScale"/> is null (sampling.cfgScale, else 4).</summary>
+        public float DefaultCfgScale => (float)Manifest.DefaultCfgScale;
+
+        /// <summary>
         /// Whether the package's DiT graphs take the unconditional labels as an input, so that
         /// <see cref="GenerationOptions.NegativeClassId"/> can guide away from a class (formatVersion 3; `dit upgrade`
         /// gives an older package the input).
@@ -278,14 +288,20 @@ namespace DiTPlugin
         public GenerationJob CreateJob(GenerationOptions options, IReadOnlyList<ITextureTarget?>? targets)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
+            // The job works on its own copy with the package's defaults filled in: the recipe records what ran, and a
+            // caller changing its options object mid-run changes nothing.
+            options = options.Clone();
+            options.Steps ??= DefaultSteps;
+            options.Sampler ??= DefaultSampler;
+            options.CfgScale ??= DefaultCfgScale;
             var classIds = ResolveClasses(options);
             if (options.Steps < 1 || options.Steps > Timesteps)
                 throw new ArgumentOutOfRangeException(nameof(options), options.Steps, $"Steps must be in 1..{Timesteps}.");
-            if (!(options.CfgScale >= 0) || float.IsInfinity(options.CfgScale))
+            if (!(options.CfgScale >= 0) || float.IsInfinity(options.CfgScale.Value))
                 throw new ArgumentOutOfRangeException(nameof(options), options.CfgScale, "CfgScale must be a finite number >= 0.");
             if (options.PreviewEvery < 0)
                 throw new ArgumentOutOfRangeException(nameof(options), options.PreviewEvery, "PreviewEvery must be >= 0 (0 = no previews).");
-            if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler))
+            if (!Enum.IsDefined(typeof(SamplerKind), options.Sampler.Value))
                 throw new ArgumentOutOfRangeException(nameof(options), options.Sampler, "Unknown sampler.");
             if (options.Seamless && Manifest.Input.Space == InputSpace.Latent && Manifest.DecoderGraphs(circular: true).Count == 0)
                 throw new ArgumentException($"Seamless needs a VAE decoder with circular padding, and package '{Name}' has none: export it with `dit export --vae ... --vae-circular`.", nameof(options));
@@ -309,7 +325,7 @@ namespace DiTPlugin
                                             "or generate without Upscale.", nameof(options));
             int? negative = ResolveNegativeClass(options);
             int? mixClass = ResolveMixClass(options);
-            var chain = _chains.GetOrAdd(options.Steps, n => Schedule.Respace(n));
+            var chain = _chains.GetOrAdd(options.Steps.Value, n => Schedule.Respace(n));
             return new GenerationJob(this, options, classIds, chain, targets, negative, mixClass);
         }
 

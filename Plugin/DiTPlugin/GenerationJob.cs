@@ -67,7 +67,7 @@ namespace DiTPlugin
                 _clock = () => watch.Elapsed;
             }
             _clip = options.ClipDenoised ?? dit.ClipDenoised;
-            _sampler = Samplers.Create(options.Sampler, chain, dit.Manifest.Architecture.LearnSigma, _clip);
+            _sampler = Samplers.Create(options.Sampler!.Value, chain, dit.Manifest.Architecture.LearnSigma, _clip);
             _batch = dit.Batch;
             var input = dit.Manifest.Input;
             _channels = input.Channels;
@@ -77,7 +77,7 @@ namespace DiTPlugin
             _noise = new float[_x.Length];
             _t = new float[_batch];
             _y = new long[_batch];
-            _cfg = new[] { options.CfgScale };
+            _cfg = new[] { options.CfgScale!.Value };   // DiT.CreateJob filled in the package's defaults
             _negative = negativeClass;
             _mixClass = mixClass;
             if (dit.SupportsClassMixing)
@@ -421,9 +421,9 @@ namespace DiTPlugin
             ClassName = _dit.Classes[_classIds[imageNumber]],
             Seed = _options.Seed,
             ImageIndex = ImageIndex(imageNumber),
-            Steps = _options.Steps,
-            Sampler = _options.Sampler,
-            CfgScale = _options.CfgScale,
+            Steps = _options.Steps!.Value,
+            Sampler = _options.Sampler!.Value,
+            CfgScale = _options.CfgScale!.Value,
             Seamless = _options.Seamless,
             ClipDenoised = _options.ClipDenoised,
             ExternalNoise = _options.InitialNoise != null || (_options.StepNoise != null && _chain.Steps > 1 && _sampler.NeedsNoise(_chain.Steps - 1)),

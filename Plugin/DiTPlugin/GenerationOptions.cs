@@ -13,11 +13,18 @@ namespace DiTPlugin
         public ulong Seed { get; set; }
         /// <summary>The noise stream index of the first image (a recipe's ImageIndex reproduces one image of a batch).</summary>
         public uint FirstImageIndex { get; set; }
-        /// <summary>Denoising steps, 1..T (the respaced chain has this many steps).</summary>
-        public int Steps { get; set; } = 25;
-        public SamplerKind Sampler { get; set; } = SamplerKind.DpmSolverPlusPlus2M;
-        /// <summary>Classifier-free guidance scale s ≥ 0 (1 = conditional model, 0 = unconditional).</summary>
-        public float CfgScale { get; set; } = 4.0f;
+        /// <summary>
+        /// Denoising steps, 1..T (the respaced chain has this many steps). Null: the package's default
+        /// (<see cref="DiT.DefaultSteps"/>, chosen by its trainer; 25 when the package does not say).
+        /// </summary>
+        public int? Steps { get; set; }
+        /// <summary>Null: the package's default (<see cref="DiT.DefaultSampler"/>; DPM-Solver++(2M) when it does not say).</summary>
+        public SamplerKind? Sampler { get; set; }
+        /// <summary>
+        /// Classifier-free guidance scale s ≥ 0 (1 = conditional model, 0 = unconditional). Null: the package's default
+        /// (<see cref="DiT.DefaultCfgScale"/>; 4 when it does not say).
+        /// </summary>
+        public float? CfgScale { get; set; }
         /// <summary>
         /// Negative guidance: guide toward the requested class and away from this one, ε = ε_B + s·(ε_y − ε_B), instead
         /// of away from the unconditional (null-class) prediction. Needs a package that supports it

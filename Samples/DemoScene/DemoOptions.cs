@@ -27,8 +27,9 @@ namespace DiTPlugin.Samples.DemoScene
         /// <summary>Generation time allowed per frame.</summary>
         public TimeSpan Budget { get; set; } = TimeSpan.FromMilliseconds(16);
         public ulong Seed { get; set; } = 1;
-        public int Steps { get; set; } = 25;
-        public float CfgScale { get; set; } = 4f;
+        /// <summary>Null: the package's default (as CfgScale).</summary>
+        public int? Steps { get; set; }
+        public float? CfgScale { get; set; }
         /// <summary>Previews streamed into the textures every this many steps.</summary>
         public int PreviewEvery { get; set; } = 5;
         /// <summary>Class names for the scene's slots (cycled); empty: the defaults.</summary>

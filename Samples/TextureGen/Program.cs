@@ -7,7 +7,7 @@ using DiTPlugin;
 using DiTPlugin.Contract.Package;
 using DiTPlugin.Samples;
 
-// texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
+// texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--sampler dpmN|ddimN|ddpmN] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8]
 //            [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]] [--no-upscale]
 // With no class names it makes one texture of every class of the model. --init starts from a texture (variations:
 // strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. --negative guides away
@@ -17,13 +17,16 @@ using DiTPlugin.Samples;
 var classes = new List<string>();
 string? model = null, outDir = "textures";
 ulong seed = 0;
-int steps = 25, count = 1;
+int? steps = null;   // null (with cfg and sampler): the package's defaults, chosen by its trainer by measurement
+int count = 1;
+SamplerKind? sampler = null;
 Precision? precision = null;   // null: the Plugin's choice (int8 on the CPU when the package has it)
-float cfg = 4f, strength = 0.5f;
+float? cfg = null;
+float strength = 0.5f;
 string? initPath = null, maskPath = null, negative = null, mixClass = null;
 float mixWeight = 0.5f;
 bool strengthGiven = false, noUpscale = false;
-const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]] [--no-upscale]";
+const string Usage = "texturegen [class names…] [--model PACKAGE] [--out DIR] [--seed N] [--sampler dpmN|ddimN|ddpmN] [--steps N] [--cfg S] [--count N] [--precision fp32|fp16|int8] [--init PNG [--strength S] [--mask PNG]] [--negative CLASS] [--mix CLASS[:WEIGHT]] [--no-upscale]";
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -35,6 +38,7 @@ try
             case "--out": outDir = Next(); break;
             case "--seed": seed = ulong.Parse(Next()); break;
             case "--steps": steps = int.Parse(Next()); break;
+            case "--sampler": (sampler, var specSteps) = SamplerSpecs.Parse(Next()); steps ??= specSteps; break;
             case "--cfg": cfg = float.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
             case "--count": count = int.Parse(Next()); break;
             case "--precision": precision = Precisions.Parse(Next()); break;
@@ -77,7 +81,7 @@ try
         clock.Restart();
         var images = dit.Generate(new GenerationOptions
         {
-            ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, CfgScale = cfg,
+            ClassNames = Enumerable.Repeat(name, count).ToArray(), Seed = seed, Steps = steps, Sampler = sampler, CfgScale = cfg,
             InitImage = init, Strength = strength, Mask = mask, NegativeClassName = negative, MixClassName = mixClass, Mix = mixWeight, Upscale = upscale,
         });
         for (int k = 0; k < images.Count; k++)

@@ -41,6 +41,48 @@ public class SamplingOptionsTests
     }
 
     [Test]
+    public void UnsetSamplerStepsAndScaleTakeThePackageDefaults()
+    {
+        using (var d = new TempDir()) using (var dit = LoadPixel(d))
+        {
+            Assert.That((dit.DefaultSampler, dit.DefaultSteps, dit.DefaultCfgScale), Is.EqualTo((SamplerKind.DpmSolverPlusPlus2M, 25, 4f)), "a package that does not say");
+        }
+        using var dir = new TempDir();
+        using var tuned = LoadPixel(dir, m => m["sampling"] = new System.Text.Json.Nodes.JsonObject { ["sampler"] = "ddim1", ["cfgScale"] = 1.0 });
+        Assert.That((tuned.DefaultSampler, tuned.DefaultSteps, tuned.DefaultCfgScale), Is.EqualTo((SamplerKind.Ddim, 1, 1f)));
+
+        // One DDIM step at cfg 1 from x_T is x₀ = (√(1/ᾱ₀) − √(1/ᾱ₀ − 1)·0.1)·x_T (the hand-encoded eps = 0.1·cfg·x + 0.01·y, class 0).
+        var xT = Enumerable.Range(0, 64).Select(k => (k % 7 - 3) / 4f).ToArray();
+        var asked = new GenerationOptions { ClassIds = new[] { 0 }, InitialNoise = xT, Outputs = GenerationOutputs.Sample };
+        var image = tuned.Generate(asked)[0];
+        double gain = Math.Sqrt(1 / 0.999) - Math.Sqrt(1 / 0.999 - 1) * 0.1;
+        for (int k = 0; k < 64; k++) Assert.That(image.Sample![k], Is.EqualTo(xT[k] * gain).Within(1e-5), $"value {k}");
+        Assert.That((image.Recipe.Sampler, image.Recipe.Steps, image.Recipe.CfgScale), Is.EqualTo((SamplerKind.Ddim, 1, 1f)), "the recipe names what ran");
+        Assert.That((asked.Sampler, asked.Steps, asked.CfgScale), Is.EqualTo(((SamplerKind?)null, (int?)null, (float?)null)), "the caller's options are not written to");
+
+        var explicitly = tuned.Generate(new GenerationOptions { ClassIds = new[] { 0 }, InitialNoise = xT, Outputs = GenerationOutputs.Sample, Steps = 2, CfgScale = 3 })[0];
+        Assert.That((explicitly.Recipe.Sampler, explicitly.Recipe.Steps, explicitly.Recipe.CfgScale), Is.EqualTo((SamplerKind.Ddim, 2, 3f)), "what the caller gives wins, field by field");
+        var seeded = tuned.Generate(new GenerationOptions { ClassIds = new[] { 1 }, Seed = 3 })[0];
+        var again = tuned.Generate(GenerationOptions.FromRecipe(seeded.Recipe))[0];
+        Assert.That(again.Rgba8, Is.EqualTo(seeded.Rgba8), "a recipe made at the defaults regenerates");
+    }
+
+    [TestCase("\"sampler\": \"dpm101\"", "sampling.sampler")]
+    [TestCase("\"sampler\": \"ddpm10,20\"", "section list")]
+    [TestCase("\"sampler\": \"euler20\"", "sampling.sampler")]
+    [TestCase("\"cfgScale\": -1", "sampling.cfgScale -1")]
+    [TestCase("\"cfgScale\": 1000", "sampling.cfgScale 1000")]
+    public void BadSamplingDefaultsAreRefusedByName(string field, string expected)
+    {
+        using var dir = new TempDir();
+        var m = TinyOnnxModel.WritePackage(dir.Path);
+        m["sampling"] = System.Text.Json.Nodes.JsonNode.Parse("{" + field + "}");
+        TinyOnnxModel.WriteManifest(dir.Path, m);
+        var e = Assert.Throws<DiTPlugin.Runtime.ModelPackageException>(() => DiT.Load(dir.Path).Dispose());
+        Assert.That(e!.Message, Does.Contain(expected));
+    }
+
+    [Test]
     public void OneDdimStepByHandWithAndWithoutClipping()
     {
         using var dir = new TempDir();

@@ -52,10 +52,12 @@ internal static class ExportCommand
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (not visible in the weights' shapes; SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
         var vaeLicense = new Option<string?>("--vae-license-id") { Description = "SPDX id of the VAE weights' licence, recorded in the package's licence text (sd-vae-ft-mse/-ema: MIT)." };
+        var (defaultSampler, defaultCfg) = ModelOptions.PackageSamplingOptions();
         var cmd = new Command("export", "Write a model package (ONNX with guidance inside + model.json) from a checkpoint.")
         {
             ckpt, outPath, batch, fp16, fp16Only, int8, externalData, guided, clip, name, description, licenseId, licenseText, attribution, commercial, dataset,
             finalLoss, colorSpace, vae, latentScale, vaeWeights, vaeKey, vaeGroups, vaeTile, vaeTileOverlap, vaeLicense, vaeCircular, vaeEncoder, upscaler,
+            defaultSampler, defaultCfg,
         };
         cmd.SetAction(r =>
         {
@@ -86,6 +88,8 @@ internal static class ExportCommand
                 Batch = r.GetValue(batch),
                 GuidedChannels = r.GetValue(guided) ?? c.SamplingDefaults.GuidedChannels,
                 ClipDenoised = r.GetValue(clip) ?? c.SamplingDefaults.ClipDenoised,
+                DefaultSampler = r.GetValue(defaultSampler),
+                DefaultCfgScale = r.GetValue(defaultCfg),
                 IncludeFp16 = fp16Wanted,
                 IncludeFp32 = !r.GetValue(fp16Only),
                 IncludeInt8 = r.GetValue(int8),

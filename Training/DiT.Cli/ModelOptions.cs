@@ -25,6 +25,16 @@ internal sealed class ModelOptions
         Arity = ArgumentArity.ExactlyOne,
     };
 
+    /// <summary>
+    /// --default-sampler and --default-cfg: model.json's sampling.sampler and sampling.cfgScale, the settings the
+    /// Plugin, texturegen and the Unity window sample with unless told otherwise. Choose them with `dit eval`.
+    /// </summary>
+    public static (Option<string> Sampler, Option<double?> CfgScale) PackageSamplingOptions() =>
+    (
+        new Option<string>("--default-sampler") { Description = "The package's default sampler and steps (dpmN, ddimN or ddpmN, e.g. dpm25; model.json sampling.sampler). Default: the Plugin's own (dpm25)." }.SamplerSpecs(),
+        new Option<double?>("--default-cfg") { Description = "The package's default guidance scale (model.json sampling.cfgScale). Default: the Plugin's own (4)." }.Finite(0, DiTPlugin.Contract.Package.PackageFormat.MaxCfgScale)
+    );
+
     public static Option<BlockType> BlockOption() => new("--block")
     {
         Description = "Conditioning design: AdaLNZero (paper default), AdaLN, CrossAttention, InContext.",

@@ -54,6 +54,17 @@ internal static class OptionChecks
         return o;
     }
 
+    /// <summary>As <see cref="Finite(Option{double}, double, double)"/>, for an option that may be left out.</summary>
+    public static Option<double?> Finite(this Option<double?> o, double min, double max)
+    {
+        o.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is double v && (!double.IsFinite(v) || v < min || v > max))
+                r.AddError($"{o.Name} {v.ToString(CultureInfo.InvariantCulture)} is not valid: give a finite number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        return o;
+    }
+
     /// <summary>A sampler spec (<see cref="SamplerSpec.Grammar"/>).</summary>
     public static Option<string> SamplerSpecs(this Option<string> o, bool list = false)
     {

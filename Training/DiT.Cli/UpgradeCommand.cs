@@ -21,14 +21,22 @@ internal static class UpgradeCommand
         var vaeKey = new Option<string?>("--vae-key") { Description = "Entry of a wrapped VAE checkpoint (or name prefix in a safetensors file) holding the weights." };
         var upscaler = new Option<string?>("--upscaler") { Description = "Instead: add this upscaler (dit train-upscaler's .safetensors) to the package (formatVersion 5)." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
+        var (defaultSampler, defaultCfg) = ModelOptions.PackageSamplingOptions();
         var cmd = new Command("upgrade", "Give a package's DiT graphs the formatVersion-3 inputs (negative guidance, class mixing), or with --vae a latent package its VAE encoder.")
         {
-            package, vae, vaeKey, vaeGroups, upscaler,
+            package, vae, vaeKey, vaeGroups, upscaler, defaultSampler, defaultCfg,
         };
         cmd.SetAction(r =>
         {
             var folder = r.GetValue(package)!;
             if (!File.Exists(Path.Combine(folder, "model.json"))) throw new FileNotFoundException($"--package {folder} is not a model package folder (no model.json).");
+            if (r.GetValue(defaultSampler) is not null || r.GetValue(defaultCfg) is not null)
+            {
+                var m = PackageAmendment.SetSamplingDefaults(folder, r.GetValue(defaultSampler), r.GetValue(defaultCfg));
+                ModelPackageWriter.ReadAndVerify(folder);
+                AnsiConsole.MarkupLineInterpolated($"{folder}: default sampler {m.DefaultSampler}, guidance scale {m.DefaultCfgScale}; graphs and contentHash unchanged");
+                return 0;
+            }
             if (r.GetValue(upscaler) is { } upscalerPath)
             {
                 using var model = DiT.Training.Upscale.UpscalerFile.Load(upscalerPath);

@@ -27,6 +27,9 @@ namespace DiTPlugin.TextureGen.Editor
         [SerializeField] private string query = "";
         [SerializeField] private int classId;
         [SerializeField] private long seed = 1;
+        // True until the user moves Steps, Sampler or CFG scale: a model that loads then sets them to its package's
+        // defaults (model.json's sampling, measured by its trainer).
+        [SerializeField] private bool packageSampling = true;
         [SerializeField] private int steps = 25;
         [SerializeField] private SamplerKind sampler = SamplerKind.DpmSolverPlusPlus2M;
         [SerializeField] private float cfgScale = 4f;
@@ -70,6 +73,7 @@ namespace DiTPlugin.TextureGen.Editor
             if (settings == null) settings = DiTSettings.Load();
             if (settings != null && steps == 25 && cfgScale == 4f)
             {
+                packageSampling = settings.Steps == 25 && settings.Sampler == SamplerKind.DpmSolverPlusPlus2M && settings.CfgScale == 4f;
                 steps = settings.Steps;
                 sampler = settings.Sampler;
                 cfgScale = settings.CfgScale;
@@ -206,6 +210,7 @@ namespace DiTPlugin.TextureGen.Editor
                 _model = request.Model;
                 _search = _model.Catalog;
                 classId = Math.Min(Math.Max(classId, 0), _model.Classes.Count - 1);
+                if (packageSampling) UsePackageSampling(_model);
                 steps = Math.Min(steps, _model.Timesteps);
                 batch.RemoveAll(id => id >= _model.Classes.Count);
                 _status = _search.IsImageNet ? "ImageNet model: search covers the 1000 class names and their WordNet synonyms." : null;
@@ -257,9 +262,14 @@ namespace DiTPlugin.TextureGen.Editor
             EditorGUILayout.Space();
             EditorGUILayout.LabelField("Recipe", EditorStyles.boldLabel);
             seed = EditorGUILayout.LongField("Seed", seed);
+            EditorGUI.BeginChangeCheck();
             steps = EditorGUILayout.IntSlider("Steps", steps, 1, Math.Min(1000, _model!.Timesteps));
             sampler = (SamplerKind)EditorGUILayout.EnumPopup("Sampler", sampler);
             cfgScale = EditorGUILayout.Slider("CFG scale", cfgScale, 0f, 15f);
+            if (EditorGUI.EndChangeCheck()) packageSampling = false;
+            if (!packageSampling && GUILayout.Button(new GUIContent("Package defaults",
+                    $"{_model.DefaultSampler} {_model.DefaultSteps} steps, cfg {_model.DefaultCfgScale}: what the model's trainer measured best.")))
+                UsePackageSampling(_model);
             seamless = EditorGUILayout.Toggle(new GUIContent("Seamless", "Textures that tile without a seam (wrap mode Repeat)."), seamless);
             if (_model!.UpscaleFactor is int factor)
                 upscale = EditorGUILayout.Toggle(new GUIContent($"Upscale {factor}x", "Enlarge finished textures with the model's seam-aware upscaler."), upscale);
@@ -268,6 +278,14 @@ namespace DiTPlugin.TextureGen.Editor
             previewEvery = EditorGUILayout.IntSlider(new GUIContent("Preview every", "Steps between live previews (0: none)."), previewEvery, 0, 50);
             variations = EditorGUILayout.IntSlider(new GUIContent("Variations", "How many seeds Variations makes, from Seed on."), variations, 2, 32);
             outputFolder = EditorGUILayout.TextField(new GUIContent("Save to", "A folder under Assets/."), outputFolder);
+        }
+
+        private void UsePackageSampling(DiT model)
+        {
+            steps = model.DefaultSteps;
+            sampler = model.DefaultSampler;
+            cfgScale = model.DefaultCfgScale;
+            packageSampling = true;
         }
 
         private GenerationOptions Options(int id, long s)
@@ -536,6 +554,7 @@ namespace DiTPlugin.TextureGen.Editor
                 var r = recipe.Recipe;
                 classId = r.ClassId;
                 seed = unchecked((long)r.Seed);
+                packageSampling = false;   // a recipe names what ran
                 steps = r.Steps;
                 sampler = r.Sampler;
                 cfgScale = r.CfgScale;

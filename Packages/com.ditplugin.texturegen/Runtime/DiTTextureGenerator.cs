@@ -29,6 +29,8 @@ namespace DiTPlugin.TextureGen
         [SerializeField] private string className = "";
         [Tooltip("The noise seed: the same seed, class and settings give the same texture.")]
         [SerializeField] private long seed;
+        [Tooltip("Sample with the steps, sampler and guidance scale the model's trainer chose for it (model.json's sampling), not the three fields below.")]
+        [SerializeField] private bool usePackageSampling = true;
         [Range(1, 1000)] [SerializeField] private int steps = 25;
         [SerializeField] private SamplerKind sampler = SamplerKind.DpmSolverPlusPlus2M;
         [Tooltip("Classifier-free guidance scale: 1 = the conditional model, higher = more typical of the class.")]
@@ -88,6 +90,8 @@ namespace DiTPlugin.TextureGen
         public string ModelPackage { get => modelPackage; set => modelPackage = value; }
         public string ClassName { get => className; set => className = value; }
         public long Seed { get => seed; set => seed = value; }
+        /// <summary>Sample at the package's defaults (<see cref="DiT.DefaultSteps"/> and the rest), ignoring Steps, Sampler and CfgScale.</summary>
+        public bool UsePackageSampling { get => usePackageSampling; set => usePackageSampling = value; }
         public int Steps { get => steps; set => steps = value; }
         public SamplerKind Sampler { get => sampler; set => sampler = value; }
         public float CfgScale { get => cfgScale; set => cfgScale = value; }
@@ -135,9 +139,9 @@ namespace DiTPlugin.TextureGen
                 {
                     ClassIds = new[] { classId },
                     Seed = unchecked((ulong)seed),
-                    Steps = steps,
-                    Sampler = sampler,
-                    CfgScale = cfgScale,
+                    Steps = usePackageSampling ? (int?)null : steps,
+                    Sampler = usePackageSampling ? (SamplerKind?)null : sampler,
+                    CfgScale = usePackageSampling ? (float?)null : cfgScale,
                     Seamless = seamless,
                     PreviewEvery = previewEvery,
                     Upscale = upscale && model.UpscaleFactor != null,
@@ -154,6 +158,7 @@ namespace DiTPlugin.TextureGen
             LastError = null;
             className = recipe.ClassName;
             seed = unchecked((long)recipe.Seed);
+            usePackageSampling = false;   // a recipe names what ran
             steps = recipe.Steps;
             sampler = recipe.Sampler;
             cfgScale = recipe.CfgScale;

@@ -110,6 +110,35 @@ public class ModelPackageTests : TempDirectoryTest
     }
 
     [Test]
+    public void SamplingDefaultsAreWrittenCanonicallyAndCanBeChangedWithoutTouchingTheGraphs()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var dir = Path.Combine(Dir, "defaults");
+        var written = ModelPackageWriter.Write(dir, Request(model, fp16: false) with { DefaultSampler = "DPM20", DefaultCfgScale = 1.5 });
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json"))))
+        {
+            var sampling = doc.RootElement.GetProperty("sampling");
+            Assert.That(sampling.GetProperty("sampler").GetString(), Is.EqualTo("dpm20"));
+            Assert.That(sampling.GetProperty("cfgScale").GetDouble(), Is.EqualTo(1.5));
+        }
+        var plain = Path.Combine(Dir, "plain");
+        ModelPackageWriter.Write(plain, Request(model, fp16: false));
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain, "model.json"))))
+            Assert.That(doc.RootElement.GetProperty("sampling").TryGetProperty("sampler", out _), Is.False, "no default asked: the field is left out, readers use their own");
+
+        var graphBytes = File.ReadAllBytes(Path.Combine(dir, "dit.onnx"));
+        var amended = PackageAmendment.SetSamplingDefaults(dir, "ddim50", null);
+        Assert.That(amended.Sampling!.Sampler, Is.EqualTo("ddim50"));
+        Assert.That(amended.Sampling.CfgScale, Is.EqualTo(1.5), "a field not given stays");
+        Assert.That(amended.ContentHash, Is.EqualTo(written.ContentHash), "recipes still name the same model");
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "dit.onnx")), Is.EqualTo(graphBytes));
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir), Is.EqualTo(amended));
+        Assert.Throws<ArgumentException>(() => PackageAmendment.SetSamplingDefaults(dir, "dpm501", null), "more steps than the schedule's 500");
+        Assert.Throws<ArgumentException>(() => ModelPackageWriter.Write(Path.Combine(Dir, "bad"), Request(model, fp16: false) with { DefaultSampler = "euler" }));
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir), Is.EqualTo(amended), "a refused change leaves the package as it was");
+    }
+
+    [Test]
     public void CheckpointCarriesTheSamplingConventionIntoThePackage()
     {
         using var model = RandomModel(Tiny(BlockType.AdaLNZero));

@@ -35,6 +35,10 @@ public sealed record ModelPackageRequest
     public bool ClassMixInput { get; init; } = true;
     /// <summary>sampling.clipDenoised; null = the package's space default (pixel: clip, latent: don't).</summary>
     public bool? ClipDenoised { get; init; }
+    /// <summary>sampling.sampler: the sampler spec the Plugin uses by default ("dpm25"); null: the reader's default.</summary>
+    public string? DefaultSampler { get; init; }
+    /// <summary>sampling.cfgScale: the guidance scale the Plugin uses by default; null: the reader's default (4).</summary>
+    public double? DefaultCfgScale { get; init; }
     public bool IncludeFp32 { get; init; } = true;
     public bool IncludeFp16 { get; init; }
     /// <summary>Also write dit_int8.onnx (Int8.Int8GraphRewriter over the fp32 graph); the package then has formatVersion 2.</summary>
@@ -388,7 +392,13 @@ public static class ModelPackageWriter
                 UnconditionalLabelInput = UncondInput(r, cfg) ? true : null,
                 ClassMixInput = r.ClassMixInput ? true : null,
             },
-            Sampling = new SamplingInfo { ClipDenoised = r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null) },
+            Sampling = new SamplingInfo
+            {
+                ClipDenoised = r.ClipDenoised ?? SamplingConvention.DefaultClip(latentSpace: latent is not null),
+                // Canonical spelling ("DPM25" → "dpm25"); a spec the schedule cannot take is refused here by name.
+                Sampler = r.DefaultSampler is null ? null : DiTPlugin.Contract.Sampling.SamplerSpec.Parse(r.DefaultSampler, r.Timesteps).ToString(),
+                CfgScale = r.DefaultCfgScale,
+            },
             Graphs = graphs,
             ContentHash = ModelManifest.ContentHashOf(graphs),
             Training = new TrainingInfo { Steps = r.TrainingSteps, Dataset = r.Dataset, FinalLoss = r.FinalLoss },

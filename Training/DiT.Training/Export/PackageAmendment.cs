@@ -36,4 +36,25 @@ public static class PackageAmendment
         AtomicFile.Write(Path.Combine(folder, PackageFiles.Manifest), s => s.Write(System.Text.Encoding.UTF8.GetBytes(amended.ToJson())));
         return amended;
     }
+
+    /// <summary>
+    /// Sets model.json's sampling.sampler and/or sampling.cfgScale (the Plugin's defaults for this package), leaving every
+    /// graph, formatVersion and contentHash as they are: readers that predate the fields ignore them.
+    /// </summary>
+    public static ModelManifest SetSamplingDefaults(string folder, string? sampler, double? cfgScale)
+    {
+        var manifest = ReadManifest(folder);
+        var sampling = manifest.Sampling ?? new SamplingInfo();
+        var amended = manifest with
+        {
+            Sampling = sampling with
+            {
+                Sampler = sampler is null ? sampling.Sampler : DiTPlugin.Contract.Sampling.SamplerSpec.Parse(sampler, manifest.Schedule.Timesteps).ToString(),
+                CfgScale = cfgScale ?? sampling.CfgScale,
+            },
+        };
+        amended.Validate();
+        AtomicFile.Write(Path.Combine(folder, PackageFiles.Manifest), s => s.Write(System.Text.Encoding.UTF8.GetBytes(amended.ToJson())));
+        return amended;
+    }
 }

@@ -80,6 +80,8 @@ namespace UnityEditor
     {
         public static void ProgressBar(Rect position, float value, string text) => throw new NotImplementedException();
         public static void DrawPreviewTexture(Rect position, Texture image) => throw new NotImplementedException();
+        public static void BeginChangeCheck() => throw new NotImplementedException();
+        public static bool EndChangeCheck() => throw new NotImplementedException();
     }
 
     public sealed class EditorGUIUtility

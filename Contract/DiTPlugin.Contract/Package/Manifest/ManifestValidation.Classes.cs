@@ -64,5 +64,20 @@ namespace DiTPlugin.Contract.Package
                     }
             }
         }
-    }
+    
+        private void Sampling(SamplingInfo? sampling, int timesteps)
+        {
+            if (sampling?.Sampler is string spec)
+            {
+                try
+                {
+                    if (DiTPlugin.Contract.Sampling.SamplerSpec.Parse(spec, timesteps).Respacing.IndexOf(',') >= 0)
+                        Report(Bad($"sampling.sampler {Show(spec)} is a DDPM section list; a package default must be ddpmN, ddimN or dpmN."));
+                }
+                catch (System.ArgumentException e) { Report(Bad($"sampling.sampler: {e.Message}")); }
+            }
+            if (sampling?.CfgScale is double cfg && !(cfg >= 0 && cfg <= PackageFormat.MaxCfgScale))
+                Report(Bad($"sampling.cfgScale {cfg.ToString(CultureInfo.InvariantCulture)} is not in 0..{PackageFormat.MaxCfgScale.ToString(CultureInfo.InvariantCulture)}."));
+        }
+}
 }

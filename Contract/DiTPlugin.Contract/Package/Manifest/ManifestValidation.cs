@@ -75,6 +75,7 @@ namespace DiTPlugin.Contract.Package
 
             Classes(m.Classes);
             Schedule(m.Schedule);
+            Sampling(m.Sampling, m.Schedule!.Timesteps);
             if (m.Guidance is null || m.Guidance.GuidedChannels < 0 || m.Guidance.GuidedChannels > input.Channels)
                 throw Bad($"guidance.guidedChannels must be in 0..{input.Channels}.");
             if (m.Guidance.UnconditionalLabelInput == true)

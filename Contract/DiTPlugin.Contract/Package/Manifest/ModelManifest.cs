@@ -84,6 +84,19 @@ namespace DiTPlugin.Contract.Package
         public bool ClipDenoised => Sampling?.ClipDenoised ?? PackageFormat.DefaultClipDenoised(Input.SpaceWord);
 
         /// <summary>
+        /// sampling.sampler, or <see cref="PackageFormat.DefaultSampler"/> when the package does not say (at most T steps,
+        /// for the rare schedule of fewer than 25).
+        /// </summary>
+        [JsonIgnore]
+        public DiTPlugin.Contract.Sampling.SamplerSpec DefaultSampler => Sampling?.Sampler is string spec
+            ? DiTPlugin.Contract.Sampling.SamplerSpec.Parse(spec, Schedule.Timesteps)
+            : DiTPlugin.Contract.Sampling.SamplerSpec.Parse("dpm" + Math.Min(Schedule.Timesteps, PackageFormat.DefaultSamplerSteps), Schedule.Timesteps);
+
+        /// <summary>sampling.cfgScale, or <see cref="PackageFormat.DefaultCfgScale"/> when the package does not say.</summary>
+        [JsonIgnore]
+        public double DefaultCfgScale => Sampling?.CfgScale ?? PackageFormat.DefaultCfgScale;
+
+        /// <summary>
         /// The VAE decoder graphs of a latent model: those listed with role vae_decoder, or else latent.decoder alone
         /// (an fp32 graph at full size, as format-1 packages written before decoder entries existed have it).
         /// </summary>
