@@ -11,8 +11,8 @@ using static TorchSharp.torch;
 namespace DiTPlugin.Benchmarks;
 
 /// <summary>
-/// `DiT.Benchmarks int8-quality PACKAGE CLASSIFIER REAL_DIR [PER_CLASS] [CFG,...]`: the int8 quality gate. The
-/// package's fp32 and int8 DiT graphs run through the Plugin (DiTOptions.Precision), exactly as a game would, with the
+/// `DiT.Benchmarks int8-quality PACKAGE CLASSIFIER REAL_DIR [PER_CLASS] [CFG,...] [PRECISION,...]`: the int8 quality
+/// gate. The package's fp32 (or the listed) and int8 DiT graphs run through the Plugin (DiTOptions.Precision), exactly as a game would, with the
 /// same seeds (DPM-Solver++ 25 steps, the Plugin's default sampler); their 8-bit images are scored by the eval
 /// machinery of `dit eval` (SampleEvaluation over the shipped classifier's features): class accuracy, and FID against
 /// the held-out real crops of `dit dataset`.
@@ -24,6 +24,7 @@ internal static class Int8Quality
         string package = args[1], classifierPath = args[2], realDir = args[3];
         int perClass = args.Length > 4 ? int.Parse(args[4]) : 24;
         var cfgs = args.Length > 5 ? args[5].Split(',').Select(float.Parse).ToArray() : new[] { 4f, 1.5f };
+        var precisions = args.Length > 6 ? args[6].Split(',').Select(Precisions.Parse).ToArray() : new[] { Precision.Fp32, Precision.Int8 };
         var (clf, info) = ClassifierFile.Load(classifierPath);
         using var _ = clf;
         var features = new ClassifierFeatures(clf, $"classifier {Path.GetFileName(classifierPath)}");
@@ -33,7 +34,7 @@ internal static class Int8Quality
         Console.WriteLine("| cfg | graph | samples | class accuracy | FID | ms / image |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var cfg in cfgs)
-            foreach (var precision in new[] { Precision.Fp32, Precision.Int8 })
+            foreach (var precision in precisions)
             {
                 using var dit = DiT.Load(package, new DiTOptions { ExecutionProvider = ExecutionProvider.Cpu, Precision = precision });
                 if (dit.Precision != precision) throw new InvalidOperationException($"{package} has no {precision.ToJson()} DiT graph.");
@@ -41,7 +42,7 @@ internal static class Int8Quality
                 Tensor Sample(int[] labels, long seed)
                 {
                     clock.Start();
-                    var images = dit.Generate(new GenerationOptions { ClassIds = labels, Seed = (ulong)seed, CfgScale = cfg });
+                    var images = dit.Generate(new GenerationOptions { ClassIds = labels, Seed = (ulong)seed, Steps = 25, Sampler = SamplerKind.DpmSolverPlusPlus2M, CfgScale = cfg });
                     clock.Stop();
                     var pixels = images.SelectMany(img => Enumerable.Range(0, 3).SelectMany(c =>
                         Enumerable.Range(0, img.Width * img.Height).Select(p => img.Rgba8[4 * p + c] / 127.5f - 1f))).ToArray();

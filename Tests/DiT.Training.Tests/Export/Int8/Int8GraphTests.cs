@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using DiT.Training.Export;
@@ -72,6 +73,41 @@ public class Int8GraphTests : TempDirectoryTest
         Assert.That(MaxAbs(e8, e32) / MaxAbs(e32), Is.LessThan(0.05));
         Assert.That(MaxAbs(v8, v32) / MaxAbs(v32), Is.LessThan(0.05));
         Assert.That(MaxAbs(e8, e32), Is.GreaterThan(0), "the graph really is quantized");
+    }
+
+    [Test]
+    public void FloatLayersStoredAsFp16ComputeAsBeforeOnRoundedWeightsAndHalveTheirBytes()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var fp32 = Fp32(model);
+        var plain = Int8GraphRewriter.Quantize(fp32, new Int8Options { StoreFloatWeightsAsFp16 = false });
+        var half = Int8GraphRewriter.Quantize(fp32, new Int8Options());
+        var kept = plain.Graph.Initializer.Where(t => t.Name.EndsWith(".weight_t")).ToList();
+        Assert.That(kept.Select(t => t.Name), Does.Contain("blocks.0.adaLN_modulation.1.weight_t"));
+        var init = half.Graph.Initializer.ToDictionary(t => t.Name);
+        foreach (var t in kept)
+        {
+            Assert.That(init.ContainsKey(t.Name), Is.False, $"{t.Name}: no float32 copy left");
+            Assert.That(init[t.Name + "_fp16"].DataType, Is.EqualTo(10), "float16");
+            var cast = half.Graph.Node.Single(n => n.Output.Contains(t.Name));
+            Assert.That((cast.OpType, cast.Input[0], cast.Attribute.Single().I), Is.EqualTo(("Cast", t.Name + "_fp16", 1L)));
+            // The stored values are the float32 weights rounded to float16, element for element.
+            var want = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray().Select(v => (Half)v).ToArray();
+            var got = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(init[t.Name + "_fp16"].RawData.Span).ToArray();
+            Assert.That(got, Is.EqualTo(want));
+        }
+        long keptValues = kept.Sum(t => t.Dims.Aggregate(1L, (a, d) => a * d));
+        long saved = DiTOnnxExporter.ToBytes(plain).Length - DiTOnnxExporter.ToBytes(half).Length;
+        Assert.That(saved, Is.InRange(2 * keptValues - 4096, 2 * keptValues), "two bytes per weight, less the Cast nodes");
+
+        var inp = RandomInputs(model.Config, 2);
+        using var sPlain = Session(DiTOnnxExporter.ToBytes(plain));
+        using var sHalf = Session(DiTOnnxExporter.ToBytes(half));
+        var (ep, vp) = RunOrt(sPlain, inp, 4f);
+        var (eh, vh) = RunOrt(sHalf, inp, 4f);
+        // Weights rounded to 11 significant bits (relative error ≤ 2⁻¹¹ ≈ 4.9e-4 each).
+        Assert.That(MaxAbs(eh, ep) / MaxAbs(ep), Is.LessThan(2e-3));
+        Assert.That(MaxAbs(vh, vp) / MaxAbs(vp), Is.LessThan(2e-3));
     }
 
     [Test]

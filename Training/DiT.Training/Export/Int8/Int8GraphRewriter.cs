@@ -56,7 +56,12 @@ public static class Int8GraphRewriter
                 continue;
             }
             string layer = wt.Name[..^".weight_t".Length];
-            if (!options.Quantizes(layer)) { newNodes.Add(node); continue; }
+            if (!options.Quantizes(layer))
+            {
+                if (options.StoreFloatWeightsAsFp16) newNodes.Add(StoredAsFp16(graph, wt, dropInits));
+                newNodes.Add(node);
+                continue;
+            }
             if (consumers[wt.Name].Count() != 1)
                 throw new InvalidDataException($"{wt.Name} feeds more than one node; the rewrite replaces the weight in place.");
 
@@ -123,6 +128,29 @@ public static class Int8GraphRewriter
     }
 
     public static ModelProto Quantize(ModelProto fp32, Int8Options? options = null) => Quantize(fp32, options, out _);
+
+    /// <summary>
+    /// Replaces float32 initializer <paramref name="wt"/> by its float16 rounding ("&lt;name&gt;_fp16") and returns the
+    /// Cast that makes the float32 value again under the old name. ONNX Runtime folds that Cast into a float32 initializer
+    /// when the session loads, so the layer computes exactly as before on weights rounded to 11 significant bits.
+    /// </summary>
+    private static NodeProto StoredAsFp16(GraphProto graph, TensorProto wt, HashSet<string> dropInits)
+    {
+        var values = FloatsOf(wt);
+        var half = new Half[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            half[i] = (Half)values[i];
+            if (Half.IsInfinity(half[i]) && !float.IsInfinity(values[i]))
+                throw new InvalidDataException($"{wt.Name}[{i}] = {values[i]} is beyond float16's range; leave the graph's float weights in float32.");
+        }
+        const int Float16 = 10;
+        graph.Initializer.Add(Tensor(wt.Name + "_fp16", Float16, wt.Dims.ToArray(), MemoryMarshal.AsBytes(half.AsSpan()).ToArray()));
+        dropInits.Add(wt.Name);
+        var cast = GraphBuilder.MakeNode("Cast", new[] { wt.Name + "_fp16" }, new[] { wt.Name }, "Cast_" + wt.Name);
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = Float });
+        return cast;
+    }
 
     /// <summary>Attention's q·kᵀ ("*.scores") and probabilities·v ("*.context"): a MatMul of two activations.</summary>
     private static bool IsAttentionMatMul(NodeProto n, Dictionary<string, TensorProto> inits) =>

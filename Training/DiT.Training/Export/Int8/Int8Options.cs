@@ -57,6 +57,14 @@ public sealed record Int8Options
     /// </summary>
     public bool FuseGelu { get; init; } = true;
 
+    /// <summary>
+    /// Store the weights of the linear layers left in float (<see cref="KeepFloat"/>: adaLN modulation, timestep
+    /// embedder, final layer) as float16, each behind a Cast that ONNX Runtime folds at load: they still compute in
+    /// float32, on weights rounded to 11 bits. The modulation layers are half of a small DiT's weights (6 of 12 MB at
+    /// DiT 6x192), so this makes its int8 graph about a third smaller at no cost in speed.
+    /// </summary>
+    public bool StoreFloatWeightsAsFp16 { get; init; } = true;
+
     /// <summary>Layer name prefixes (e.g. "blocks.0.mlp.fc2") left in float32 besides <see cref="KeepFloat"/>.</summary>
     public IReadOnlySet<string> KeepFloatLayers { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
