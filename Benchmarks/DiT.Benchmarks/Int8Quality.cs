@@ -31,8 +31,8 @@ internal static class Int8Quality
         var real = new ImageFolderDataset(realDir, new ImageFolderOptions { Size = info.Config.ImageSize, Color = ImageColor.Rgb });
         using var reference = SampleEvaluation.Reference(real, features, features);
         Console.WriteLine($"{package}: {real.Count} real crops, classifier accuracy on them {reference.ClassAccuracy:P1}; {perClass} per class; DPM-Solver++ 25 steps; seed 0");
-        Console.WriteLine("| cfg | graph | samples | class accuracy | FID | ms / image |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| cfg | graph | samples | class accuracy | FID | precision | recall | ms / image |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var cfg in cfgs)
             foreach (var precision in precisions)
             {
@@ -49,7 +49,7 @@ internal static class Int8Quality
                     return tensor(pixels, new long[] { labels.Length, 3, images[0].Height, images[0].Width });
                 }
                 var r = SampleEvaluation.Evaluate(Sample, dit.Classes.Count, new EvalSetting("dpm25", cfg), perClass, 0, features, reference, features);
-                Console.WriteLine($"| {cfg} | {precision.ToJson()} | {r.Samples} | {r.ClassAccuracy:P1} | {r.Fid:F2} | {clock.Elapsed.TotalMilliseconds / r.Samples:F0} |");
+                Console.WriteLine($"| {cfg} | {precision.ToJson()} | {r.Samples} | {r.ClassAccuracy:P1} | {r.Fid:F2} | {r.Precision:F3} | {r.Recall:F3} | {clock.Elapsed.TotalMilliseconds / r.Samples:F0} |");
             }
         return 0;
     }

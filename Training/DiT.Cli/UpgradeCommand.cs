@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using DiT.Training.Export;
 using DiT.Training.Formats;
 using DiT.Training.Vae;
@@ -22,14 +23,22 @@ internal static class UpgradeCommand
         var upscaler = new Option<string?>("--upscaler") { Description = "Instead: add this upscaler (dit train-upscaler's .safetensors) to the package (formatVersion 5)." };
         var vaeGroups = new Option<int>("--vae-norm-groups") { Description = "GroupNorm groups of the VAE (SD: 32).", DefaultValueFactory = _ => 32 }.InRange(1, 1024);
         var (defaultSampler, defaultCfg) = ModelOptions.PackageSamplingOptions();
+        var removeGraph = new Option<string?>("--remove-graph") { Description = "Instead: take this graph file (e.g. dit.onnx beside dit_int8.onnx) out of the package, to make it smaller. The contentHash changes." };
         var cmd = new Command("upgrade", "Give a package's DiT graphs the formatVersion-3 inputs (negative guidance, class mixing), or with --vae a latent package its VAE encoder.")
         {
-            package, vae, vaeKey, vaeGroups, upscaler, defaultSampler, defaultCfg,
+            package, vae, vaeKey, vaeGroups, upscaler, defaultSampler, defaultCfg, removeGraph,
         };
         cmd.SetAction(r =>
         {
             var folder = r.GetValue(package)!;
             if (!File.Exists(Path.Combine(folder, "model.json"))) throw new FileNotFoundException($"--package {folder} is not a model package folder (no model.json).");
+            if (r.GetValue(removeGraph) is { } removed)
+            {
+                var m = PackageAmendment.RemoveGraph(folder, removed);
+                ModelPackageWriter.ReadAndVerify(folder);
+                AnsiConsole.MarkupLineInterpolated($"{folder}: removed {removed}; graphs {string.Join(", ", m.Graphs.Select(g => g.File))}, contentHash {m.ContentHash![..16]}…");
+                return 0;
+            }
             if (r.GetValue(defaultSampler) is not null || r.GetValue(defaultCfg) is not null)
             {
                 var m = PackageAmendment.SetSamplingDefaults(folder, r.GetValue(defaultSampler), r.GetValue(defaultCfg));

@@ -139,6 +139,26 @@ public class ModelPackageTests : TempDirectoryTest
     }
 
     [Test]
+    public void RemovingAGraphRehashesTheRestAndKeepsTheLastDiTGraph()
+    {
+        using var model = RandomModel(Tiny(BlockType.AdaLNZero));
+        var dir = Path.Combine(Dir, "two");
+        var written = ModelPackageWriter.Write(dir, Request(model));   // dit.onnx + dit_fp16.onnx
+        var fp16Sha = written.Graphs.Single(g => g.File == "dit_fp16.onnx").Sha256;
+        var amended = PackageAmendment.RemoveGraph(dir, "dit.onnx");
+        Assert.That(amended.Graphs.Select(g => g.File), Is.EqualTo(new[] { "dit_fp16.onnx" }));
+        Assert.That(amended.ContentHash, Is.EqualTo(Sha(Encoding.UTF8.GetBytes(fp16Sha))), "contentHash over the graphs that are left");
+        Assert.That(File.Exists(Path.Combine(dir, "dit.onnx")), Is.False);
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir), Is.EqualTo(amended));
+
+        var e = Assert.Throws<ArgumentException>(() => PackageAmendment.RemoveGraph(dir, "dit_fp16.onnx"));
+        Assert.That(e!.Message, Does.Contain("only DiT graph"));
+        e = Assert.Throws<ArgumentException>(() => PackageAmendment.RemoveGraph(dir, "nothing.onnx"));
+        Assert.That(e!.Message, Does.Contain("dit_fp16.onnx"), "names what the package has");
+        Assert.That(ModelPackageWriter.ReadAndVerify(dir), Is.EqualTo(amended), "refusals change nothing");
+    }
+
+    [Test]
     public void CheckpointCarriesTheSamplingConventionIntoThePackage()
     {
         using var model = RandomModel(Tiny(BlockType.AdaLNZero));

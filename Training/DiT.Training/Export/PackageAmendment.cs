@@ -57,4 +57,24 @@ public static class PackageAmendment
         AtomicFile.Write(Path.Combine(folder, PackageFiles.Manifest), s => s.Write(System.Text.Encoding.UTF8.GetBytes(amended.ToJson())));
         return amended;
     }
+
+    /// <summary>
+    /// Takes graph <paramref name="file"/> out of the package (to make it smaller: e.g. an fp32 graph beside an int8
+    /// one). model.json is written first, then the file deleted, so an interruption leaves at worst an unlisted file. The
+    /// package's last DiT graph, and a decoder a latent package needs, cannot be removed.
+    /// </summary>
+    public static ModelManifest RemoveGraph(string folder, string file)
+    {
+        var manifest = ReadManifest(folder);
+        var entry = manifest.Graphs.FirstOrDefault(g => g.File == file)
+            ?? throw new ArgumentException($"{folder} lists no graph '{file}'; it has {string.Join(", ", manifest.Graphs.Select(g => g.File))}.");
+        var graphs = manifest.Graphs.Where(g => g != entry).ToList();
+        if (entry.Role == GraphRole.DiT && graphs.All(g => g.Role != GraphRole.DiT))
+            throw new ArgumentException($"'{file}' is the package's only DiT graph; a package without one cannot generate.");
+        var amended = manifest with { Graphs = graphs, ContentHash = ModelManifest.ContentHashOf(graphs) };
+        amended.Validate();
+        AtomicFile.Write(Path.Combine(folder, PackageFiles.Manifest), s => s.Write(System.Text.Encoding.UTF8.GetBytes(amended.ToJson())));
+        File.Delete(Path.Combine(folder, file));
+        return amended;
+    }
 }
