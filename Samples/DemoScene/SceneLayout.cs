@@ -28,12 +28,14 @@ namespace DiTPlugin.Samples.DemoScene
     /// </summary>
     public static class SceneLayout
     {
-        /// <summary>Slots in texture-index order; class names come from <paramref name="classes"/> (cycled) or the defaults for the OpenArena model.</summary>
+        /// <summary>Slots in texture-index order; class names come from <paramref name="classes"/> (cycled) or the defaults for the shipped Freedoom or OpenArena model.</summary>
         public static IReadOnlyList<TextureSlot> Slots(IReadOnlyList<string> modelClasses, IReadOnlyList<string>? classes = null)
         {
             var names = new[] { "floor", "back wall", "left wall", "right wall", "panel 1", "panel 2", "panel 3", "panel 4" };
+            var freedoom = new[] { "floor_tiles", "brick", "stone_blocks", "metal", "tech", "liquid", "wood", "rock" };
             var openArena = new[] { "base_floor", "gothic_block", "base_wall", "gothic_trim", "liquids", "skies", "base_light", "gothic_floor" };
             IReadOnlyList<string> pick = classes is { Count: > 0 } ? classes
+                : freedoom.All(c => modelClasses.Contains(c)) ? freedoom
                 : openArena.All(c => modelClasses.Contains(c)) ? openArena
                 : modelClasses;
             return names.Select((n, i) => new TextureSlot(n, pick[i % pick.Count], seamless: i < 4)).ToArray();

@@ -7,17 +7,17 @@ namespace DiTPlugin.Samples
     internal static class SampleFiles
     {
         /// <summary>
-        /// models/openarena-textures/package, found by walking up from the working directory, so that `dotnet run`
-        /// works from anywhere in the repository.
+        /// models/freedoom-textures/package (BSD-3-Clause data: textures made with it may ship in commercial games),
+        /// found by walking up from the working directory, so that `dotnet run` works from anywhere in the repository.
         /// </summary>
         public static string FindDefaultModel()
         {
             for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "models", "openarena-textures", "package");
+                var candidate = Path.Combine(dir.FullName, "models", "freedoom-textures", "package");
                 if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
             }
-            throw new DirectoryNotFoundException("The default model (models/openarena-textures/package) was not found above the working directory; give --model PACKAGE.");
+            throw new DirectoryNotFoundException("The default model (models/freedoom-textures/package) was not found above the working directory; give --model PACKAGE.");
         }
 
         /// <summary>Letters, digits and '-' kept; everything else becomes '_'.</summary>

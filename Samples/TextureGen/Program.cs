@@ -13,7 +13,7 @@ using DiTPlugin.Samples;
 // strength 0 keeps it, 1 ignores it); --mask (white = regenerate, black = keep) inpaints it. --negative guides away
 // from a class instead of from the unconditional prediction; --mix blends another class's embedding in (weight 0.5
 // unless given). Packages with an upscaler make textures 4x larger (--no-upscale: the model's own size). The default model is the one shipped in
-// models/openarena-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
+// models/freedoom-textures (found by walking up from the working directory, so `dotnet run` works from anywhere in the repo).
 var classes = new List<string>();
 string? model = null, outDir = "textures";
 ulong seed = 0;

@@ -17,7 +17,7 @@ namespace DiTPlugin.TextureGen
         public const string ResourcePath = "DiTSettings";
 
         [Tooltip("The model package (folder with model.json, or .zip): relative to Assets/StreamingAssets (where builds ship it), or to the project folder, or absolute.")]
-        [SerializeField] private string modelPackage = "DiT/openarena-textures";
+        [SerializeField] private string modelPackage = "DiT/freedoom-textures";
         [Tooltip("Auto: DirectML on Windows, then CUDA, else CPU.")]
         [SerializeField] private ExecutionProvider executionProvider = ExecutionProvider.Auto;
         [Tooltip("GPU index for DirectML / CUDA.")]

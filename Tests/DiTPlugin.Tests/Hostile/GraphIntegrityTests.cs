@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.IO;
 using DiTPlugin.Runtime;
@@ -74,10 +75,12 @@ public class GraphIntegrityTests
     [Test]
     public void TheScanPassesEveryShippedGraph()
     {
-        foreach (var file in new[] { "dit.onnx", "dit_int8.onnx" })
+        foreach (var package in new[] { "models/freedoom-textures/package", "models/openarena-textures/package" })
         {
-            string graph = TestSupport.RepoPaths.Find("models/openarena-textures/package/" + file);
-            Assert.DoesNotThrow(() => OnnxExternalDataScan.Check(file, File.ReadAllBytes(graph)));
+            string folder = TestSupport.RepoPaths.Find(package);
+            var manifest = DiTPlugin.Contract.Package.ModelManifest.Parse(File.ReadAllBytes(Path.Combine(folder, "model.json")));
+            foreach (var file in manifest.Graphs.Select(g => g.File))
+                Assert.DoesNotThrow(() => OnnxExternalDataScan.Check(file, File.ReadAllBytes(Path.Combine(folder, file))), $"{package}/{file}");
         }
         Assert.DoesNotThrow(() => OnnxExternalDataScan.Check("vae_decoder.onnx", BasePackages.Latent["vae_decoder.onnx"]));
     }

@@ -12,8 +12,8 @@ namespace DiTPlugin.TextureGen.Samples
     /// </summary>
     public sealed class DemoTextures : MonoBehaviour
     {
-        [Tooltip("Class names (any of the model's; for the default OpenArena model: base_floor, base_wall, gothic_block, skies…).")]
-        [SerializeField] private List<string> classes = new List<string> { "base_floor", "base_wall", "gothic_block", "skies" };
+        [Tooltip("Class names (any of the model's; for the default Freedoom model: brick, metal, floor_tiles, tech…).")]
+        [SerializeField] private List<string> classes = new List<string> { "floor_tiles", "brick", "metal", "tech" };
         [SerializeField] private long seed = 7;
         [SerializeField] private DiTSettings? settings = null;
 
