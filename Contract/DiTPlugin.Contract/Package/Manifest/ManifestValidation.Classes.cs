@@ -64,7 +64,7 @@ namespace DiTPlugin.Contract.Package
                     }
             }
         }
-    
+
         private void Sampling(SamplingInfo? sampling, int timesteps)
         {
             if (sampling?.Sampler is string spec)
@@ -79,5 +79,5 @@ namespace DiTPlugin.Contract.Package
             if (sampling?.CfgScale is double cfg && !(cfg >= 0 && cfg <= PackageFormat.MaxCfgScale))
                 Report(Bad($"sampling.cfgScale {cfg.ToString(CultureInfo.InvariantCulture)} is not in 0..{PackageFormat.MaxCfgScale.ToString(CultureInfo.InvariantCulture)}."));
         }
-}
+    }
 }
