@@ -76,6 +76,19 @@ public class ComponentTests
         }
     }
 
+    [Test]
+    public void UsePackageSamplingRunsThePackagesDefaults()
+    {
+        var (g, _) = Make(false);
+        g.UsePackageSampling = true;
+        Call(g, "Start");
+        RunUntilStarted(g);
+        RunFrames(g);
+        var recipe = g.LastRecipe!;
+        Assert.That((recipe.Steps, recipe.Sampler, recipe.CfgScale), Is.EqualTo((g.Model!.DefaultSteps, g.Model.DefaultSampler, g.Model.DefaultCfgScale)));
+        Assert.That((recipe.Steps, recipe.Sampler, recipe.CfgScale), Is.Not.EqualTo((12, SamplerKind.Ddim, 2f)), "not the component's own fields");
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void GeneratesOnStartStreamsIntoATextureAndAssignsTheMaterialSlot(bool worker)
@@ -98,6 +111,7 @@ public class ComponentTests
         Assert.That(g.Progress, Is.EqualTo(1f));
         var recipe = g.LastRecipe!;
         Assert.That((recipe.ClassId, recipe.ClassName, recipe.Seed, recipe.Steps, recipe.Seamless), Is.EqualTo((1, "Trouser", 11UL, 12, true)));
+        Assert.That(g.UsePackageSampling, Is.False, "steps set from a script are the ones that run");
 
         // The texture holds the final image in Unity's raw layout: the Plugin's own encoding of the same recipe.
         using var dit = DiT.Load(Path.Combine(_project.Path, "Assets", "StreamingAssets", "DiT", "tiny"));

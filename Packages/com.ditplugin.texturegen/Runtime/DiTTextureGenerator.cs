@@ -92,9 +92,10 @@ namespace DiTPlugin.TextureGen
         public long Seed { get => seed; set => seed = value; }
         /// <summary>Sample at the package's defaults (<see cref="DiT.DefaultSteps"/> and the rest), ignoring Steps, Sampler and CfgScale.</summary>
         public bool UsePackageSampling { get => usePackageSampling; set => usePackageSampling = value; }
-        public int Steps { get => steps; set => steps = value; }
-        public SamplerKind Sampler { get => sampler; set => sampler = value; }
-        public float CfgScale { get => cfgScale; set => cfgScale = value; }
+        // Setting any of these from a script means "sample with this", so it turns UsePackageSampling off.
+        public int Steps { get => steps; set { steps = value; usePackageSampling = false; } }
+        public SamplerKind Sampler { get => sampler; set { sampler = value; usePackageSampling = false; } }
+        public float CfgScale { get => cfgScale; set { cfgScale = value; usePackageSampling = false; } }
         public bool Seamless { get => seamless; set => seamless = value; }
         [Obsolete("Renamed Seamless, as in GenerationOptions and Recipe.")]
         public bool Tiling { get => seamless; set => seamless = value; }

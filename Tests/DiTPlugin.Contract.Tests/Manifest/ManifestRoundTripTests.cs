@@ -17,6 +17,7 @@ public class ManifestRoundTripTests
     [TestCase("Tests/fixtures/model_json_pixel.json")]
     [TestCase("Tests/fixtures/model_json_latent.json")]
     [TestCase("models/openarena-textures/package/model.json")]
+    [TestCase("models/freedoom-textures/package/model.json")]
     public void WrittenPackagesReadAndWriteBackByteForByte(string path)
     {
         var bytes = File.ReadAllBytes(RepoPaths.Find(path));
