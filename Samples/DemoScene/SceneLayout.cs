@@ -35,9 +35,7 @@ namespace DiTPlugin.Samples.DemoScene
             var freedoom = new[] { "floor_tiles", "brick", "stone_blocks", "metal", "tech", "liquid", "wood", "rock" };
             var openArena = new[] { "base_floor", "gothic_block", "base_wall", "gothic_trim", "liquids", "skies", "base_light", "gothic_floor" };
             IReadOnlyList<string> pick = classes is { Count: > 0 } ? classes
-                : freedoom.All(c => modelClasses.Contains(c)) ? freedoom
-                : openArena.All(c => modelClasses.Contains(c)) ? openArena
-                : modelClasses;
+                : new[] { freedoom, openArena }.FirstOrDefault(preset => preset.All(modelClasses.Contains)) ?? modelClasses;
             return names.Select((n, i) => new TextureSlot(n, pick[i % pick.Count], seamless: i < 4)).ToArray();
         }
 

@@ -13,13 +13,20 @@ namespace DiTPlugin.EndToEnd.Tests;
 /// </summary>
 internal static class ClassifierJudge
 {
+    /// <summary>The images' RGB as one [N, 3, side, side] tensor in [-1, 1], as the models and classifiers take them.</summary>
+    public static Tensor Pixels(IReadOnlyList<GeneratedImage> images)
+    {
+        int side = images[0].Width;
+        var pixels = images.SelectMany(img => Enumerable.Range(0, 3).SelectMany(c =>
+            Enumerable.Range(0, side * side).Select(p => img.Rgba8[4 * p + c] / 127.5f - 1f))).ToArray();
+        return tensor(pixels, new long[] { images.Count, 3, side, side });
+    }
+
     public static double Accuracy(ImageClassifier classifier, IReadOnlyList<GeneratedImage> images, IReadOnlyList<int> labels, int classifierSide)
     {
         using var scope = NewDisposeScope();
         int side = images[0].Width;
-        var pixels = images.SelectMany(img => Enumerable.Range(0, 3).SelectMany(c =>
-            Enumerable.Range(0, side * side).Select(p => img.Rgba8[4 * p + c] / 127.5f - 1f))).ToArray();
-        var x = tensor(pixels, new long[] { images.Count, 3, side, side });
+        var x = Pixels(images);
         if (side != classifierSide) x = UpscalerTrainer.Downscale(x, side / classifierSide);
         using var noGrad = no_grad();
         var predicted = classifier.forward(x).argmax(1).data<long>().ToArray();

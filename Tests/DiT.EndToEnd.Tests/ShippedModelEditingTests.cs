@@ -31,8 +31,7 @@ public class ShippedModelEditingTests
         })[0]).ToArray();
 
         using var scope = NewDisposeScope();
-        Tensor Pooled(GeneratedImage[] imgs) => features.Extract(tensor(imgs.SelectMany(img => Enumerable.Range(0, 3).SelectMany(c =>
-            Enumerable.Range(0, 32 * 32).Select(p => img.Rgba8[4 * p + c] / 127.5f - 1f))).ToArray(), new long[] { imgs.Length, 3, 32, 32 })).Pooled;
+        Tensor Pooled(GeneratedImage[] imgs) => features.Extract(ClassifierJudge.Pixels(imgs)).Pooled;
         var d = cdist(Pooled(variations), Pooled(sources.ToArray()));   // [variation, source]
         int own = 0;
         double ownMean = 0, otherMean = 0;

@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiT.Training.Export;
+using DiT.Training.Export.Onnx;
 using DiT.Training.Model;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
@@ -93,6 +94,20 @@ internal static class OnnxTestUtil
         using var ro = new RunOptions();
         using var outs = session.Run(ro, inputs, new[] { "eps", "v" });
         return (outs[0].GetTensorDataAsSpan<float>().ToArray(), outs[1].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    /// <summary>
+    /// Two graphs of one model (e.g. an fp32 graph and its rewrite) run on the same random inputs (batch 2, cfg 4):
+    /// max |other − reference| / max |reference| over eps and over v.
+    /// </summary>
+    public static (double Eps, double V) RelativeForwardError(ModelProto reference, ModelProto other, DiTConfig cfg)
+    {
+        var inp = RandomInputs(cfg, 2);
+        using var a = Session(DiTOnnxExporter.ToBytes(reference));
+        using var b = Session(DiTOnnxExporter.ToBytes(other));
+        var (ea, va) = RunOrt(a, inp, 4f);
+        var (eb, vb) = RunOrt(b, inp, 4f);
+        return (MaxAbs(eb, ea) / MaxAbs(ea), MaxAbs(vb, va) / MaxAbs(va));
     }
 
     public static InferenceSession Session(byte[] onnx)
