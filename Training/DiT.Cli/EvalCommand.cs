@@ -26,6 +26,11 @@ internal static class EvalCommand
     {
         var ckpt = new Option<string>("--checkpoint") { Required = true };
         var real = new Option<string>("--real") { Description = "Held-out real images (ImageFolder, fashion-mnist:test) of the same classes.", Required = true };
+        var baseline = new Option<string?>("--baseline")
+        {
+            Description = "Real images of the training distribution (e.g. the training split), scored first as if they were samples: " +
+                          "the accuracy, FID and precision a perfect generator would get against --real at this sample count.",
+        };
         var classifier = new Option<string?>("--classifier") { Description = "A classifier from dit train-classifier: class accuracy, and the features when no --inception is given." };
         var inception = new Option<string?>("--inception") { Description = "The FID InceptionV3 weights (pt_inception-2015-12-05-6726825d.pth): FID/sFID/IS/precision-recall on its features." };
         var samplers = new Option<string>("--samplers") { DefaultValueFactory = _ => "ddpm250,ddim50,dpm10,dpm20,dpm25" }.SamplerSpecs(list: true);
@@ -45,7 +50,7 @@ internal static class EvalCommand
             DefaultValueFactory = _ => "ema",
         }.AcceptOnlyFromAmong("ema", "raw");
         var cmd = new Command("eval", "Sample-quality evaluation: FID, sFID, IS, precision/recall and class accuracy per sampler and guidance scale.")
-            { ckpt, real, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads, weights };
+            { ckpt, real, baseline, classifier, inception, samplers, cfgs, perClass, seed, guided, clip, vae, imageSize, outPath, npzDir, threads, weights };
         cmd.SetAction(r =>
         {
             OutputPaths.Check(r.GetValue(outPath)!, "--out");
@@ -89,6 +94,19 @@ internal static class EvalCommand
                 using var reference = SampleEvaluation.Reference(realData, features, clf);
                 AnsiConsole.MarkupLineInterpolated($"Real images: IS {reference.InceptionScore:F2}{(reference.ClassAccuracy is { } ra ? $", classifier accuracy {ra:P1}" : "")}");
 
+                EvalResult? baselineResult = null;
+                if (r.GetValue(baseline) is { } baselinePath)
+                {
+                    var baselineData = DataSources.Open(baselinePath, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
+                    if (!baselineData.ClassNames.SequenceEqual(c.ClassNames))
+                        throw new ArgumentException($"--baseline has classes [{string.Join(", ", baselineData.ClassNames)}] but the model [{string.Join(", ", c.ClassNames)}].");
+                    var source = new RealImageBaseline(baselineData, c.Config.NumClasses, r.GetValue(seed));
+                    source.Require(r.GetValue(perClass));
+                    baselineResult = SampleEvaluation.Evaluate(source.Sample, c.Config.NumClasses, new EvalSetting(BaselineName, 0),
+                        r.GetValue(perClass), r.GetValue(seed), features, reference, clf);
+                    AnsiConsole.WriteLine(Row(baselineResult));
+                }
+
                 var results = new List<EvalResult>();
                 var outFile = r.GetValue(outPath)!;
                 // Written after every setting, so a long evaluation that stops keeps what it finished.
@@ -98,10 +116,10 @@ internal static class EvalCommand
                     {
                         checkpoint = r.GetValue(ckpt), step = c.Step, features = features.Name, real = r.GetValue(real), realCount = realData.Count,
                         realInceptionScore = reference.InceptionScore, realClassAccuracy = reference.ClassAccuracy, perClass = r.GetValue(perClass),
-                        seed = r.GetValue(seed), results,
+                        seed = r.GetValue(seed), baseline = r.GetValue(baseline), baselineResult, results,
                     }, new JsonSerializerOptions { WriteIndented = true });
                     AtomicFile.Write(outFile, st => st.Write(Encoding.UTF8.GetBytes(json)));
-                    AtomicFile.Write(Path.ChangeExtension(outFile, ".md"), st => st.Write(Encoding.UTF8.GetBytes(Markdown(results, features.Name, reference, realData.Count))));
+                    AtomicFile.Write(Path.ChangeExtension(outFile, ".md"), st => st.Write(Encoding.UTF8.GetBytes(Markdown(results, baselineResult, features.Name, reference, realData.Count))));
                 }
 
                 foreach (var s in settings)
@@ -143,10 +161,13 @@ internal static class EvalCommand
         return cmd;
     }
 
-    private static string Row(EvalResult x) =>
-        $"| {x.Sampler} | {x.Cfg.ToString(CultureInfo.InvariantCulture)} | {x.Samples} | {(x.ClassAccuracy is { } a ? $"{a:P1}" : "-")} | {x.Fid:F2} | {x.SFid:F2} | {x.InceptionScore:F2} | {x.Precision:F3} | {x.Recall:F3} | {x.SecondsPerImage * 1000:F0} |";
+    /// <summary>The sampler column of the baseline row: real images, no guidance.</summary>
+    private const string BaselineName = "real images (--baseline)";
 
-    private static string Markdown(List<EvalResult> results, string features, RealReference reference, int realCount)
+    private static string Row(EvalResult x) =>
+        $"| {x.Sampler} | {(x.Sampler == BaselineName ? "-" : x.Cfg.ToString(CultureInfo.InvariantCulture))} | {x.Samples} | {(x.ClassAccuracy is { } a ? $"{a:P1}" : "-")} | {x.Fid:F2} | {x.SFid:F2} | {x.InceptionScore:F2} | {x.Precision:F3} | {x.Recall:F3} | {x.SecondsPerImage * 1000:F0} |";
+
+    private static string Markdown(List<EvalResult> results, EvalResult? baseline, string features, RealReference reference, int realCount)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"Features: {features}. Reference: {realCount} held-out real images (IS {reference.InceptionScore:F2}" +
@@ -154,6 +175,7 @@ internal static class EvalCommand
         sb.AppendLine();
         sb.AppendLine("| sampler | cfg | samples | class accuracy | FID | sFID | IS | precision | recall | ms / image |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        if (baseline is not null) sb.AppendLine(Row(baseline));
         foreach (var x in results) sb.AppendLine(Row(x));
         return sb.ToString();
     }

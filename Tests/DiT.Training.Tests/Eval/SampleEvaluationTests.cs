@@ -109,6 +109,46 @@ public class SampleEvaluationTests : TempDirectoryTest
     }
 
     [Test]
+    public void TheBaselineHandsOutEachRealImageOnceInASeededOrder()
+    {
+        var green = Enumerable.Repeat(1, 20).ToArray();
+        using var a = new RealImageBaseline(data, 3, seed: 5).Sample(green, 0);
+        using var b = new RealImageBaseline(data, 3, seed: 5).Sample(green, 0);
+        using var c = new RealImageBaseline(data, 3, seed: 6).Sample(green, 0);
+        Assert.That(a.eq(b).all().item<bool>(), Is.True, "the same seed, the same images in the same order");
+        Assert.That(a.eq(c).all().item<bool>(), Is.False, "another seed, another order");
+
+        // Which of the class's 20 images each drawn one is: all 20, each once.
+        var drawn = Enumerable.Range(0, 20).Select(i =>
+        {
+            var px = a[i].flatten().data<float>().ToArray();
+            return Enumerable.Range(0, 20).Single(k => data.Image(1, k).SequenceEqual(px));
+        });
+        Assert.That(drawn.OrderBy(k => k), Is.EqualTo(Enumerable.Range(0, 20)));
+    }
+
+    [Test]
+    public void TheBaselineRefusesToRepeatImagesAndSaysHowManyThereAre()
+    {
+        var source = new RealImageBaseline(data, 3, seed: 0);
+        var ex = Assert.Throws<ArgumentException>(() => source.Require(21));
+        Assert.That(ex!.Message, Does.Contain("20 of class 0 (red)").And.Contain("at most 20"));
+        source.Sample(Enumerable.Repeat(2, 20).ToArray(), 0).Dispose();
+        ex = Assert.Throws<ArgumentException>(() => source.Sample(new[] { 2 }, 0));
+        Assert.That(ex!.Message, Does.Contain("20 of class 2 (blue)"));
+    }
+
+    [Test]
+    public void TheReferenceAsItsOwnBaselineScoresPerfectly()
+    {
+        // The whole reference, drawn in a shuffled order: order does not matter to any figure.
+        var baseline = new RealImageBaseline(data, 3, seed: 3);
+        var result = SampleEvaluation.Evaluate(baseline.Sample, 3, new EvalSetting("ddim50", 0), 20, 0, clf, reference, clf);
+        Assert.That(result.Fid, Is.LessThan(1e-6));
+        Assert.That((result.Precision, result.Recall, result.ClassAccuracy), Is.EqualTo((1.0, 1.0, 1.0)));
+    }
+
+    [Test]
     public void SamplerSettingsParseAndBadOnesNameWhatIsValid()
     {
         // One grammar (Diffusion/SamplerSpec): a bare count is DDPM, and settings are named canonically.
