@@ -21,7 +21,7 @@ internal static class QuantizeCommand
             ModelPackageWriter.ReadAndVerify(folder);
             foreach (var g in manifest.Graphs)
                 AnsiConsole.MarkupLineInterpolated($"  {g.File}  {g.Precision.ToJson()}  sha256 {g.Sha256[..16]}…");
-            AnsiConsole.MarkupLineInterpolated($"{folder}: formatVersion {manifest.FormatVersion}, contentHash {manifest.ContentHash[..16]}…");
+            AnsiConsole.MarkupLineInterpolated($"{folder}: formatVersion {manifest.FormatVersion}, contentHash {manifest.ContentHash?[..16]}…");
             return 0;
         });
         return cmd;

@@ -51,7 +51,7 @@ internal static class UpgradeCommand
                 using var model = DiT.Training.Upscale.UpscalerFile.Load(upscalerPath);
                 var withUpscaler = DiT.Training.Upscale.UpscalerPackaging.AddTo(folder, model);
                 ModelPackageWriter.ReadAndVerify(folder);
-                AnsiConsole.MarkupLineInterpolated($"{folder}: added {PackageFiles.Upscaler} ({model.Config.Factor}x); formatVersion {withUpscaler.FormatVersion}, contentHash {withUpscaler.ContentHash[..16]}…");
+                AnsiConsole.MarkupLineInterpolated($"{folder}: added {PackageFiles.Upscaler} ({model.Config.Factor}x); formatVersion {withUpscaler.FormatVersion}, contentHash {withUpscaler.ContentHash?[..16]}…");
                 return 0;
             }
             if (r.GetValue(vae) is { } vaePath)
@@ -61,14 +61,14 @@ internal static class UpgradeCommand
                     VaeStateDict.InferConfig(VaeStateDict.Normalize(weights.Tensors), VaeConfig.StableDiffusion with { NormGroups = r.GetValue(vaeGroups) }));
                 var withEncoder = VaeEncoderUpgrade.Apply(folder, model, Path.GetFileName(vaePath));
                 ModelPackageWriter.ReadAndVerify(folder);
-                AnsiConsole.MarkupLineInterpolated($"{folder}: added {PackageFiles.Encoder}; formatVersion {withEncoder.FormatVersion}, contentHash {withEncoder.ContentHash[..16]}…; it can start from textures");
+                AnsiConsole.MarkupLineInterpolated($"{folder}: added {PackageFiles.Encoder}; formatVersion {withEncoder.FormatVersion}, contentHash {withEncoder.ContentHash?[..16]}…; it can start from textures");
                 return 0;
             }
             var manifest = GuidanceInputsUpgrade.Apply(folder);
             ModelPackageWriter.ReadAndVerify(folder);
             foreach (var g in manifest.Graphs)
                 AnsiConsole.MarkupLineInterpolated($"  {g.File}  sha256 {g.Sha256[..16]}…");
-            AnsiConsole.MarkupLineInterpolated($"{folder}: formatVersion {manifest.FormatVersion}, contentHash {manifest.ContentHash[..16]}…; negative guidance and class mixing available");
+            AnsiConsole.MarkupLineInterpolated($"{folder}: formatVersion {manifest.FormatVersion}, contentHash {manifest.ContentHash?[..16]}…; negative guidance and class mixing available");
             return 0;
         });
         return cmd;

@@ -94,7 +94,7 @@ public static class FastGeluFusion
             var x3 = x3V == null ? null : From(x3V);
             string? x2V = x3 == null ? null : Other(x3, "Mul", v => v == x);
             var x2 = x2V == null ? null : From(x2V);
-            if (x2 == null || x2.OpType != "Mul" || x2.Input.Count != 2 || x2.Input[0] != x || x2.Input[1] != x) continue;
+            if (kx3 == null || x3 == null || x2 == null || x2.OpType != "Mul" || x2.Input.Count != 2 || x2.Input[0] != x || x2.Input[1] != x) continue;
 
             var tanhUsers = consumers[tanh.Output[0]].ToList();
             if (tanhUsers.Count != 1) return null;
@@ -107,8 +107,8 @@ public static class FastGeluFusion
             var half = halfV == null ? null : From(halfV);
             if (half == null || Other(half, "Mul", v => IsConst(v, 0.5)) != x) return null;
 
-            var nodes = new List<NodeProto> { x2, x3, kx3!, inner, beta!, tanh, onep, half, output };
-            if (!Only(x2, x3) || !Only(x3, kx3!) || !Only(kx3!, inner) || !Only(inner, beta!) || !Only(beta!, tanh)
+            var nodes = new List<NodeProto> { x2, x3, kx3, inner, beta!, tanh, onep, half, output };
+            if (!Only(x2, x3) || !Only(x3, kx3) || !Only(kx3, inner) || !Only(inner, beta!) || !Only(beta!, tanh)
                 || !Only(onep, output) || !Only(half, output))
                 return null;
 
