@@ -11,11 +11,12 @@ using static TorchSharp.torch;
 namespace DiTPlugin.Benchmarks;
 
 /// <summary>
-/// `DiT.Benchmarks int8-quality PACKAGE CLASSIFIER REAL_DIR [PER_CLASS] [CFG,...] [PRECISION,...]`: the int8 quality
+/// `DiT.Benchmarks int8-quality PACKAGE CLASSIFIER REAL_DIR [PER_CLASS] [CFG,...] [PRECISION,...] [BASELINE_DIR]`: the int8 quality
 /// gate. The package's fp32 (or the listed) and int8 DiT graphs run through the Plugin (DiTOptions.Precision), exactly as a game would, with the
 /// same seeds (DPM-Solver++ 25 steps, the Plugin's default sampler); their 8-bit images are scored by the eval
 /// machinery of `dit eval` (SampleEvaluation over the shipped classifier's features): class accuracy, and FID against
-/// the held-out real crops of `dit dataset`.
+/// the held-out real crops of `dit dataset`. BASELINE_DIR (the training crops) adds a first row, real images scored
+/// as samples (`dit eval --baseline`): what a perfect generator would get.
 /// </summary>
 internal static class Int8Quality
 {
@@ -33,6 +34,14 @@ internal static class Int8Quality
         Console.WriteLine($"{package}: {real.Count} real crops, classifier accuracy on them {reference.ClassAccuracy:P1}; {perClass} per class; DPM-Solver++ 25 steps; seed 0");
         Console.WriteLine("| cfg | graph | samples | class accuracy | FID | precision | recall | ms / image |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        if (args.Length > 7)
+        {
+            var train = new ImageFolderDataset(args[7], new ImageFolderOptions { Size = info.Config.ImageSize, Color = ImageColor.Rgb });
+            var baseline = new RealImageBaseline(train, info.ClassNames.Count, 0);
+            baseline.Require(perClass);
+            var b = SampleEvaluation.Evaluate(baseline.Sample, info.ClassNames.Count, new EvalSetting("dpm25", 0), perClass, 0, features, reference, features);
+            Console.WriteLine($"| - | real training crops | {b.Samples} | {b.ClassAccuracy:P1} | {b.Fid:F2} | {b.Precision:F3} | {b.Recall:F3} | - |");
+        }
         foreach (var cfg in cfgs)
             foreach (var precision in precisions)
             {
