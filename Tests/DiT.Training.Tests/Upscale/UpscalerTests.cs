@@ -103,8 +103,10 @@ public class UpscalerTests
     {
         var a = Enumerable.Range(0, 3 * 16 * 16).Select(i => (byte)(i * 7 % 256)).ToArray();
         Assert.That(ImageQuality.Psnr(a, a), Is.EqualTo(double.PositiveInfinity));
+        Assert.That(ImageQuality.PsnrForMean(a, a), Is.EqualTo(58.92).Within(0.005), "capped at the PSNR of 8-bit rounding noise, 10·log10(255²·12)");
         var b = a.Select(v => (byte)(v ^ 1)).ToArray();   // every value off by exactly 1: MSE 1
         Assert.That(ImageQuality.Psnr(a, b), Is.EqualTo(20 * Math.Log10(255)).Within(1e-9));
+        Assert.That(ImageQuality.PsnrForMean(a, b), Is.EqualTo(ImageQuality.Psnr(a, b)), "below the cap, unchanged");
         Assert.That(ImageQuality.Ssim(a, a, 3, 16, 16), Is.EqualTo(1.0).Within(1e-12));
         // Two constant images: SSIM is the luminance term alone, (2·μa·μb + C1) / (μa² + μb² + C1).
         var ca = Enumerable.Repeat((byte)100, 3 * 16 * 16).ToArray();

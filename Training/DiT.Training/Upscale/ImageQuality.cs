@@ -9,6 +9,18 @@ namespace DiT.Training.Upscale;
 /// </summary>
 public static class ImageQuality
 {
+    /// <summary>
+    /// The PSNR of 8-bit rounding noise (MSE 1/12: uniform error of ±½), 10·log10(255²·12) ≈ 58.92 dB: what
+    /// <see cref="PsnrForMean"/> gives an exact reproduction, which no 8-bit measurement can tell from one within rounding.
+    /// </summary>
+    public static readonly double QuantisationLimitDb = 10 * Math.Log10(255.0 * 255.0 * 12);
+
+    /// <summary>
+    /// <see cref="Psnr"/> capped at <see cref="QuantisationLimitDb"/>, for averaging over a set: flat crops (a sky, a
+    /// solid panel) are reproduced exactly by every method, and one +∞ would make the whole mean infinite.
+    /// </summary>
+    public static double PsnrForMean(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => Math.Min(Psnr(a, b), QuantisationLimitDb);
+
     /// <summary>10·log10(255² / MSE); +∞ for identical images.</summary>
     public static double Psnr(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {

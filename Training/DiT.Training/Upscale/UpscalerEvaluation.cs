@@ -8,7 +8,7 @@ namespace DiT.Training.Upscale;
 
 /// <summary>
 /// The upscaler against the simple ways of enlarging, on held-out images: each image is the reference, its box-filtered
-/// 1/factor version the input; PSNR and SSIM (8-bit) of the upscaler, bicubic (PIL's, a = −0.5) and nearest; the mean
+/// 1/factor version the input; PSNR (per image, capped at 8-bit rounding noise) and SSIM (8-bit) of the upscaler, bicubic (PIL's, a = −0.5) and nearest; the mean
 /// |Δ| between neighbouring pixels across the wrap edge against inside (seam-awareness: a tiling input should come out
 /// tiling), and the upscaler's time per image.
 /// </summary>
@@ -38,11 +38,11 @@ public static class UpscalerEvaluation
             var small = ToBytes(lr);
             var bicubic = Enlarge(small, c, w / f, h / f, f, ResampleFilter.Bicubic);
             var nearest = Nearest(small, c, w / f, h / f, f);
-            psnr += ImageQuality.Psnr(output, reference);
+            psnr += ImageQuality.PsnrForMean(output, reference);
             ssim += ImageQuality.Ssim(output, reference, c, w, h);
-            bp += ImageQuality.Psnr(bicubic, reference);
+            bp += ImageQuality.PsnrForMean(bicubic, reference);
             bs += ImageQuality.Ssim(bicubic, reference, c, w, h);
-            np += ImageQuality.Psnr(nearest, reference);
+            np += ImageQuality.PsnrForMean(nearest, reference);
             ns += ImageQuality.Ssim(nearest, reference, c, w, h);
             var (we, ie) = WrapSteps(output, c, w, h, f);
             var (rw, ri) = WrapSteps(reference, c, w, h, f);
