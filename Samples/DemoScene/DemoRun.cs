@@ -149,11 +149,13 @@ namespace DiTPlugin.Samples.DemoScene
             }
         }
 
-        /// <summary>The recorded previews and the final image side by side, each scaled up 4x (nearest) with a gap.</summary>
+        /// <summary>The recorded previews and the final image side by side with a gap, each scaled up (nearest) to about
+        /// 128 pixels: 4x a model's own 32x32, 1x an upscaled 128x128.</summary>
         private static void WriteStrip(string path, RecordingTarget recorded)
         {
             var layout = recorded.Layout ?? throw new InvalidOperationException("The recorded texture was never allocated.");
-            const int scale = 4, gap = 4;
+            const int gap = 4;
+            int scale = Math.Max(1, 128 / layout.Width);
             int w = layout.Width * scale, h = layout.Height * scale, n = recorded.Frames.Count;
             int stripW = n * w + (n - 1) * gap;
             var rgba = new byte[stripW * h * 4];

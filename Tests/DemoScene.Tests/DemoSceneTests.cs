@@ -60,7 +60,7 @@ namespace DiTPlugin.Samples.DemoScene.Tests
                 }
 
                 var strip = ImageResult.FromMemory(File.ReadAllBytes(result.Progression), ColorComponents.RedGreenBlueAlpha);
-                Assert.That((strip.Width, strip.Height), Is.EqualTo((4 * 128 + 3 * 4, 128)), "previews after steps 3, 6, 9 and the final, 4x");
+                Assert.That((strip.Width, strip.Height), Is.EqualTo((4 * 128 + 3 * 4, 128)), "previews after steps 3, 6, 9 and the final, each 128 pixels wide (the upscaled 128x128, or 4x a 32x32)");
                 Assert.That(File.Exists(Path.Combine(dir, "screenshot_early.png")), Is.True);
                 Assert.That(Directory.GetFiles(Path.Combine(dir, "textures"), "*.png"), Has.Length.EqualTo(8));
                 Assert.That(File.ReadAllLines(Path.Combine(dir, "frames.csv")), Has.Length.EqualTo(result.Frames + 1));
