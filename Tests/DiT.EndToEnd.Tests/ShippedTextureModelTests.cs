@@ -7,7 +7,7 @@ namespace DiTPlugin.EndToEnd.Tests;
 
 /// <summary>
 /// The OpenArena model (models/openarena-textures/package), as the README's second texturegen command runs it through
-/// the Plugin (its int8 graph, its defaults), draws the texture classes asked for: judged by the shipped evaluation
+/// the Plugin (its int8 graph, its defaults, its upscaler), draws the texture classes asked for: judged by the shipped evaluation
 /// classifier, which was trained on the same crops and scores its own accuracy on crops of held-out textures (see the
 /// model card).
 /// </summary>
@@ -24,8 +24,10 @@ public class ShippedTextureModelTests
 
         int classes = dit.Classes.Count;
         var labels = Enumerable.Range(0, 6).SelectMany(_ => Enumerable.Range(0, classes)).ToArray();
-        var images = dit.Generate(new GenerationOptions { ClassIds = labels, Seed = 11 });   // the package's defaults: DPM-Solver++ 25 steps, cfg 4
-        Assert.That(images.All(i => i.Width == 32 && i.Height == 32), Is.True);
+        Assert.That(dit.UpscaleFactor, Is.EqualTo(4));
+        // The package's defaults (DPM-Solver++ 25 steps, cfg 2.5), through its upscaler as the README's command runs it.
+        var images = dit.Generate(new GenerationOptions { ClassIds = labels, Seed = 11, Upscale = true });
+        Assert.That(images.All(i => i.Width == 128 && i.Height == 128), Is.True);
 
         double accuracy = ClassifierJudge.Accuracy(clf, images, labels, info.Config.ImageSize);
         TestContext.Out.WriteLine($"Plugin, defaults: class accuracy {accuracy:P0} over {labels.Length} textures " +
