@@ -37,9 +37,7 @@ internal static class Int8Quality
         if (args.Length > 7)
         {
             var train = new ImageFolderDataset(args[7], new ImageFolderOptions { Size = info.Config.ImageSize, Color = ImageColor.Rgb });
-            var baseline = new RealImageBaseline(train, info.ClassNames.Count, 0);
-            baseline.Require(perClass);
-            var b = SampleEvaluation.Evaluate(baseline.Sample, info.ClassNames.Count, new EvalSetting("dpm25", 0), perClass, 0, features, reference, features);
+            var b = RealImageBaseline.Score(train, info.ClassNames.Count, perClass, 0, features, reference, features);
             Console.WriteLine($"| - | real training crops | {b.Samples} | {b.ClassAccuracy:P1} | {b.Fid:F2} | {b.Precision:F3} | {b.Recall:F3} | - |");
         }
         foreach (var cfg in cfgs)

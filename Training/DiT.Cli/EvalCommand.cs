@@ -100,10 +100,7 @@ internal static class EvalCommand
                     var baselineData = DataSources.Open(baselinePath, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
                     if (!baselineData.ClassNames.SequenceEqual(c.ClassNames))
                         throw new ArgumentException($"--baseline has classes [{string.Join(", ", baselineData.ClassNames)}] but the model [{string.Join(", ", c.ClassNames)}].");
-                    var source = new RealImageBaseline(baselineData, c.Config.NumClasses, r.GetValue(seed));
-                    source.Require(r.GetValue(perClass));
-                    baselineResult = SampleEvaluation.Evaluate(source.Sample, c.Config.NumClasses, new EvalSetting(BaselineName, 0),
-                        r.GetValue(perClass), r.GetValue(seed), features, reference, clf);
+                    baselineResult = RealImageBaseline.Score(baselineData, c.Config.NumClasses, r.GetValue(perClass), r.GetValue(seed), features, reference, clf);
                     AnsiConsole.WriteLine(Row(baselineResult));
                 }
 
@@ -161,11 +158,8 @@ internal static class EvalCommand
         return cmd;
     }
 
-    /// <summary>The sampler column of the baseline row: real images, no guidance.</summary>
-    private const string BaselineName = "real images (--baseline)";
-
     private static string Row(EvalResult x) =>
-        $"| {x.Sampler} | {(x.Sampler == BaselineName ? "-" : x.Cfg.ToString(CultureInfo.InvariantCulture))} | {x.Samples} | {(x.ClassAccuracy is { } a ? $"{a:P1}" : "-")} | {x.Fid:F2} | {x.SFid:F2} | {x.InceptionScore:F2} | {x.Precision:F3} | {x.Recall:F3} | {x.SecondsPerImage * 1000:F0} |";
+        $"| {x.Sampler} | {(x.Sampler == RealImageBaseline.Name ? "-" : x.Cfg.ToString(CultureInfo.InvariantCulture))} | {x.Samples} | {(x.ClassAccuracy is { } a ? $"{a:P1}" : "-")} | {x.Fid:F2} | {x.SFid:F2} | {x.InceptionScore:F2} | {x.Precision:F3} | {x.Recall:F3} | {x.SecondsPerImage * 1000:F0} |";
 
     private static string Markdown(List<EvalResult> results, EvalResult? baseline, string features, RealReference reference, int realCount)
     {

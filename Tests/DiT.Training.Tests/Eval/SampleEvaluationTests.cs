@@ -142,8 +142,8 @@ public class SampleEvaluationTests : TempDirectoryTest
     public void TheReferenceAsItsOwnBaselineScoresPerfectly()
     {
         // The whole reference, drawn in a shuffled order: order does not matter to any figure.
-        var baseline = new RealImageBaseline(data, 3, seed: 3);
-        var result = SampleEvaluation.Evaluate(baseline.Sample, 3, new EvalSetting("ddim50", 0), 20, 0, clf, reference, clf);
+        var result = RealImageBaseline.Score(data, 3, perClass: 20, seed: 3, clf, reference, clf);
+        Assert.That((result.Sampler, result.Samples), Is.EqualTo((RealImageBaseline.Name, 60)));
         Assert.That(result.Fid, Is.LessThan(1e-6));
         Assert.That((result.Precision, result.Recall, result.ClassAccuracy), Is.EqualTo((1.0, 1.0, 1.0)));
     }

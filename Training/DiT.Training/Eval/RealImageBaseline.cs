@@ -15,6 +15,9 @@ namespace DiT.Training.Eval;
 /// </summary>
 public sealed class RealImageBaseline
 {
+    /// <summary>The sampler column of a baseline row.</summary>
+    public const string Name = "real images (baseline)";
+
     private readonly IImageDataset _data;
     private readonly int[][] _byClass;
     private readonly int[] _next;
@@ -34,7 +37,20 @@ public sealed class RealImageBaseline
     /// <summary>How many images class <paramref name="label"/> has.</summary>
     public int Available(int label) => _byClass[label].Length;
 
-    /// <summary>Images of the given labels, in [-1, 1] (the <see cref="SampleEvaluation.Evaluate(Func{int[], long, Tensor}, int, EvalSetting, int, long, IFeatureExtractor, RealReference, IFeatureExtractor?, NpzWriter?, Action{int, int}?, System.Threading.CancellationToken)"/> sample source; its seed is unused).</summary>
+    /// <summary>
+    /// Scores <paramref name="perClass"/> real images of every class from <paramref name="data"/> as SampleEvaluation
+    /// scores a sampler setting, against the same reference, in a row named <see cref="Name"/>.
+    /// </summary>
+    public static EvalResult Score(IImageDataset data, int classes, int perClass, long seed, IFeatureExtractor features,
+        RealReference reference, IFeatureExtractor? classifier)
+    {
+        var source = new RealImageBaseline(data, classes, seed);
+        source.Require(perClass);
+        return SampleEvaluation.Evaluate(source.Sample, classes, new EvalSetting(Name, 0), perClass, seed, features, reference, classifier);
+    }
+
+    /// <summary>Images of the given labels, in [-1, 1], each class's next ones in the shuffled order (a sample source
+    /// for SampleEvaluation; the batch seed is unused).</summary>
     public Tensor Sample(int[] labels, long _)
     {
         var idx = new int[labels.Length];
@@ -42,9 +58,7 @@ public sealed class RealImageBaseline
         {
             int c = labels[i];
             if ((uint)c >= (uint)_byClass.Length) throw new ArgumentOutOfRangeException(nameof(labels), c, $"Class {c} is outside 0..{_byClass.Length - 1}.");
-            if (_next[c] >= _byClass[c].Length)
-                throw new ArgumentException($"The baseline images hold {_byClass[c].Length} of class {c} ({_data.ClassNames[c]}); " +
-                                            $"more were asked for: lower --per-class to at most {_byClass.Min(a => a.Length)}.");
+            if (_next[c] >= _byClass[c].Length) throw TooFew(c, _next[c] + 1);
             idx[i] = _byClass[c][_next[c]++];
         }
         var (x, y) = DatasetBatch.Load(_data, idx);
@@ -56,8 +70,10 @@ public sealed class RealImageBaseline
     public void Require(int perClass)
     {
         for (int c = 0; c < _byClass.Length; c++)
-            if (_byClass[c].Length < perClass)
-                throw new ArgumentException($"The baseline images hold {_byClass[c].Length} of class {c} ({_data.ClassNames[c]}), " +
-                                            $"fewer than --per-class {perClass}: lower --per-class to at most {_byClass.Min(a => a.Length)}.");
+            if (_byClass[c].Length < perClass) throw TooFew(c, perClass);
     }
+
+    private ArgumentException TooFew(int c, int wanted) =>
+        new($"The baseline images hold {_byClass[c].Length} of class {c} ({_data.ClassNames[c]}), fewer than the {wanted} asked for " +
+            $"(--per-class): lower it to at most {_byClass.Min(a => a.Length)}.");
 }
