@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using DiT.Training.Data;
 using DiT.Training.Eval;
 using DiT.Training.Eval.Classifier;
 using DiT.Training.Formats;
@@ -71,9 +72,16 @@ internal static class EvalCommand
             SamplingChecks.RequireDecodable(c, decoder);
             Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? decode = decoder is null ? null : z => decoder.DecodeScaled(z).clamp(-1, 1);
             int side = r.GetValue(imageSize) > 0 ? r.GetValue(imageSize) : c.Config.InputSize * (decoder?.Config.DownsampleFactor ?? 1);
-            var realData = DataSources.Open(r.GetValue(real)!, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
-            if (!realData.ClassNames.SequenceEqual(c.ClassNames))
-                throw new ArgumentException($"--real has classes [{string.Join(", ", realData.ClassNames)}] but the model [{string.Join(", ", c.ClassNames)}].");
+            // Both image sets are opened (lazily) and checked before any model work, so a wrong folder fails at once.
+            IImageDataset OpenImages(string path, string option)
+            {
+                var data = DataSources.Open(path, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
+                if (!data.ClassNames.SequenceEqual(c.ClassNames))
+                    throw new ArgumentException($"{option} has classes [{string.Join(", ", data.ClassNames)}] but the model [{string.Join(", ", c.ClassNames)}].");
+                return data;
+            }
+            var realData = OpenImages(r.GetValue(real)!, "--real");
+            var baselineData = r.GetValue(baseline) is { } baselinePath ? OpenImages(baselinePath, "--baseline") : null;
 
             ImageClassifier? clfModel = null;
             InceptionFid? inceptionModel = null;
@@ -95,11 +103,8 @@ internal static class EvalCommand
                 AnsiConsole.MarkupLineInterpolated($"Real images: IS {reference.InceptionScore:F2}{(reference.ClassAccuracy is { } ra ? $", classifier accuracy {ra:P1}" : "")}");
 
                 EvalResult? baselineResult = null;
-                if (r.GetValue(baseline) is { } baselinePath)
+                if (baselineData is not null)
                 {
-                    var baselineData = DataSources.Open(baselinePath, side, grayscale: c.Config.InChannels == 1 && decoder is null, s => AnsiConsole.MarkupLineInterpolated($"[yellow]{s}[/]"));
-                    if (!baselineData.ClassNames.SequenceEqual(c.ClassNames))
-                        throw new ArgumentException($"--baseline has classes [{string.Join(", ", baselineData.ClassNames)}] but the model [{string.Join(", ", c.ClassNames)}].");
                     baselineResult = RealImageBaseline.Score(baselineData, c.Config.NumClasses, r.GetValue(perClass), r.GetValue(seed), features, reference, clf);
                     AnsiConsole.WriteLine(Row(baselineResult));
                 }

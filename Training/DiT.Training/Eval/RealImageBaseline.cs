@@ -34,9 +34,6 @@ public sealed class RealImageBaseline
         _next = new int[classes];
     }
 
-    /// <summary>How many images class <paramref name="label"/> has.</summary>
-    public int Available(int label) => _byClass[label].Length;
-
     /// <summary>
     /// Scores <paramref name="perClass"/> real images of every class from <paramref name="data"/> as SampleEvaluation
     /// scores a sampler setting, against the same reference, in a row named <see cref="Name"/>.
